@@ -1,0 +1,120 @@
+//===- Builders.cpp - IR building helpers of the reference lowering -------===//
+
+#include "codegen/reference/Builders.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::reference;
+
+FloatType reference::accumulatorType(Type elementType) {
+  auto type = cast<FloatType>(elementType);
+  return type.getWidth() >= 32 ? type : Float32Type::get(type.getContext());
+}
+
+Value reference::castFloat(OpBuilder &b, Location loc, Value value,
+                           Type type) {
+  Type from = value.getType();
+  if (from == type)
+    return value;
+  unsigned fromWidth = cast<FloatType>(from).getWidth();
+  unsigned toWidth = cast<FloatType>(type).getWidth();
+  if (fromWidth < toWidth)
+    return arith::ExtFOp::create(b, loc, type, value);
+  if (fromWidth > toWidth)
+    return arith::TruncFOp::create(b, loc, type, value);
+  // Same width, different format (f16 <-> bf16): go through f32.
+  Value wide = arith::ExtFOp::create(b, loc, b.getF32Type(), value);
+  return arith::TruncFOp::create(b, loc, type, wide);
+}
+
+SmallVector<OpFoldResult> reference::getSizes(OpBuilder &b, Location loc,
+                                              Value tensor) {
+  return tensor::getMixedSizes(b, loc, tensor);
+}
+
+Value reference::emptyTensor(OpBuilder &b, Location loc,
+                             ArrayRef<OpFoldResult> sizes, Type elementType) {
+  return tensor::EmptyOp::create(b, loc, sizes, elementType);
+}
+
+Value reference::filledTensor(OpBuilder &b, Location loc,
+                              ArrayRef<OpFoldResult> sizes, Type elementType,
+                              double value) {
+  Value scalar = arith::ConstantOp::create(
+      b, loc, b.getFloatAttr(elementType, value));
+  Value empty = emptyTensor(b, loc, sizes, elementType);
+  return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
+}
+
+RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
+                                  int64_t axis) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  FloatType acc = accumulatorType(type.getElementType());
+
+  SmallVector<OpFoldResult> rowSizes = getSizes(b, loc, input);
+  rowSizes.erase(rowSizes.begin() + axis);
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  AffineMap row = all.dropResult(axis);
+  SmallVector<utils::IteratorType> reduceAxis(rank,
+                                              utils::IteratorType::parallel);
+  reduceAxis[axis] = utils::IteratorType::reduction;
+  SmallVector<utils::IteratorType> rowParallel(rank - 1,
+                                               utils::IteratorType::parallel);
+  AffineMap rowIdentity = b.getMultiDimIdentityMap(rank - 1);
+  double negInf = -std::numeric_limits<double>::infinity();
+
+  // Pass 1: the row maximum.
+  Value maxInit = filledTensor(b, loc, rowSizes, acc, negInf);
+  Value rawMax =
+      linalg::GenericOp::create(
+          b, loc, maxInit.getType(), input, maxInit, {all, row}, reduceAxis,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value x = castFloat(nb, l, args[0], acc);
+            linalg::YieldOp::create(
+                nb, l, Value(arith::MaximumFOp::create(nb, l, x, args[1])));
+          })
+          .getResult(0);
+
+  // An all -inf row keeps max = 0 so that x - max stays -inf, not NaN.
+  Value max =
+      linalg::GenericOp::create(
+          b, loc, maxInit.getType(), rawMax,
+          emptyTensor(b, loc, rowSizes, acc), {rowIdentity, rowIdentity},
+          rowParallel,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value inf = arith::ConstantOp::create(
+                nb, l, nb.getFloatAttr(acc, negInf));
+            Value zero =
+                arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, 0.0));
+            Value isInf = arith::CmpFOp::create(
+                nb, l, arith::CmpFPredicate::OEQ, args[0], inf);
+            linalg::YieldOp::create(
+                nb, l,
+                Value(arith::SelectOp::create(nb, l, isInf, zero, args[0])));
+          })
+          .getResult(0);
+
+  // Pass 2: the sum of exponentials.
+  Value sumInit = filledTensor(b, loc, rowSizes, acc, 0.0);
+  Value sum =
+      linalg::GenericOp::create(
+          b, loc, sumInit.getType(), ValueRange{input, max}, sumInit,
+          {all, row, row}, reduceAxis,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value x = castFloat(nb, l, args[0], acc);
+            Value shifted = arith::SubFOp::create(nb, l, x, args[1]);
+            Value e = math::ExpOp::create(nb, l, shifted);
+            linalg::YieldOp::create(
+                nb, l, Value(arith::AddFOp::create(nb, l, args[2], e)));
+          })
+          .getResult(0);
+  return {max, sum};
+}

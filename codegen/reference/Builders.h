@@ -1,0 +1,48 @@
+//===- Builders.h - IR building helpers of the reference lowering -*- C++ -*-===//
+//
+// Small, reusable pieces of tensor-level IR: empty tensors shaped like
+// others, fills, precision casts and the row statistics of a stable softmax.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_CODEGEN_REFERENCE_BUILDERS_H
+#define ATTIC_CODEGEN_REFERENCE_BUILDERS_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+namespace mlir::attic::reference {
+
+/// The type reductions accumulate in: f32, or the element type if wider.
+FloatType accumulatorType(Type elementType);
+
+/// Converts a float scalar to `type` (extf or truncf; identity if equal).
+Value castFloat(OpBuilder &b, Location loc, Value value, Type type);
+
+/// Sizes of `tensor` as OpFoldResults (static attributes or tensor.dim).
+SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor);
+
+/// tensor.empty of `sizes` and `elementType`.
+Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                  Type elementType);
+
+/// tensor.empty of `sizes` filled with the scalar `value` (as elementType).
+Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+                   Type elementType, double value);
+
+/// The row statistics of a numerically stable softmax along `axis`, in the
+/// accumulator type, with the axis dropped from the shape.
+struct RowStats {
+  /// The row maximum, or 0 for a row that is entirely -inf (so x - max
+  /// stays -inf there instead of becoming NaN).
+  Value max;
+  /// sum(exp(x - max)); 0 exactly when the row is entirely -inf.
+  Value sum;
+};
+
+/// Computes RowStats of `input` along `axis` in two linalg reductions.
+RowStats buildRowStats(OpBuilder &b, Location loc, Value input, int64_t axis);
+
+} // namespace mlir::attic::reference
+
+#endif // ATTIC_CODEGEN_REFERENCE_BUILDERS_H

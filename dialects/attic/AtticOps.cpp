@@ -1,0 +1,572 @@
+//===- AtticOps.cpp - Attic op builders, verifiers and folders ------------===//
+//
+// Every verifier message names the operand or attribute at fault and the rule
+// it breaks; test/dialects/attic/invalid-*.mlir holds one case per message.
+//
+//===----------------------------------------------------------------------===//
+
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/Diagnostics.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/SmallString.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
+
+using namespace mlir;
+using namespace mlir::attic;
+
+//===----------------------------------------------------------------------===//
+// Shape-checking helpers
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// Two dimensions agree unless both are static and differ.
+bool dimsAgree(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b) || a == b;
+}
+
+std::string formatDim(int64_t d) {
+  return ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d);
+}
+
+std::string formatShape(ArrayRef<int64_t> shape) {
+  std::string s = "[";
+  llvm::interleave(
+      shape, [&](int64_t d) { s += formatDim(d); }, [&] { s += ", "; });
+  return s + "]";
+}
+
+/// Checks that `type` has `rank` dimensions; `layout` names them for the
+/// message, e.g. "[B, Hq, Sq, D]".
+LogicalResult checkRank(Operation *op, RankedTensorType type, int64_t rank,
+                        StringRef what, StringRef layout) {
+  if (type.getRank() == rank)
+    return success();
+  return op->emitOpError() << what << " must be " << rank << "-D " << layout
+                           << ", got rank " << type.getRank();
+}
+
+/// Checks that dimension `actual` of `what` can equal `expected` of `ref`.
+LogicalResult checkDim(Operation *op, int64_t actual, int64_t expected,
+                       const Twine &what, const Twine &ref) {
+  if (dimsAgree(actual, expected))
+    return success();
+  return op->emitOpError() << what << " " << formatDim(actual)
+                           << " does not match " << ref << " "
+                           << formatDim(expected);
+}
+
+LogicalResult checkElementType(Operation *op, Type actual, Type expected,
+                               StringRef what, StringRef ref) {
+  if (actual == expected)
+    return success();
+  return op->emitOpError() << what << " element type " << actual
+                           << " does not match " << ref << " element type "
+                           << expected;
+}
+
+/// Checks a whole shape against the expected one; `layout` names the
+/// dimensions for the message, e.g. "[B, Hq, Sq, Dv]".
+LogicalResult checkShape(Operation *op, RankedTensorType type,
+                         ArrayRef<int64_t> expected, StringRef what,
+                         StringRef layout) {
+  bool ok = type.getRank() == static_cast<int64_t>(expected.size()) &&
+            llvm::all_of(llvm::zip(type.getShape(), expected), [](auto p) {
+              return dimsAgree(std::get<0>(p), std::get<1>(p));
+            });
+  if (ok)
+    return success();
+  return op->emitOpError() << what << " shape " << formatShape(type.getShape())
+                           << " does not match " << layout << " = "
+                           << formatShape(expected);
+}
+
+/// `axis` must lie in [-rank, rank) of a tensor of rank >= 1.
+LogicalResult checkAxis(Operation *op, int64_t axis, int64_t rank) {
+  if (rank < 1)
+    return op->emitOpError("input must have rank >= 1 to have an axis");
+  if (axis < -rank || axis >= rank)
+    return op->emitOpError() << "axis " << axis << " is out of range for "
+                             << "input of rank " << rank << " (expected ["
+                             << -rank << ", " << rank << "))";
+  return success();
+}
+
+LogicalResult checkPositive(Operation *op, std::optional<APFloat> attr,
+                            StringRef name, StringRef hint) {
+  if (!attr)
+    return success();
+  double value = attr->convertToDouble();
+  if (value > 0 && std::isfinite(value))
+    return success();
+  return op->emitOpError() << name << " must be positive and finite, got "
+                           << value << hint;
+}
+
+LogicalResult checkNonNegative(Operation *op, std::optional<int64_t> value,
+                               StringRef name, StringRef hint) {
+  if (!value || *value >= 0)
+    return success();
+  return op->emitOpError() << name << " must be non-negative, got " << *value
+                           << hint;
+}
+
+/// Normalizes a negative axis attribute in place; returns whether it changed.
+template <typename OpTy>
+bool normalizeAxisInPlace(OpTy op) {
+  if (op.getAxis() >= 0)
+    return false;
+  op.setAxis(op.getAxisIndex());
+  return true;
+}
+
+int64_t normalizedAxis(Value input, int64_t axis) {
+  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+  return axis < 0 ? axis + rank : axis;
+}
+
+} // namespace
+
+//===----------------------------------------------------------------------===//
+// Softmax family
+//===----------------------------------------------------------------------===//
+
+void SoftmaxOp::build(OpBuilder &b, OperationState &state, Value input,
+                      int64_t axis) {
+  build(b, state, input.getType(), input, normalizedAxis(input, axis));
+}
+
+void LogSoftmaxOp::build(OpBuilder &b, OperationState &state, Value input,
+                         int64_t axis) {
+  build(b, state, input.getType(), input, normalizedAxis(input, axis));
+}
+
+LogicalResult SoftmaxOp::verify() {
+  return checkAxis(*this, getAxis(), getInput().getType().getRank());
+}
+
+LogicalResult LogSoftmaxOp::verify() {
+  return checkAxis(*this, getAxis(), getInput().getType().getRank());
+}
+
+OpFoldResult SoftmaxOp::fold(FoldAdaptor) {
+  return normalizeAxisInPlace(*this) ? getResult() : OpFoldResult();
+}
+
+OpFoldResult LogSoftmaxOp::fold(FoldAdaptor) {
+  return normalizeAxisInPlace(*this) ? getResult() : OpFoldResult();
+}
+
+RankedTensorType LogSumExpOp::inferResultType(RankedTensorType input,
+                                              int64_t axis, bool keepDim) {
+  SmallVector<int64_t> shape(input.getShape());
+  if (keepDim)
+    shape[axis] = 1;
+  else
+    shape.erase(shape.begin() + axis);
+  return RankedTensorType::get(shape, input.getElementType());
+}
+
+void LogSumExpOp::build(OpBuilder &b, OperationState &state, Value input,
+                        int64_t axis, bool keepDim) {
+  axis = normalizedAxis(input, axis);
+  auto type = inferResultType(cast<RankedTensorType>(input.getType()), axis,
+                              keepDim);
+  build(b, state, type, input, axis, keepDim);
+}
+
+LogicalResult LogSumExpOp::verify() {
+  RankedTensorType input = getInput().getType();
+  if (failed(checkAxis(*this, getAxis(), input.getRank())))
+    return failure();
+  if (failed(checkElementType(*this, getType().getElementType(),
+                              input.getElementType(), "result", "input")))
+    return failure();
+  RankedTensorType expected =
+      inferResultType(input, getAxisIndex(), getKeepDim());
+  return checkShape(*this, getType(), expected.getShape(), "result",
+                    getKeepDim() ? "the input shape with the axis set to 1"
+                                 : "the input shape without the axis");
+}
+
+OpFoldResult LogSumExpOp::fold(FoldAdaptor) {
+  if (normalizeAxisInPlace(*this))
+    return getResult();
+  // The log-sum-exp of a single element is that element.
+  if (getKeepDim() && getInput().getType().getDimSize(getAxisIndex()) == 1 &&
+      getInput().getType() == getType())
+    return getInput();
+  return {};
+}
+
+//===----------------------------------------------------------------------===//
+// AttentionOp
+//===----------------------------------------------------------------------===//
+
+double AttentionOp::getEffectiveScale() {
+  if (std::optional<APFloat> scale = getScale())
+    return scale->convertToDouble();
+  int64_t d = getQuery().getType().getDimSize(3);
+  return ShapedType::isDynamic(d) ? 1.0 : 1.0 / std::sqrt(double(d));
+}
+
+bool AttentionOp::hasFeatureMapKernel() {
+  return getKernel() == AttentionKernel::elu_plus_one ||
+         getKernel() == AttentionKernel::relu;
+}
+
+/// Checks that a mask broadcasts to [B, Hq, Sq, Skv] by NumPy rules.
+static LogicalResult checkMaskBroadcast(Operation *op, RankedTensorType mask,
+                                        ArrayRef<int64_t> target) {
+  static const char *names[] = {"B", "Hq", "Sq", "Skv"};
+  int64_t rank = mask.getRank();
+  if (rank < 1 || rank > 4)
+    return op->emitOpError() << "mask must have rank 1 to 4 to broadcast to "
+                             << "[B, Hq, Sq, Skv], got rank " << rank;
+  for (int64_t i = 0; i < rank; ++i) {
+    int64_t t = 4 - rank + i;
+    int64_t d = mask.getDimSize(i);
+    if (d != 1 && !dimsAgree(d, target[t]))
+      return op->emitOpError()
+             << "mask dimension " << i << " (size " << d
+             << ") does not broadcast to " << names[t] << " = "
+             << formatDim(target[t]);
+  }
+  return success();
+}
+
+LogicalResult AttentionOp::verify() {
+  Operation *op = *this;
+  RankedTensorType q = getQuery().getType(), k = getKey().getType(),
+                   v = getValue().getType(), out = getType();
+  if (failed(checkRank(op, q, 4, "query", "[B, Hq, Sq, D]")) ||
+      failed(checkRank(op, k, 4, "key", "[B, Hkv, Skv, D]")) ||
+      failed(checkRank(op, v, 4, "value", "[B, Hkv, Skv, Dv]")))
+    return failure();
+  Type elt = q.getElementType();
+  if (failed(checkElementType(op, k.getElementType(), elt, "key", "query")) ||
+      failed(checkElementType(op, v.getElementType(), elt, "value", "query")) ||
+      failed(checkElementType(op, out.getElementType(), elt, "result",
+                              "query")))
+    return failure();
+
+  int64_t b = q.getDimSize(0), hq = q.getDimSize(1), sq = q.getDimSize(2),
+          d = q.getDimSize(3), hkv = k.getDimSize(1), skv = k.getDimSize(2),
+          dv = v.getDimSize(3);
+  if (failed(checkDim(op, k.getDimSize(0), b, "key batch size",
+                      "query batch size")) ||
+      failed(checkDim(op, v.getDimSize(0), b, "value batch size",
+                      "query batch size")) ||
+      failed(checkDim(op, k.getDimSize(3), d, "key head size",
+                      "query head size")) ||
+      failed(checkDim(op, v.getDimSize(1), hkv, "value head count",
+                      "key head count")) ||
+      failed(checkDim(op, v.getDimSize(2), skv, "value sequence length",
+                      "key sequence length")))
+    return failure();
+  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
+      (hkv == 0 || hq % hkv != 0))
+    return emitOpError() << "query head count " << hq
+                         << " must be a multiple of key/value head count "
+                         << hkv;
+  if (failed(checkShape(op, out, {b, hq, sq, dv}, "result",
+                        "[B, Hq, Sq, Dv]")))
+    return failure();
+
+  if (Value mask = getMask()) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    if (failed(checkMaskBroadcast(op, maskType, {b, hq, sq, skv})))
+      return failure();
+    Type maskElt = maskType.getElementType();
+    if (!maskElt.isInteger(1) &&
+        failed(checkElementType(op, maskElt, elt, "float mask", "query")))
+      return failure();
+    if (!maskElt.isInteger(1) && hasFeatureMapKernel())
+      return emitOpError() << "a float mask needs a kernel with scores "
+                           << "(softmax, softplus or gaussian), not '"
+                           << stringifyAttentionKernel(getKernel())
+                           << "'; use an i1 mask";
+  }
+  if (Value lengths = getKvLengths()) {
+    auto type = cast<RankedTensorType>(lengths.getType());
+    if (failed(checkRank(op, type, 1, "kv_lengths", "[B]")) ||
+        failed(checkDim(op, type.getDimSize(0), b, "kv_lengths size",
+                        "query batch size")))
+      return failure();
+  }
+
+  if (failed(checkPositive(op, getScale(), "scale", "")) ||
+      failed(checkPositive(op, getSoftcap(), "softcap",
+                           " (omit it to disable capping)")) ||
+      failed(checkNonNegative(op, getLeftWindow(), "left_window",
+                              " (omit it for an unbounded window)")) ||
+      failed(checkNonNegative(op, getRightWindow(), "right_window",
+                              " (omit it for an unbounded window)")))
+    return failure();
+
+  StringRef kernel = stringifyAttentionKernel(getKernel());
+  if (hasFeatureMapKernel() && getScale())
+    return emitOpError() << "scale has no effect with the '" << kernel
+                         << "' kernel, whose weights are normalized per row";
+  bool hasLogits = getKernel() == AttentionKernel::softmax ||
+                   getKernel() == AttentionKernel::softplus;
+  if (!hasLogits && getSoftcap())
+    return emitOpError() << "softcap applies to softmax and softplus scores, "
+                         << "not to the '" << kernel << "' kernel";
+  return success();
+}
+
+//===----------------------------------------------------------------------===//
+// LinearAttentionOp
+//===----------------------------------------------------------------------===//
+
+double LinearAttentionOp::getEffectiveScale() {
+  if (std::optional<APFloat> scale = getScale())
+    return scale->convertToDouble();
+  int64_t d = getQuery().getType().getDimSize(3);
+  return ShapedType::isDynamic(d) ? 1.0 : 1.0 / std::sqrt(double(d));
+}
+
+LogicalResult LinearAttentionOp::verify() {
+  Operation *op = *this;
+  RankedTensorType q = getQuery().getType(), k = getKey().getType(),
+                   v = getValue().getType(), out = getOutput().getType(),
+                   state = getPresentState().getType();
+  if (failed(checkRank(op, q, 4, "query", "[B, Hq, T, Dk]")) ||
+      failed(checkRank(op, k, 4, "key", "[B, Hkv, T, Dk]")) ||
+      failed(checkRank(op, v, 4, "value", "[B, Hkv, T, Dv]")))
+    return failure();
+  Type elt = q.getElementType();
+  if (failed(checkElementType(op, k.getElementType(), elt, "key", "query")) ||
+      failed(checkElementType(op, v.getElementType(), elt, "value", "query")) ||
+      failed(checkElementType(op, out.getElementType(), elt, "output",
+                              "query")) ||
+      failed(checkElementType(op, state.getElementType(), elt,
+                              "present_state", "query")))
+    return failure();
+
+  int64_t b = q.getDimSize(0), hq = q.getDimSize(1), t = q.getDimSize(2),
+          dk = q.getDimSize(3), hkv = k.getDimSize(1), dv = v.getDimSize(3);
+  if (failed(checkDim(op, k.getDimSize(0), b, "key batch size",
+                      "query batch size")) ||
+      failed(checkDim(op, v.getDimSize(0), b, "value batch size",
+                      "query batch size")) ||
+      failed(checkDim(op, k.getDimSize(2), t, "key length",
+                      "query length")) ||
+      failed(checkDim(op, v.getDimSize(2), t, "value length",
+                      "query length")) ||
+      failed(checkDim(op, k.getDimSize(3), dk, "key head size",
+                      "query head size")) ||
+      failed(checkDim(op, v.getDimSize(1), hkv, "value head count",
+                      "key head count")))
+    return failure();
+  if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
+      (hkv == 0 || hq % hkv != 0))
+    return emitOpError() << "query head count " << hq
+                         << " must be a multiple of key/value head count "
+                         << hkv;
+  if (failed(checkShape(op, out, {b, hq, t, dv}, "output",
+                        "[B, Hq, T, Dv]")) ||
+      failed(checkShape(op, state, {b, hkv, dk, dv}, "present_state",
+                        "[B, Hkv, Dk, Dv]")))
+    return failure();
+
+  if (Value past = getPastState()) {
+    auto type = cast<RankedTensorType>(past.getType());
+    if (failed(checkElementType(op, type.getElementType(), elt, "past_state",
+                                "query")) ||
+        failed(checkShape(op, type, {b, hkv, dk, dv}, "past_state",
+                          "[B, Hkv, Dk, Dv]")))
+      return failure();
+  }
+  if (Value decay = getDecay()) {
+    auto type = cast<RankedTensorType>(decay.getType());
+    if (failed(checkElementType(op, type.getElementType(), elt, "decay",
+                                "query")))
+      return failure();
+    if (type.getRank() == 3) {
+      if (failed(checkShape(op, type, {b, hkv, t}, "per-head decay",
+                            "[B, Hkv, T]")))
+        return failure();
+    } else if (type.getRank() == 4) {
+      if (failed(checkShape(op, type, {b, hkv, t, dk}, "per-key decay",
+                            "[B, Hkv, T, Dk]")))
+        return failure();
+    } else {
+      return emitOpError() << "decay must be [B, Hkv, T] (per head) or "
+                           << "[B, Hkv, T, Dk] (per key dimension), got rank "
+                           << type.getRank();
+    }
+  }
+  if (Value beta = getBeta()) {
+    auto type = cast<RankedTensorType>(beta.getType());
+    if (failed(checkElementType(op, type.getElementType(), elt, "beta",
+                                "query")) ||
+        failed(checkRank(op, type, 3, "beta", "[B, Hkv, T] or [B, 1, T]")))
+      return failure();
+    int64_t heads = type.getDimSize(1);
+    if (failed(checkDim(op, type.getDimSize(0), b, "beta batch size",
+                        "query batch size")) ||
+        failed(checkDim(op, type.getDimSize(2), t, "beta length",
+                        "query length")) ||
+        (heads != 1 && failed(checkDim(op, heads, hkv, "beta head count",
+                                       "key/value head count"))))
+      return failure();
+  }
+
+  UpdateRule rule = getUpdateRule();
+  StringRef name = stringifyUpdateRule(rule);
+  bool gated = rule == UpdateRule::gated || rule == UpdateRule::gated_delta;
+  bool delta = rule == UpdateRule::delta || rule == UpdateRule::gated_delta;
+  if (gated && !getDecay())
+    return emitOpError() << "the '" << name << "' update rule needs a decay";
+  if (!gated && getDecay())
+    return emitOpError() << "decay is given but the '" << name
+                         << "' update rule does not use it";
+  if (delta && !getBeta())
+    return emitOpError() << "the '" << name << "' update rule needs a beta";
+  if (!delta && getBeta())
+    return emitOpError() << "beta is given but the '" << name
+                         << "' update rule does not use it";
+  return checkPositive(op, getScale(), "scale", "");
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+/// Checks what cross_entropy and linear_cross_entropy share: the loss and lse
+/// results for per-position shape `positions`, and the loss attributes.
+static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
+                                Type elt, Reduction reduction,
+                                double labelSmoothing, double zLoss,
+                                Value loss, Value lse) {
+  auto lossType = cast<RankedTensorType>(loss.getType());
+  if (failed(checkElementType(op, lossType.getElementType(), elt, "loss",
+                              "logits")))
+    return failure();
+  if (reduction == Reduction::none) {
+    if (failed(checkShape(op, lossType, positions, "loss",
+                          "the label shape (reduction 'none')")))
+      return failure();
+  } else if (lossType.getRank() != 0) {
+    return op->emitOpError() << "loss must be a 0-D tensor with reduction '"
+                             << stringifyReduction(reduction) << "', got "
+                             << lossType;
+  }
+  if (lse) {
+    auto lseType = cast<RankedTensorType>(lse.getType());
+    if (failed(checkElementType(op, lseType.getElementType(), elt, "lse",
+                                "logits")) ||
+        failed(checkShape(op, lseType, positions, "lse", "the label shape")))
+      return failure();
+  }
+  if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
+    return op->emitOpError() << "label_smoothing must be in [0, 1], got "
+                             << labelSmoothing;
+  if (!(zLoss >= 0 && std::isfinite(zLoss)))
+    return op->emitOpError() << "z_loss must be non-negative and finite, got "
+                             << zLoss;
+  return success();
+}
+
+/// Checks an optional per-class vector operand (weights, bias) of size C.
+static LogicalResult checkClassVector(Operation *op, Value vector,
+                                      int64_t classes, Type elt,
+                                      StringRef name) {
+  if (!vector)
+    return success();
+  auto type = cast<RankedTensorType>(vector.getType());
+  std::string layout = "[" + formatDim(classes) + "] (one per class)";
+  if (failed(checkElementType(op, type.getElementType(), elt, name,
+                              "logits")) ||
+      failed(checkShape(op, type, {classes}, name, layout)))
+    return failure();
+  return success();
+}
+
+LogicalResult CrossEntropyOp::verify() {
+  Operation *op = *this;
+  RankedTensorType logits = getLogits().getType(), labels = getLabels().getType();
+  if (logits.getRank() < 2)
+    return emitOpError() << "logits must be [N, C] or [N, C, d1, ...], got "
+                         << "rank " << logits.getRank();
+  SmallVector<int64_t> positions(logits.getShape());
+  int64_t classes = positions[1];
+  positions.erase(positions.begin() + 1);
+  if (failed(checkShape(op, labels, positions, "labels",
+                        "the logits shape without the class dimension")))
+    return failure();
+  if (failed(checkClassVector(op, getWeights(), classes,
+                              logits.getElementType(), "weights")))
+    return failure();
+  return verifyLoss(op, positions, logits.getElementType(), getReduction(),
+                    getLabelSmoothing().convertToDouble(),
+                    getZLoss().convertToDouble(), getLoss(), getLse());
+}
+
+LogicalResult LinearCrossEntropyOp::verify() {
+  Operation *op = *this;
+  RankedTensorType hidden = getHidden().getType(),
+                   classifier = getClassifier().getType(),
+                   labels = getLabels().getType();
+  if (failed(checkRank(op, hidden, 2, "hidden", "[N, D]")) ||
+      failed(checkRank(op, classifier, 2, "classifier", "[V, D]")) ||
+      failed(checkElementType(op, classifier.getElementType(),
+                              hidden.getElementType(), "classifier",
+                              "hidden")) ||
+      failed(checkDim(op, classifier.getDimSize(1), hidden.getDimSize(1),
+                      "classifier hidden size", "hidden size")) ||
+      failed(checkShape(op, labels, {hidden.getDimSize(0)}, "labels",
+                        "[N]")))
+    return failure();
+  Type elt = hidden.getElementType();
+  int64_t vocab = classifier.getDimSize(0);
+  if (failed(checkClassVector(op, getBias(), vocab, elt, "bias")) ||
+      failed(checkClassVector(op, getWeights(), vocab, elt, "weights")) ||
+      failed(checkPositive(op, getSoftcap(), "softcap",
+                           " (omit it to disable capping)")))
+    return failure();
+  return verifyLoss(op, {hidden.getDimSize(0)}, elt, getReduction(),
+                    getLabelSmoothing().convertToDouble(),
+                    getZLoss().convertToDouble(), getLoss(), getLse());
+}
+
+//===----------------------------------------------------------------------===//
+// TopKSoftmaxOp
+//===----------------------------------------------------------------------===//
+
+LogicalResult TopKSoftmaxOp::verify() {
+  Operation *op = *this;
+  RankedTensorType input = getInput().getType();
+  if (failed(checkAxis(op, getAxis(), input.getRank())))
+    return failure();
+  int64_t axis = getAxisIndex(), size = input.getDimSize(axis), k = getK();
+  if (k < 1)
+    return emitOpError() << "k must be at least 1, got " << k;
+  if (!ShapedType::isDynamic(size) && k > size)
+    return emitOpError() << "k = " << k << " exceeds the size " << size
+                         << " of axis " << axis;
+  SmallVector<int64_t> shape(input.getShape());
+  shape[axis] = k;
+  if (failed(checkElementType(op, getValues().getType().getElementType(),
+                              input.getElementType(), "values", "input")) ||
+      failed(checkShape(op, getValues().getType(), shape, "values",
+                        "the input shape with the axis of size k")) ||
+      failed(checkShape(op, getIndices().getType(), shape, "indices",
+                        "the input shape with the axis of size k")))
+    return failure();
+  return success();
+}
+
+LogicalResult TopKSoftmaxOp::fold(FoldAdaptor,
+                                  SmallVectorImpl<OpFoldResult> &) {
+  return success(normalizeAxisInPlace(*this));
+}
+
+#define GET_OP_CLASSES
+#include "dialects/attic/AtticOps.cpp.inc"

@@ -1,0 +1,394 @@
+//===- AtticOps.td - Attic semantic ops --------------------*- tablegen -*-===//
+//
+// Semantic ops say what is computed. Each carries every attribute a user can
+// set; form passes and codegen decide how.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_OPS_TD
+#define ATTIC_OPS_TD
+
+include "dialects/attic/AtticDialect.td"
+include "mlir/Interfaces/InferTypeOpInterface.td"
+include "mlir/Interfaces/SideEffectInterfaces.td"
+
+def Attic_FloatTensor : RankedTensorOf<[AnyFloat]>;
+def Attic_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
+
+//===----------------------------------------------------------------------===//
+// Softmax family
+//===----------------------------------------------------------------------===//
+
+class Attic_AxisOp<string mnemonic, list<Trait> traits = []>
+    : Attic_Op<mnemonic, !listconcat([Pure], traits)> {
+  let arguments = (ins Attic_FloatTensor:$input, I64Attr:$axis);
+  let hasVerifier = 1;
+  let hasFolder = 1;
+
+  let builders = [
+    // Builds the op with `axis` normalized to [0, rank).
+    OpBuilder<(ins "::mlir::Value":$input, "int64_t":$axis)>
+  ];
+
+  code sharedExtraClassDeclaration = [{
+    /// The axis in [0, rank), whatever sign the attribute has.
+    int64_t getAxisIndex() {
+      int64_t rank = getInput().getType().getRank();
+      return getAxis() < 0 ? getAxis() + rank : getAxis();
+    }
+  }];
+  let extraClassDeclaration = sharedExtraClassDeclaration;
+}
+
+def Attic_SoftmaxOp : Attic_AxisOp<"softmax", [SameOperandsAndResultType]> {
+  let summary = "Softmax along one axis";
+  let description = [{
+    `softmax(x)_i = exp(x_i - max(x)) / sum_j exp(x_j - max(x))` along `axis`.
+    The row maximum is subtracted, so inputs of any magnitude give finite
+    results; a row that is entirely `-inf` gives zeros.
+
+    `axis` may be negative (counted from the end); builders and the
+    canonicalizer normalize it to `[0, rank)`.
+
+    ```mlir
+    %y = attic.softmax %x, axis = 1 : tensor<4x1024xf32>
+    ```
+  }];
+  let results = (outs Attic_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` `axis` `=` $axis attr-dict `:` type($input)
+  }];
+}
+
+def Attic_LogSoftmaxOp
+    : Attic_AxisOp<"log_softmax", [SameOperandsAndResultType]> {
+  let summary = "Logarithm of softmax along one axis";
+  let description = [{
+    `log_softmax(x)_i = x_i - max(x) - log(sum_j exp(x_j - max(x)))` along
+    `axis`, computed directly (never as the logarithm of a softmax, which loses
+    precision for small probabilities).
+
+    ```mlir
+    %y = attic.log_softmax %x, axis = -1 : tensor<4x1024xf16>
+    ```
+  }];
+  let results = (outs Attic_FloatTensor:$result);
+  let assemblyFormat = [{
+    $input `,` `axis` `=` $axis attr-dict `:` type($input)
+  }];
+}
+
+def Attic_LogSumExpOp : Attic_AxisOp<"logsumexp"> {
+  let summary = "Log-sum-exp reduction along one axis";
+  let description = [{
+    `logsumexp(x) = max(x) + log(sum_j exp(x_j - max(x)))` along `axis`.
+    The axis is removed from the result shape, or kept with size 1 when
+    `keep_dim` is set. A row that is entirely `-inf` gives `-inf`.
+
+    ```mlir
+    %l = attic.logsumexp %x, axis = 1 : tensor<4x1024xf32> -> tensor<4xf32>
+    %k = attic.logsumexp %x, axis = 1 {keep_dim}
+           : tensor<4x1024xf32> -> tensor<4x1xf32>
+    ```
+  }];
+  let arguments = (ins Attic_FloatTensor:$input, I64Attr:$axis,
+                       UnitAttr:$keep_dim);
+  let results = (outs Attic_FloatTensor:$result);
+  let builders = [
+    // Builds the op with `axis` normalized and the result type inferred.
+    OpBuilder<(ins "::mlir::Value":$input, "int64_t":$axis,
+                   CArg<"bool", "false">:$keepDim)>
+  ];
+  let assemblyFormat = [{
+    $input `,` `axis` `=` $axis attr-dict `:` type($input) `->` type($result)
+  }];
+  let extraClassDeclaration = sharedExtraClassDeclaration # [{
+    /// The result type for `input` reduced along `axis` (in [0, rank)).
+    static ::mlir::RankedTensorType inferResultType(
+        ::mlir::RankedTensorType input, int64_t axis, bool keepDim);
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Attention
+//===----------------------------------------------------------------------===//
+
+def Attic_AttentionOp : Attic_Op<"attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Scaled dot-product attention and its kernel variants";
+  let description = [{
+    Multi-head attention over 4-D tensors: `query` `[B, Hq, Sq, D]`, `key`
+    `[B, Hkv, Skv, D]`, `value` `[B, Hkv, Skv, Dv]`, result `[B, Hq, Sq, Dv]`.
+    `Hq` must be a multiple of `Hkv`; query head `h` reads key/value head
+    `h / (Hq / Hkv)` (grouped-query attention; `Hkv = 1` is multi-query).
+
+    **Visibility.** Key `j` is visible to query `i` of batch `b` when all of
+    the following that are present hold, with `L = kv_lengths[b]` (or `Skv`)
+    and the bottom-right offset `off = L - Sq`:
+    - `kv_lengths`: `j < L` (ONNX's `nonpad_kv_seqlen`);
+    - `causal`: `j <= i + off` (bottom-right aligned as in ONNX Attention-25:
+      with a cache of `P` past keys and `Sq` new queries, `off = P`);
+    - `left_window = W`: `j >= i + off - W`;
+    - `right_window = W`: `j <= i + off + W`;
+    - an `i1` `mask`: `mask[b, h, i, j]` is true.
+
+    **Scores.** For the `softmax` and `softplus` kernels,
+    `s = scale * q.k`, then `s = softcap * tanh(s / softcap)` when `softcap`
+    is set, then a floating-point `mask` is added. `scale` defaults to
+    `1/sqrt(D)`. The mask (either kind) broadcasts to `[B, Hq, Sq, Skv]` by
+    NumPy rules.
+
+    **Weights** `w[i, j]` for visible keys (invisible keys weigh 0):
+    - `softmax`: `exp(s - max_j s)`, normalized by the row sum;
+    - `softplus`: `log(1 + exp(s))`, normalized by the row sum (l1);
+    - `elu_plus_one`, `relu`: `phi(q).phi(k)` with `phi(x) = elu(x) + 1` or
+      `max(x, 0)`, normalized by the row sum; the normalization makes `scale`
+      irrelevant, so these kernels take no `scale`, `softcap` or float mask;
+    - `gaussian`: `exp(-scale * |q - k|^2 / 2)` times `exp(mask)` for a float
+      mask; not normalized (SOFT).
+
+    The result is `o[i] = sum_j w[i, j] * v[j]`. A query row with no visible
+    key, or whose weights sum to zero, gives zeros, never NaN.
+
+    ```mlir
+    %o = attic.attention %q, %k, %v {causal}
+           : tensor<2x8x128x64xf32>, tensor<2x2x128x64xf32>,
+             tensor<2x2x128x64xf32> -> tensor<2x8x128x64xf32>
+    %p = attic.attention %q, %k, %v mask(%m : tensor<2x1x1x128xi1>)
+           kv_lengths(%len : tensor<2xi64>)
+           {kernel = #attic.kernel<softplus>, left_window = 32 : i64}
+           : tensor<2x8x1x64xf32>, tensor<2x2x128x64xf32>,
+             tensor<2x2x128x64xf32> -> tensor<2x8x1x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$query,
+    Attic_FloatTensor:$key,
+    Attic_FloatTensor:$value,
+    Optional<RankedTensorOf<[I1, AnyFloat]>>:$mask,
+    Optional<Attic_IntTensor>:$kv_lengths,
+    OptionalAttr<F64Attr>:$scale,
+    UnitAttr:$causal,
+    OptionalAttr<I64Attr>:$left_window,
+    OptionalAttr<I64Attr>:$right_window,
+    OptionalAttr<F64Attr>:$softcap,
+    DefaultValuedAttr<Attic_AttentionKernelAttr,
+                      "::mlir::attic::AttentionKernel::softmax">:$kernel
+  );
+  let results = (outs Attic_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`kv_lengths` `(` $kv_lengths^ `:` type($kv_lengths) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale applied to q.k: the attribute, or 1/sqrt(D) by default.
+    double getEffectiveScale();
+    /// Whether the kernel factorizes as phi(q).phi(k) (linear attention).
+    bool hasFeatureMapKernel();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Recurrent linear attention
+//===----------------------------------------------------------------------===//
+
+def Attic_LinearAttentionOp : Attic_Op<"linear_attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Recurrent linear attention (ONNX LinearAttention-27)";
+  let description = [{
+    Linear attention with a matrix-valued state per key/value head:
+    `query` `[B, Hq, T, Dk]`, `key` `[B, Hkv, T, Dk]`, `value`
+    `[B, Hkv, T, Dv]`, optional `past_state` `[B, Hkv, Dk, Dv]` (zeros when
+    absent). Query head `h` reads state `h / (Hq / Hkv)`. For each step `t`:
+
+    - `linear`:      `S_t = S_{t-1} + k_t v_t^T`
+    - `gated`:       `S_t = exp(g_t) S_{t-1} + k_t v_t^T`
+    - `delta`:       `S_t = S_{t-1} + beta_t k_t (v_t - S_{t-1}^T k_t)^T`
+    - `gated_delta`: `S_t = exp(g_t) S_{t-1}
+                           + beta_t k_t (v_t - exp(g_t) S_{t-1}^T k_t)^T`
+
+    and `o_t = scale * S_t^T q_t` with `scale` defaulting to `1/sqrt(Dk)`.
+    `decay` holds `g` in log space, per head `[B, Hkv, T]` or per key
+    dimension `[B, Hkv, T, Dk]` (then `exp(g_t)` scales row `d` of `S` by
+    `exp(g_t[d])`); `beta` is `[B, Hkv, T]` or `[B, 1, T]`. The gated rules
+    need `decay`, the delta rules need `beta`, and neither may be given to a
+    rule that does not use it. The state accumulates in f32. Results: the
+    output `[B, Hq, T, Dv]` and the final state `present_state`.
+
+    ```mlir
+    %o, %s = attic.linear_attention %q, %k, %v past(%s0 : tensor<1x4x64x64xf32>)
+               decay(%g : tensor<1x4x16xf32>) beta(%b : tensor<1x4x16xf32>)
+               {update_rule = #attic.update_rule<gated_delta>}
+               : tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32>,
+                 tensor<1x4x16x64xf32> -> tensor<1x4x16x64xf32>,
+                 tensor<1x4x64x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$query,
+    Attic_FloatTensor:$key,
+    Attic_FloatTensor:$value,
+    Optional<Attic_FloatTensor>:$past_state,
+    Optional<Attic_FloatTensor>:$decay,
+    Optional<Attic_FloatTensor>:$beta,
+    DefaultValuedAttr<Attic_UpdateRuleAttr,
+                      "::mlir::attic::UpdateRule::linear">:$update_rule,
+    OptionalAttr<F64Attr>:$scale
+  );
+  let results = (outs Attic_FloatTensor:$output,
+                      Attic_FloatTensor:$present_state);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`past` `(` $past_state^ `:` type($past_state) `)`)?
+    (`decay` `(` $decay^ `:` type($decay) `)`)?
+    (`beta` `(` $beta^ `:` type($beta) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($output) `,` type($present_state)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale applied to S^T q: the attribute, or 1/sqrt(Dk) by default.
+    double getEffectiveScale();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Losses
+//===----------------------------------------------------------------------===//
+
+class Attic_LossOp<string mnemonic, list<Trait> traits = []>
+    : Attic_Op<mnemonic, !listconcat([Pure], traits)> {
+  let hasVerifier = 1;
+}
+
+def Attic_CrossEntropyOp : Attic_LossOp<"cross_entropy"> {
+  let summary = "Softmax cross-entropy loss (ONNX SoftmaxCrossEntropyLoss)";
+  let description = [{
+    `logits` `[N, C]` or `[N, C, d1, ..., dk]`, integer `labels` `[N]` or
+    `[N, d1, ..., dk]`, optional class `weights` `[C]`. Per position, with
+    `lse = logsumexp_c(x_c)`, `y` the label, `w_y = weights[y]` (1 without
+    weights) and `a = 0` where `y == ignore_index`, else `w_y`:
+
+    `l = a (1 - eps) (lse - x_y) + [y != ignore] (eps / C) sum_c w_c (lse - x_c)
+         + [y != ignore] z_loss * lse^2`
+
+    where `eps = label_smoothing` (the smoothing term as in PyTorch). With
+    `reduction = none` the result is `l` `[N, d1, ...]`; `sum` gives
+    `sum(l)`; `mean` (the default) gives `sum(l) / sum(a)`, the mean over the
+    sum of applied weights as ONNX defines it. Labels outside `[0, C)` other
+    than `ignore_index` are undefined behaviour.
+
+    The optional second result is the per-position `lse` `[N, d1, ...]`,
+    which a backward pass or a z-loss needs.
+
+    ```mlir
+    %loss = attic.cross_entropy %x, %y {ignore_index = -100 : i64}
+              : tensor<8x32000xf32>, tensor<8xi64> -> tensor<f32>
+    %l, %lse = attic.cross_entropy %x, %y weights(%w : tensor<32000xf32>)
+              {reduction = #attic.reduction<none>, z_loss = 1.0e-4}
+              : tensor<8x32000xf32>, tensor<8xi64> -> tensor<8xf32>, tensor<8xf32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$logits,
+    Attic_IntTensor:$labels,
+    Optional<Attic_FloatTensor>:$weights,
+    DefaultValuedAttr<Attic_ReductionAttr,
+                      "::mlir::attic::Reduction::mean">:$reduction,
+    OptionalAttr<I64Attr>:$ignore_index,
+    DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
+    DefaultValuedAttr<F64Attr, "0.0">:$z_loss
+  );
+  let results = (outs Attic_FloatTensor:$loss, Optional<Attic_FloatTensor>:$lse);
+  let assemblyFormat = [{
+    $logits `,` $labels (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($logits) `,` type($labels) `->` type(results)
+  }];
+}
+
+def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
+    [AttrSizedOperandSegments]> {
+  let summary = "Classifier matmul fused with softmax cross-entropy";
+  let description = [{
+    The loss of a classifier head as one op: `hidden` `[N, D]`, `classifier`
+    `[V, D]`, integer `labels` `[N]`, optional `bias` `[V]` and class
+    `weights` `[V]`. The logits are `z = hidden . classifier^T + bias`, then
+    `z = softcap * tanh(z / softcap)` when `softcap` is set; the loss is that
+    of `attic.cross_entropy` on `z` with the same attributes. Keeping the
+    matmul inside the op lets cut cross-entropy compute the loss without ever
+    materializing the `N x V` logits. The optional second result is the
+    per-token log-sum-exp `[N]`.
+
+    ```mlir
+    %loss = attic.linear_cross_entropy %h, %w, %y {ignore_index = -100 : i64}
+              : tensor<4096x2048xbf16>, tensor<131072x2048xbf16>,
+                tensor<4096xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$hidden,
+    Attic_FloatTensor:$classifier,
+    Attic_IntTensor:$labels,
+    Optional<Attic_FloatTensor>:$bias,
+    Optional<Attic_FloatTensor>:$weights,
+    OptionalAttr<F64Attr>:$softcap,
+    DefaultValuedAttr<Attic_ReductionAttr,
+                      "::mlir::attic::Reduction::mean">:$reduction,
+    OptionalAttr<I64Attr>:$ignore_index,
+    DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
+    DefaultValuedAttr<F64Attr, "0.0">:$z_loss
+  );
+  let results = (outs Attic_FloatTensor:$loss, Optional<Attic_FloatTensor>:$lse);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels)
+    `->` type(results)
+  }];
+}
+
+//===----------------------------------------------------------------------===//
+// Top-k of a softmax
+//===----------------------------------------------------------------------===//
+
+def Attic_TopKSoftmaxOp : Attic_Op<"topk_softmax", [Pure]> {
+  let summary = "The k largest softmax probabilities and their indices";
+  let description = [{
+    `topk(softmax(x, axis), k)` along `axis`: `values` holds the `k` largest
+    probabilities in descending order (ties broken by the lower index) and
+    `indices` their positions (i64). `axis` may be negative; the
+    canonicalizer normalizes it. With `renormalize`, the values are
+    divided by their sum, as mixture-of-experts gates do. The result shape is
+    the input shape with `axis` of size `k`.
+
+    ```mlir
+    %v, %i = attic.topk_softmax %gate, k = 2, axis = 1 {renormalize}
+               : tensor<16x8xf32> -> tensor<16x2xf32>, tensor<16x2xi64>
+    ```
+  }];
+  let arguments = (ins Attic_FloatTensor:$input, I64Attr:$k,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       UnitAttr:$renormalize);
+  let results = (outs Attic_FloatTensor:$values,
+                      RankedTensorOf<[I64]>:$indices);
+  let assemblyFormat = [{
+    $input `,` `k` `=` $k `,` `axis` `=` $axis attr-dict `:` type($input)
+    `->` type($values) `,` type($indices)
+  }];
+  let hasVerifier = 1;
+  let hasFolder = 1;
+  let extraClassDeclaration = [{
+    /// The axis in [0, rank), whatever sign the attribute has.
+    int64_t getAxisIndex() {
+      int64_t rank = getInput().getType().getRank();
+      return getAxis() < 0 ? getAxis() + rank : getAxis();
+    }
+  }];
+}
+
+#endif // ATTIC_OPS_TD

@@ -1,0 +1,35 @@
+//===- Passes.td - All Attic passes, alphabetical ----------*- tablegen -*-===//
+//
+// Every Attic pass is declared here, whichever layer implements it: the
+// generated base classes and options live in one header, and one generated
+// registration function covers them all. A pass is a thin wrapper around a
+// populate...Patterns function or a C++ transformation of its layer.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_PASSES_TD
+#define ATTIC_PASSES_TD
+
+include "mlir/Pass/PassBase.td"
+
+def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
+  let summary = "Lower attic ops to linalg, tensor, arith and math (reference)";
+  let description = [{
+    The reference lowering: every attic op becomes upstream tensor-level IR
+    that computes it in the most direct way — a three-pass stable softmax
+    (maximum, sum of exponentials, normalization), losses from the
+    log-sum-exp. It is the oracle that every form is checked against, so it
+    favours obvious correctness; reductions accumulate in f32 at least.
+
+    Ops that have no reference lowering yet are left in place and reported
+    with an error.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+#endif // ATTIC_PASSES_TD

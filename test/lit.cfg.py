@@ -1,0 +1,24 @@
+# -*- Python -*-
+# Substitutions and tools of the Attic test suite; paths come from
+# lit.site.cfg.py, which CMake writes into the build tree.
+
+import os
+
+import lit.formats
+from lit.llvm import llvm_config
+
+config.name = "Attic"
+config.test_format = lit.formats.ShTest(not llvm_config.use_lit_shell)
+config.suffixes = [".mlir", ".test"]
+config.excludes = ["Inputs", "CMakeLists.txt", "lit.cfg.py", "lit.site.cfg.py"]
+config.test_source_root = os.path.dirname(__file__)
+config.test_exec_root = os.path.join(config.attic_obj_root, "test")
+
+config.substitutions.append(("%attic_src", config.attic_src_root))
+config.substitutions.append(("%attic_build", config.attic_obj_root))
+
+llvm_config.use_default_substitutions()
+llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
+llvm_config.add_tool_substitutions(
+    ["attic-opt", "mlir-opt"], [config.attic_tools_dir, config.llvm_tools_dir]
+)
