@@ -96,15 +96,21 @@ LogicalResult checkAxis(Operation *op, int64_t axis, int64_t rank) {
   return success();
 }
 
+/// Shortest text that reads back as `value` ("0.5", "-1", "inf").
+std::string formatDouble(double value) {
+  SmallString<16> text;
+  APFloat(value).toString(text);
+  return std::string(text);
+}
+
 LogicalResult checkPositive(Operation *op, std::optional<APFloat> attr,
                             StringRef name, StringRef hint) {
   if (!attr)
     return success();
-  double value = attr->convertToDouble();
-  if (value > 0 && std::isfinite(value))
+  if (attr->isFiniteNonZero() && !attr->isNegative())
     return success();
   return op->emitOpError() << name << " must be positive and finite, got "
-                           << value << hint;
+                           << formatDouble(attr->convertToDouble()) << hint;
 }
 
 LogicalResult checkNonNegative(Operation *op, std::optional<int64_t> value,
@@ -467,23 +473,23 @@ static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
   }
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
     return op->emitOpError() << "label_smoothing must be in [0, 1], got "
-                             << labelSmoothing;
+                             << formatDouble(labelSmoothing);
   if (!(zLoss >= 0 && std::isfinite(zLoss)))
     return op->emitOpError() << "z_loss must be non-negative and finite, got "
-                             << zLoss;
+                             << formatDouble(zLoss);
   return success();
 }
 
-/// Checks an optional per-class vector operand (weights, bias) of size C.
+/// Checks an optional per-class vector operand (weights, bias) against the
+/// element type of `ref`; `layout` names its one dimension, "[C]" or "[V]".
 static LogicalResult checkClassVector(Operation *op, Value vector,
                                       int64_t classes, Type elt,
-                                      StringRef name) {
+                                      StringRef name, StringRef layout,
+                                      StringRef ref) {
   if (!vector)
     return success();
   auto type = cast<RankedTensorType>(vector.getType());
-  std::string layout = "[" + formatDim(classes) + "] (one per class)";
-  if (failed(checkElementType(op, type.getElementType(), elt, name,
-                              "logits")) ||
+  if (failed(checkElementType(op, type.getElementType(), elt, name, ref)) ||
       failed(checkShape(op, type, {classes}, name, layout)))
     return failure();
   return success();
@@ -502,7 +508,7 @@ LogicalResult CrossEntropyOp::verify() {
                         "the logits shape without the class dimension")))
     return failure();
   if (failed(checkClassVector(op, getWeights(), classes,
-                              logits.getElementType(), "weights")))
+                              logits.getElementType(), "weights", "[C]", "logits")))
     return failure();
   return verifyLoss(op, positions, logits.getElementType(), getReduction(),
                     getLabelSmoothing().convertToDouble(),
@@ -526,8 +532,8 @@ LogicalResult LinearCrossEntropyOp::verify() {
     return failure();
   Type elt = hidden.getElementType();
   int64_t vocab = classifier.getDimSize(0);
-  if (failed(checkClassVector(op, getBias(), vocab, elt, "bias")) ||
-      failed(checkClassVector(op, getWeights(), vocab, elt, "weights")) ||
+  if (failed(checkClassVector(op, getBias(), vocab, elt, "bias", "[V]", "hidden")) ||
+      failed(checkClassVector(op, getWeights(), vocab, elt, "weights", "[V]", "hidden")) ||
       failed(checkPositive(op, getSoftcap(), "softcap",
                            " (omit it to disable capping)")))
     return failure();

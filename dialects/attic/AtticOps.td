@@ -15,13 +15,20 @@ include "mlir/Interfaces/SideEffectInterfaces.td"
 def Attic_FloatTensor : RankedTensorOf<[AnyFloat]>;
 def Attic_IntTensor : RankedTensorOf<[AnySignlessInteger]>;
 
+// An i64 attribute read as a signed value (upstream I64Attr returns uint64_t,
+// which turns a negative axis or a negative ignore_index into a huge one).
+def Attic_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+    "64-bit signless integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 //===----------------------------------------------------------------------===//
 // Softmax family
 //===----------------------------------------------------------------------===//
 
 class Attic_AxisOp<string mnemonic, list<Trait> traits = []>
     : Attic_Op<mnemonic, !listconcat([Pure], traits)> {
-  let arguments = (ins Attic_FloatTensor:$input, I64Attr:$axis);
+  let arguments = (ins Attic_FloatTensor:$input, Attic_I64Attr:$axis);
   let hasVerifier = 1;
   let hasFolder = 1;
 
@@ -91,7 +98,7 @@ def Attic_LogSumExpOp : Attic_AxisOp<"logsumexp"> {
            : tensor<4x1024xf32> -> tensor<4x1xf32>
     ```
   }];
-  let arguments = (ins Attic_FloatTensor:$input, I64Attr:$axis,
+  let arguments = (ins Attic_FloatTensor:$input, Attic_I64Attr:$axis,
                        UnitAttr:$keep_dim);
   let results = (outs Attic_FloatTensor:$result);
   let builders = [
@@ -169,8 +176,8 @@ def Attic_AttentionOp : Attic_Op<"attention",
     Optional<Attic_IntTensor>:$kv_lengths,
     OptionalAttr<F64Attr>:$scale,
     UnitAttr:$causal,
-    OptionalAttr<I64Attr>:$left_window,
-    OptionalAttr<I64Attr>:$right_window,
+    OptionalAttr<Attic_I64Attr>:$left_window,
+    OptionalAttr<Attic_I64Attr>:$right_window,
     OptionalAttr<F64Attr>:$softcap,
     DefaultValuedAttr<Attic_AttentionKernelAttr,
                       "::mlir::attic::AttentionKernel::softmax">:$kernel
@@ -299,7 +306,7 @@ def Attic_CrossEntropyOp : Attic_LossOp<"cross_entropy"> {
     Optional<Attic_FloatTensor>:$weights,
     DefaultValuedAttr<Attic_ReductionAttr,
                       "::mlir::attic::Reduction::mean">:$reduction,
-    OptionalAttr<I64Attr>:$ignore_index,
+    OptionalAttr<Attic_I64Attr>:$ignore_index,
     DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
     DefaultValuedAttr<F64Attr, "0.0">:$z_loss
   );
@@ -338,7 +345,7 @@ def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
     OptionalAttr<F64Attr>:$softcap,
     DefaultValuedAttr<Attic_ReductionAttr,
                       "::mlir::attic::Reduction::mean">:$reduction,
-    OptionalAttr<I64Attr>:$ignore_index,
+    OptionalAttr<Attic_I64Attr>:$ignore_index,
     DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
     DefaultValuedAttr<F64Attr, "0.0">:$z_loss
   );
@@ -371,8 +378,8 @@ def Attic_TopKSoftmaxOp : Attic_Op<"topk_softmax", [Pure]> {
                : tensor<16x8xf32> -> tensor<16x2xf32>, tensor<16x2xi64>
     ```
   }];
-  let arguments = (ins Attic_FloatTensor:$input, I64Attr:$k,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+  let arguments = (ins Attic_FloatTensor:$input, Attic_I64Attr:$k,
+                       DefaultValuedAttr<Attic_I64Attr, "-1">:$axis,
                        UnitAttr:$renormalize);
   let results = (outs Attic_FloatTensor:$values,
                       RankedTensorOf<[I64]>:$indices);

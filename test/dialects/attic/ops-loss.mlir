@@ -1,0 +1,36 @@
+// Round trip of cross_entropy and linear_cross_entropy.
+// RUN: attic-opt %s | attic-opt | FileCheck %s
+// RUN: attic-opt %s --mlir-print-op-generic | attic-opt | FileCheck %s
+
+// CHECK-LABEL: func.func @cross_entropy
+func.func @cross_entropy(%x: tensor<8x100xf32>, %y: tensor<8xi64>,
+                         %w: tensor<100xf32>, %x4: tensor<2x10x3x5xbf16>,
+                         %y4: tensor<2x3x5xi32>) {
+  // Defaults (mean, no smoothing, no z-loss) are not printed.
+  // CHECK: attic.cross_entropy %{{.*}}, %{{.*}} : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  %0 = attic.cross_entropy %x, %y : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  // CHECK: attic.cross_entropy %{{.*}}, %{{.*}} weights(%{{.*}} : tensor<100xf32>) {ignore_index = -100 : i64, label_smoothing = 1.000000e-01 : f64, reduction = #attic.reduction<sum>, z_loss = 1.000000e-04 : f64} : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  %1 = attic.cross_entropy %x, %y weights(%w : tensor<100xf32>)
+         {ignore_index = -100 : i64, label_smoothing = 0.1 : f64,
+          reduction = #attic.reduction<sum>, z_loss = 1.0e-4 : f64}
+         : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  // CHECK: attic.cross_entropy %{{.*}}, %{{.*}} {reduction = #attic.reduction<none>} : tensor<2x10x3x5xbf16>, tensor<2x3x5xi32> -> tensor<2x3x5xbf16>, tensor<2x3x5xbf16>
+  %2, %lse = attic.cross_entropy %x4, %y4 {reduction = #attic.reduction<none>}
+         : tensor<2x10x3x5xbf16>, tensor<2x3x5xi32> -> tensor<2x3x5xbf16>, tensor<2x3x5xbf16>
+  return
+}
+
+// CHECK-LABEL: func.func @linear_cross_entropy
+func.func @linear_cross_entropy(%h: tensor<?x64xf32>, %c: tensor<1000x64xf32>,
+                                %y: tensor<?xi64>, %b: tensor<1000xf32>) {
+  // CHECK: attic.linear_cross_entropy %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<f32>
+  %0 = attic.linear_cross_entropy %h, %c, %y
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<f32>
+  // CHECK: attic.linear_cross_entropy %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1000xf32>) weights(%{{.*}} : tensor<1000xf32>) {ignore_index = 0 : i64, reduction = #attic.reduction<none>, softcap = 3.000000e+01 : f64, z_loss = 1.000000e-04 : f64} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<?xf32>, tensor<?xf32>
+  %1, %lse = attic.linear_cross_entropy %h, %c, %y bias(%b : tensor<1000xf32>)
+         weights(%b : tensor<1000xf32>)
+         {ignore_index = 0 : i64, reduction = #attic.reduction<none>,
+          softcap = 30.0 : f64, z_loss = 1.0e-4 : f64}
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<?xf32>, tensor<?xf32>
+  return
+}
