@@ -17,6 +17,20 @@ config.test_exec_root = os.path.join(config.attic_obj_root, "test")
 config.substitutions.append(("%attic_src", config.attic_src_root))
 config.substitutions.append(("%attic_build", config.attic_obj_root))
 
+# Runs @main of LLVM-dialect IR on the CPU with the runner utilities
+# (printMemrefF32 and friends).
+runner_libs = ",".join(
+    os.path.join(config.llvm_lib_dir, lib)
+    for lib in ["libmlir_runner_utils.so", "libmlir_c_runner_utils.so"]
+)
+config.substitutions.append(
+    (
+        "%run_main",
+        f"{config.llvm_tools_dir}/mlir-runner -e main -entry-point-result=void"
+        f" -shared-libs={runner_libs}",
+    )
+)
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(

@@ -12,6 +12,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
 #include <limits>
@@ -119,9 +120,12 @@ struct LowerLogSumExp final : OpRewritePattern<LogSumExpOp> {
     else
       sizes.erase(sizes.begin() + axis);
     Value init = emptyTensor(rewriter, loc, sizes, resultType.getElementType());
+    // The init may know more static sizes than the declared result type (the
+    // kept axis is 1); compute in its type and cast at the end.
     Value lse =
         linalg::GenericOp::create(
-            rewriter, loc, resultType, ValueRange{stats.max, stats.sum}, init,
+            rewriter, loc, init.getType(), ValueRange{stats.max, stats.sum},
+            init,
             {row, row, out}, parallel,
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value logSum = math::LogOp::create(b, l, args[1]);
@@ -130,6 +134,8 @@ struct LowerLogSumExp final : OpRewritePattern<LogSumExpOp> {
                   b, l, castFloat(b, l, r, resultType.getElementType()));
             })
             .getResult(0);
+    if (lse.getType() != resultType)
+      lse = tensor::CastOp::create(rewriter, loc, resultType, lse);
     rewriter.replaceOp(op, lse);
     return success();
   }

@@ -2,6 +2,7 @@
 
 #include "tools/init/InitAll.h"
 
+#include "codegen/cpu/Pipeline.h"
 #include "dialects/attic/AtticDialect.h"
 #include "passes/Passes.h"
 
@@ -22,6 +23,13 @@
 #include "mlir/Dialect/Transform/IR/TransformDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
+#include "mlir/Dialect/Arith/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Bufferization/Transforms/FuncBufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/ControlFlow/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Linalg/Transforms/AllInterfaces.h"
+#include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Vector/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/InitAllExtensions.h"
 #include "mlir/InitAllPasses.h"
@@ -50,9 +58,20 @@ void attic::registerAllDialects(DialectRegistry &registry) {
 
 void attic::registerAllExtensions(DialectRegistry &registry) {
   mlir::registerAllExtensions(registry);
+  // Interface implementations that upstream registers with its dialects
+  // (bufferization, tiling) rather than in registerAllExtensions.
+  arith::registerBufferizableOpInterfaceExternalModels(registry);
+  bufferization::func_ext::registerBufferizableOpInterfaceExternalModels(
+      registry);
+  cf::registerBufferizableOpInterfaceExternalModels(registry);
+  linalg::registerAllDialectInterfaceImplementations(registry);
+  scf::registerBufferizableOpInterfaceExternalModels(registry);
+  tensor::registerBufferizableOpInterfaceExternalModels(registry);
+  vector::registerBufferizableOpInterfaceExternalModels(registry);
 }
 
 void attic::registerAllPasses() {
   mlir::registerAllPasses();
   registerAtticPasses();
+  registerCpuPipeline();
 }
