@@ -11,8 +11,8 @@ namespace mlir::attic {
 
 /// Adds the passes that take a module of attic and upstream tensor IR to the
 /// LLVM dialect: the reference lowering of remaining attic ops, elementwise
-/// tensor ops to linalg, one-shot bufferization with identity-layout function boundaries, buffer
-/// deallocation, loops, and the conversion to LLVM.
+/// tensor ops to linalg, one-shot bufferization with identity-layout function
+/// boundaries, buffer deallocation, loops, and the conversion to LLVM.
 void buildCpuPipeline(OpPassManager &pm);
 
 /// Registers buildCpuPipeline as the `attic-cpu-pipeline` pass pipeline.

@@ -18,8 +18,7 @@ FloatType reference::accumulatorType(Type elementType) {
   return type.getWidth() >= 32 ? type : Float32Type::get(type.getContext());
 }
 
-Value reference::castFloat(OpBuilder &b, Location loc, Value value,
-                           Type type) {
+Value reference::castFloat(OpBuilder &b, Location loc, Value value, Type type) {
   Type from = value.getType();
   if (from == type)
     return value;
@@ -47,8 +46,8 @@ Value reference::emptyTensor(OpBuilder &b, Location loc,
 Value reference::filledTensor(OpBuilder &b, Location loc,
                               ArrayRef<OpFoldResult> sizes, Type elementType,
                               double value) {
-  Value scalar = arith::ConstantOp::create(
-      b, loc, b.getFloatAttr(elementType, value));
+  Value scalar =
+      arith::ConstantOp::create(b, loc, b.getFloatAttr(elementType, value));
   Value empty = emptyTensor(b, loc, sizes, elementType);
   return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
 }
@@ -86,12 +85,11 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
   // An all -inf row keeps max = 0 so that x - max stays -inf, not NaN.
   Value max =
       linalg::GenericOp::create(
-          b, loc, maxInit.getType(), rawMax,
-          emptyTensor(b, loc, rowSizes, acc), {rowIdentity, rowIdentity},
-          rowParallel,
+          b, loc, maxInit.getType(), rawMax, emptyTensor(b, loc, rowSizes, acc),
+          {rowIdentity, rowIdentity}, rowParallel,
           [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value inf = arith::ConstantOp::create(
-                nb, l, nb.getFloatAttr(acc, negInf));
+            Value inf =
+                arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, negInf));
             Value zero =
                 arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, 0.0));
             Value isInf = arith::CmpFOp::create(
@@ -104,17 +102,16 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
 
   // Pass 2: the sum of exponentials.
   Value sumInit = filledTensor(b, loc, rowSizes, acc, 0.0);
-  Value sum =
-      linalg::GenericOp::create(
-          b, loc, sumInit.getType(), ValueRange{input, max}, sumInit,
-          {all, row, row}, reduceAxis,
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value x = castFloat(nb, l, args[0], acc);
-            Value shifted = arith::SubFOp::create(nb, l, x, args[1]);
-            Value e = math::ExpOp::create(nb, l, shifted);
-            linalg::YieldOp::create(
-                nb, l, Value(arith::AddFOp::create(nb, l, args[2], e)));
-          })
-          .getResult(0);
+  Value sum = linalg::GenericOp::create(
+                  b, loc, sumInit.getType(), ValueRange{input, max}, sumInit,
+                  {all, row, row}, reduceAxis,
+                  [&](OpBuilder &nb, Location l, ValueRange args) {
+                    Value x = castFloat(nb, l, args[0], acc);
+                    Value shifted = arith::SubFOp::create(nb, l, x, args[1]);
+                    Value e = math::ExpOp::create(nb, l, shifted);
+                    linalg::YieldOp::create(
+                        nb, l, Value(arith::AddFOp::create(nb, l, args[2], e)));
+                  })
+                  .getResult(0);
   return {max, sum};
 }

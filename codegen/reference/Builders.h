@@ -1,4 +1,5 @@
-//===- Builders.h - IR building helpers of the reference lowering -*- C++ -*-===//
+//===- Builders.h - IR building helpers of the reference lowering -*- C++
+//-*-===//
 //
 // Small, reusable pieces of tensor-level IR: empty tensors shaped like
 // others, fills, precision casts and the row statistics of a stable softmax.

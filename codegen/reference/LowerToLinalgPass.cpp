@@ -21,6 +21,7 @@ using namespace mlir::attic;
 void mlir::attic::populateReferenceLoweringPatterns(
     RewritePatternSet &patterns) {
   populateSoftmaxReferencePatterns(patterns);
+  populateAttentionReferencePatterns(patterns);
 }
 
 namespace mlir::attic {

@@ -18,6 +18,10 @@ namespace mlir::attic {
 /// maximum, sum of exponentials, output.
 void populateSoftmaxReferencePatterns(RewritePatternSet &patterns);
 
+/// attention with the score matrix materialized: every kernel, mask,
+/// causal/window visibility, kv_lengths, softcap and grouped-query heads.
+void populateAttentionReferencePatterns(RewritePatternSet &patterns);
+
 /// Every reference lowering pattern.
 void populateReferenceLoweringPatterns(RewritePatternSet &patterns);
 

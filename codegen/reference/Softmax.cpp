@@ -25,8 +25,8 @@ namespace {
 
 /// Computes f(x - max, sum) for every element of the rows of `input`, as
 /// `input`'s element type. `f` works in the accumulator type.
-using RowFn = function_ref<Value(OpBuilder &, Location, Value shifted,
-                                 Value sum)>;
+using RowFn =
+    function_ref<Value(OpBuilder &, Location, Value shifted, Value sum)>;
 
 Value mapRows(OpBuilder &b, Location loc, Value input, int64_t axis,
               const RowStats &stats, RowFn fn) {
@@ -37,8 +37,8 @@ Value mapRows(OpBuilder &b, Location loc, Value input, int64_t axis,
   AffineMap row = all.dropResult(axis);
   SmallVector<utils::IteratorType> parallel(rank,
                                             utils::IteratorType::parallel);
-  Value init = emptyTensor(b, loc, getSizes(b, loc, input),
-                           type.getElementType());
+  Value init =
+      emptyTensor(b, loc, getSizes(b, loc, input), type.getElementType());
   return linalg::GenericOp::create(
              b, loc, type, ValueRange{input, stats.max, stats.sum}, init,
              {all, row, row, all}, parallel,
@@ -125,8 +125,7 @@ struct LowerLogSumExp final : OpRewritePattern<LogSumExpOp> {
     Value lse =
         linalg::GenericOp::create(
             rewriter, loc, init.getType(), ValueRange{stats.max, stats.sum},
-            init,
-            {row, row, out}, parallel,
+            init, {row, row, out}, parallel,
             [&](OpBuilder &b, Location l, ValueRange args) {
               Value logSum = math::LogOp::create(b, l, args[1]);
               Value r = arith::AddFOp::create(b, l, args[0], logSum);

@@ -107,8 +107,8 @@ struct UnitAxisLogSumExp final : OpRewritePattern<LogSumExpOp> {
         group.push_back(axis);
       groups.push_back(group);
     }
-    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(
-        op, op.getType(), op.getInput(), groups);
+    rewriter.replaceOpWithNewOp<tensor::CollapseShapeOp>(op, op.getType(),
+                                                         op.getInput(), groups);
     return success();
   }
 };

@@ -122,8 +122,7 @@ LogicalResult checkNonNegative(Operation *op, std::optional<int64_t> value,
 }
 
 /// Normalizes a negative axis attribute in place; returns whether it changed.
-template <typename OpTy>
-bool normalizeAxisInPlace(OpTy op) {
+template <typename OpTy> bool normalizeAxisInPlace(OpTy op) {
   if (op.getAxis() >= 0)
     return false;
   op.setAxis(op.getAxisIndex());
@@ -180,8 +179,8 @@ RankedTensorType LogSumExpOp::inferResultType(RankedTensorType input,
 void LogSumExpOp::build(OpBuilder &b, OperationState &state, Value input,
                         int64_t axis, bool keepDim) {
   axis = normalizedAxis(input, axis);
-  auto type = inferResultType(cast<RankedTensorType>(input.getType()), axis,
-                              keepDim);
+  auto type =
+      inferResultType(cast<RankedTensorType>(input.getType()), axis, keepDim);
   build(b, state, type, input, axis, keepDim);
 }
 
@@ -237,10 +236,9 @@ static LogicalResult checkMaskBroadcast(Operation *op, RankedTensorType mask,
     int64_t t = 4 - rank + i;
     int64_t d = mask.getDimSize(i);
     if (d != 1 && !dimsAgree(d, target[t]))
-      return op->emitOpError()
-             << "mask dimension " << i << " (size " << d
-             << ") does not broadcast to " << names[t] << " = "
-             << formatDim(target[t]);
+      return op->emitOpError() << "mask dimension " << i << " (size " << d
+                               << ") does not broadcast to " << names[t]
+                               << " = " << formatDim(target[t]);
   }
   return success();
 }
@@ -256,8 +254,8 @@ LogicalResult AttentionOp::verify() {
   Type elt = q.getElementType();
   if (failed(checkElementType(op, k.getElementType(), elt, "key", "query")) ||
       failed(checkElementType(op, v.getElementType(), elt, "value", "query")) ||
-      failed(checkElementType(op, out.getElementType(), elt, "result",
-                              "query")))
+      failed(
+          checkElementType(op, out.getElementType(), elt, "result", "query")))
     return failure();
 
   int64_t b = q.getDimSize(0), hq = q.getDimSize(1), sq = q.getDimSize(2),
@@ -279,8 +277,7 @@ LogicalResult AttentionOp::verify() {
     return emitOpError() << "query head count " << hq
                          << " must be a multiple of key/value head count "
                          << hkv;
-  if (failed(checkShape(op, out, {b, hq, sq, dv}, "result",
-                        "[B, Hq, Sq, Dv]")))
+  if (failed(checkShape(op, out, {b, hq, sq, dv}, "result", "[B, Hq, Sq, Dv]")))
     return failure();
 
   if (Value mask = getMask()) {
@@ -349,10 +346,10 @@ LogicalResult LinearAttentionOp::verify() {
   Type elt = q.getElementType();
   if (failed(checkElementType(op, k.getElementType(), elt, "key", "query")) ||
       failed(checkElementType(op, v.getElementType(), elt, "value", "query")) ||
-      failed(checkElementType(op, out.getElementType(), elt, "output",
-                              "query")) ||
-      failed(checkElementType(op, state.getElementType(), elt,
-                              "present_state", "query")))
+      failed(
+          checkElementType(op, out.getElementType(), elt, "output", "query")) ||
+      failed(checkElementType(op, state.getElementType(), elt, "present_state",
+                              "query")))
     return failure();
 
   int64_t b = q.getDimSize(0), hq = q.getDimSize(1), t = q.getDimSize(2),
@@ -361,10 +358,9 @@ LogicalResult LinearAttentionOp::verify() {
                       "query batch size")) ||
       failed(checkDim(op, v.getDimSize(0), b, "value batch size",
                       "query batch size")) ||
-      failed(checkDim(op, k.getDimSize(2), t, "key length",
-                      "query length")) ||
-      failed(checkDim(op, v.getDimSize(2), t, "value length",
-                      "query length")) ||
+      failed(checkDim(op, k.getDimSize(2), t, "key length", "query length")) ||
+      failed(
+          checkDim(op, v.getDimSize(2), t, "value length", "query length")) ||
       failed(checkDim(op, k.getDimSize(3), dk, "key head size",
                       "query head size")) ||
       failed(checkDim(op, v.getDimSize(1), hkv, "value head count",
@@ -375,8 +371,7 @@ LogicalResult LinearAttentionOp::verify() {
     return emitOpError() << "query head count " << hq
                          << " must be a multiple of key/value head count "
                          << hkv;
-  if (failed(checkShape(op, out, {b, hq, t, dv}, "output",
-                        "[B, Hq, T, Dv]")) ||
+  if (failed(checkShape(op, out, {b, hq, t, dv}, "output", "[B, Hq, T, Dv]")) ||
       failed(checkShape(op, state, {b, hkv, dk, dv}, "present_state",
                         "[B, Hkv, Dk, Dv]")))
     return failure();
@@ -391,8 +386,8 @@ LogicalResult LinearAttentionOp::verify() {
   }
   if (Value decay = getDecay()) {
     auto type = cast<RankedTensorType>(decay.getType());
-    if (failed(checkElementType(op, type.getElementType(), elt, "decay",
-                                "query")))
+    if (failed(
+            checkElementType(op, type.getElementType(), elt, "decay", "query")))
       return failure();
     if (type.getRank() == 3) {
       if (failed(checkShape(op, type, {b, hkv, t}, "per-head decay",
@@ -449,8 +444,8 @@ LogicalResult LinearAttentionOp::verify() {
 /// results for per-position shape `positions`, and the loss attributes.
 static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
                                 Type elt, Reduction reduction,
-                                double labelSmoothing, double zLoss,
-                                Value loss, Value lse) {
+                                double labelSmoothing, double zLoss, Value loss,
+                                Value lse) {
   auto lossType = cast<RankedTensorType>(loss.getType());
   if (failed(checkElementType(op, lossType.getElementType(), elt, "loss",
                               "logits")))
@@ -460,9 +455,9 @@ static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
                           "the label shape (reduction 'none')")))
       return failure();
   } else if (lossType.getRank() != 0) {
-    return op->emitOpError() << "loss must be a 0-D tensor with reduction '"
-                             << stringifyReduction(reduction) << "', got "
-                             << lossType;
+    return op->emitOpError()
+           << "loss must be a 0-D tensor with reduction '"
+           << stringifyReduction(reduction) << "', got " << lossType;
   }
   if (lse) {
     auto lseType = cast<RankedTensorType>(lse.getType());
@@ -483,9 +478,8 @@ static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
 /// Checks an optional per-class vector operand (weights, bias) against the
 /// element type of `ref`; `layout` names its one dimension, "[C]" or "[V]".
 static LogicalResult checkClassVector(Operation *op, Value vector,
-                                      int64_t classes, Type elt,
-                                      StringRef name, StringRef layout,
-                                      StringRef ref) {
+                                      int64_t classes, Type elt, StringRef name,
+                                      StringRef layout, StringRef ref) {
   if (!vector)
     return success();
   auto type = cast<RankedTensorType>(vector.getType());
@@ -497,7 +491,8 @@ static LogicalResult checkClassVector(Operation *op, Value vector,
 
 LogicalResult CrossEntropyOp::verify() {
   Operation *op = *this;
-  RankedTensorType logits = getLogits().getType(), labels = getLabels().getType();
+  RankedTensorType logits = getLogits().getType(),
+                   labels = getLabels().getType();
   if (logits.getRank() < 2)
     return emitOpError() << "logits must be [N, C] or [N, C, d1, ...], got "
                          << "rank " << logits.getRank();
@@ -508,7 +503,8 @@ LogicalResult CrossEntropyOp::verify() {
                         "the logits shape without the class dimension")))
     return failure();
   if (failed(checkClassVector(op, getWeights(), classes,
-                              logits.getElementType(), "weights", "[C]", "logits")))
+                              logits.getElementType(), "weights", "[C]",
+                              "logits")))
     return failure();
   return verifyLoss(op, positions, logits.getElementType(), getReduction(),
                     getLabelSmoothing().convertToDouble(),
@@ -527,13 +523,14 @@ LogicalResult LinearCrossEntropyOp::verify() {
                               "hidden")) ||
       failed(checkDim(op, classifier.getDimSize(1), hidden.getDimSize(1),
                       "classifier hidden size", "hidden size")) ||
-      failed(checkShape(op, labels, {hidden.getDimSize(0)}, "labels",
-                        "[N]")))
+      failed(checkShape(op, labels, {hidden.getDimSize(0)}, "labels", "[N]")))
     return failure();
   Type elt = hidden.getElementType();
   int64_t vocab = classifier.getDimSize(0);
-  if (failed(checkClassVector(op, getBias(), vocab, elt, "bias", "[V]", "hidden")) ||
-      failed(checkClassVector(op, getWeights(), vocab, elt, "weights", "[V]", "hidden")) ||
+  if (failed(checkClassVector(op, getBias(), vocab, elt, "bias", "[V]",
+                              "hidden")) ||
+      failed(checkClassVector(op, getWeights(), vocab, elt, "weights", "[V]",
+                              "hidden")) ||
       failed(checkPositive(op, getSoftcap(), "softcap",
                            " (omit it to disable capping)")))
     return failure();

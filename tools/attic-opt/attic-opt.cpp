@@ -14,6 +14,6 @@ int main(int argc, char **argv) {
   mlir::attic::registerAllDialects(registry);
   mlir::attic::registerAllExtensions(registry);
   mlir::attic::registerAllPasses();
-  return mlir::asMainReturnCode(mlir::MlirOptMain(
-      argc, argv, "Attic optimizer driver\n", registry));
+  return mlir::asMainReturnCode(
+      mlir::MlirOptMain(argc, argv, "Attic optimizer driver\n", registry));
 }

@@ -1,0 +1,336 @@
+//===- Attention.cpp - Reference lowering of attic.attention --------------===//
+//
+// Attention with the score matrix materialized, in four steps:
+//   1. S[b,h,i,j] = sum_d f(q[b,h,i,d], k[b,h/g,j,d])   (kernel-specific f)
+//   2. W = weights(S) elementwise: scale, softcap, float mask, visibility
+//      (kv_lengths, causal bottom-right, windows, i1 mask)
+//   3. softmax: P = attic.softmax(W) (masked entries are -inf, so a fully
+//      masked row gives zeros); other kernels keep W and its row sum
+//   4. O[b,h,i,e] = sum_j P[b,h,i,j] v[b,h/g,j,e], divided by the row sum for
+//      the l1-normalized kernels (0 when the sum is 0)
+// Everything accumulates in f32 (f64 stays f64).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/reference/Builders.h"
+#include "codegen/reference/Reference.h"
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::reference;
+
+namespace {
+
+using utils::IteratorType;
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+Value constF(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+/// phi(x) of the feature-map kernels, in the accumulator type.
+Value featureMap(OpBuilder &b, Location loc, AttentionKernel kernel, Value x) {
+  Type type = x.getType();
+  Value zero = constF(b, loc, type, 0.0);
+  if (kernel == AttentionKernel::relu)
+    return arith::MaximumFOp::create(b, loc, x, zero);
+  // elu(x) + 1 = x + 1 for x > 0, exp(x) otherwise.
+  Value one = constF(b, loc, type, 1.0);
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+  Value linear = arith::AddFOp::create(b, loc, x, one);
+  Value exponential = math::ExpOp::create(b, loc, x);
+  return arith::SelectOp::create(b, loc, positive, linear, exponential);
+}
+
+/// softplus(x) = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|))
+/// so that large |x| neither overflows nor loses the result.
+Value softplus(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value zero = constF(b, loc, type, 0.0);
+  Value pos = arith::MaximumFOp::create(b, loc, x, zero);
+  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
+  Value tail =
+      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
+  return arith::AddFOp::create(b, loc, pos, tail);
+}
+
+/// Converts an index-like integer value to i64.
+Value toI64(OpBuilder &b, Location loc, Value v) {
+  Type i64 = b.getI64Type();
+  if (v.getType().isIndex())
+    return arith::IndexCastOp::create(b, loc, i64, v);
+  if (v.getType() == i64)
+    return v;
+  if (v.getType().getIntOrFloatBitWidth() < 64)
+    return arith::ExtSIOp::create(b, loc, i64, v);
+  return arith::TruncIOp::create(b, loc, i64, v);
+}
+
+struct LowerAttention final : OpRewritePattern<AttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(AttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType qType = op.getQuery().getType(),
+                     kType = op.getKey().getType();
+    int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
+    if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
+      return rewriter.notifyMatchFailure(
+          op, "the reference lowering needs static head counts");
+    int64_t group = hq / hkv;
+
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    AttentionKernel kernel = op.getKernel();
+    Type elt = qType.getElementType();
+    FloatType acc = accumulatorType(elt);
+
+    SmallVector<OpFoldResult> qSizes = getSizes(rewriter, loc, op.getQuery());
+    SmallVector<OpFoldResult> kSizes = getSizes(rewriter, loc, op.getKey());
+    SmallVector<OpFoldResult> vSizes = getSizes(rewriter, loc, op.getValue());
+    // Scores [B, Hq, Sq, Skv].
+    SmallVector<OpFoldResult> sSizes = {qSizes[0], qSizes[1], qSizes[2],
+                                        kSizes[2]};
+
+    // Dims (b, h, i, j, d); the kv head is h floordiv group.
+    AffineExpr b, h, i, j, d;
+    bindDims(ctx, b, h, i, j, d);
+    AffineExpr kvHead = h.floorDiv(group);
+    auto map5 = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(5, 0, exprs, ctx);
+    };
+    auto map4 = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(4, 0, exprs, ctx);
+    };
+
+    // 1. Scores.
+    Value sInit = filledTensor(rewriter, loc, sSizes, acc, 0.0);
+    Value scores =
+        linalg::GenericOp::create(
+            rewriter, loc, sInit.getType(),
+            ValueRange{op.getQuery(), op.getKey()}, sInit,
+            {map5({b, h, i, d}), map5({b, kvHead, j, d}), map5({b, h, i, j})},
+            {IteratorType::parallel, IteratorType::parallel,
+             IteratorType::parallel, IteratorType::parallel,
+             IteratorType::reduction},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value q = castFloat(nb, l, args[0], acc);
+              Value k = castFloat(nb, l, args[1], acc);
+              Value term;
+              if (op.hasFeatureMapKernel()) {
+                term =
+                    arith::MulFOp::create(nb, l, featureMap(nb, l, kernel, q),
+                                          featureMap(nb, l, kernel, k));
+              } else if (kernel == AttentionKernel::gaussian) {
+                Value diff = arith::SubFOp::create(nb, l, q, k);
+                term = arith::MulFOp::create(nb, l, diff, diff);
+              } else {
+                term = arith::MulFOp::create(nb, l, q, k);
+              }
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddFOp::create(nb, l, args[2], term)));
+            })
+            .getResult(0);
+
+    // 2. Weights (for softmax: masked logits).
+    SmallVector<Value> inputs = {scores};
+    SmallVector<AffineMap> maps = {map4({b, h, i, j})};
+    Value mask = op.getMask();
+    if (mask) {
+      auto maskType = cast<RankedTensorType>(mask.getType());
+      int64_t rank = maskType.getRank();
+      SmallVector<AffineExpr> exprs;
+      AffineExpr all[] = {b, h, i, j};
+      for (int64_t m = 0; m < rank; ++m)
+        exprs.push_back(maskType.getDimSize(m) == 1
+                            ? getAffineConstantExpr(0, ctx)
+                            : all[4 - rank + m]);
+      inputs.push_back(mask);
+      maps.push_back(map4(exprs));
+    }
+    Value lengths = op.getKvLengths();
+    if (lengths) {
+      inputs.push_back(lengths);
+      maps.push_back(map4({b}));
+    }
+    maps.push_back(map4({b, h, i, j}));
+
+    Value sq = getValueOrCreateConstantIndexOp(rewriter, loc, qSizes[2]);
+    Value skv = getValueOrCreateConstantIndexOp(rewriter, loc, kSizes[2]);
+    bool softmax = kernel == AttentionKernel::softmax;
+    double scale = op.getEffectiveScale();
+    std::optional<double> softcap;
+    if (auto cap = op.getSoftcap())
+      softcap = cap->convertToDouble();
+    std::optional<int64_t> left = op.getLeftWindow(),
+                           right = op.getRightWindow();
+    bool causal = op.getCausal();
+
+    Value wInit = emptyTensor(rewriter, loc, sSizes, acc);
+    Value weights =
+        linalg::GenericOp::create(
+            rewriter, loc, wInit.getType(), inputs, wInit, maps,
+            SmallVector<IteratorType>(4, IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              unsigned next = 1;
+              Value s = args[0];
+              Value visible =
+                  arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+              auto both = [&](Value cond) {
+                visible = arith::AndIOp::create(nb, l, visible, cond);
+              };
+              // Logits (softmax, softplus) or the gaussian exponent.
+              Value logit;
+              if (kernel == AttentionKernel::gaussian) {
+                logit = arith::MulFOp::create(nb, l, s,
+                                              constF(nb, l, acc, -0.5 * scale));
+              } else if (!op.hasFeatureMapKernel()) {
+                logit =
+                    arith::MulFOp::create(nb, l, s, constF(nb, l, acc, scale));
+                if (softcap) {
+                  Value c = constF(nb, l, acc, *softcap);
+                  Value t = math::TanhOp::create(
+                      nb, l, arith::DivFOp::create(nb, l, logit, c));
+                  logit = arith::MulFOp::create(nb, l, t, c);
+                }
+              }
+              if (mask) {
+                Value m = args[next++];
+                if (m.getType().isInteger(1))
+                  both(m);
+                else
+                  logit = arith::AddFOp::create(nb, l, castFloat(nb, l, m, acc),
+                                                logit);
+              }
+              // Visibility from positions: L = kv_lengths[b] or Skv,
+              // off = L - Sq, query i at absolute position i + off.
+              Value iIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 2));
+              Value jIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 3));
+              Value len =
+                  lengths ? toI64(nb, l, args[next++]) : toI64(nb, l, skv);
+              if (lengths)
+                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
+                                           jIdx, len));
+              Value pos = arith::AddIOp::create(
+                  nb, l, iIdx,
+                  arith::SubIOp::create(nb, l, len, toI64(nb, l, sq)));
+              auto offset = [&](int64_t delta) {
+                return arith::AddIOp::create(
+                    nb, l, pos,
+                    arith::ConstantOp::create(nb, l,
+                                              nb.getI64IntegerAttr(delta)));
+              };
+              if (causal)
+                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle,
+                                           jIdx, pos));
+              if (left)
+                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge,
+                                           jIdx, offset(-*left)));
+              if (right)
+                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle,
+                                           jIdx, offset(*right)));
+
+              Value w;
+              if (softmax)
+                w = logit;
+              else if (kernel == AttentionKernel::softplus)
+                w = softplus(nb, l, logit);
+              else if (kernel == AttentionKernel::gaussian)
+                w = math::ExpOp::create(nb, l, logit);
+              else
+                w = s;
+              Value hidden = constF(nb, l, acc, softmax ? kNegInf : 0.0);
+              linalg::YieldOp::create(
+                  nb, l,
+                  Value(arith::SelectOp::create(nb, l, visible, w, hidden)));
+            })
+            .getResult(0);
+
+    // 3. Normalization weights.
+    bool l1 = kernel != AttentionKernel::softmax &&
+              kernel != AttentionKernel::gaussian;
+    if (softmax)
+      weights = SoftmaxOp::create(rewriter, loc, weights, 3);
+
+    // 4. Output, with the row sum of W alongside for l1 kernels.
+    SmallVector<OpFoldResult> oSizes = {qSizes[0], qSizes[1], qSizes[2],
+                                        vSizes[3]};
+    // Dims (b, h, i, e, j): e walks Dv, j the keys (reduced).
+    AffineExpr e = getAffineDimExpr(3, ctx), key = getAffineDimExpr(4, ctx);
+    Value oInit = filledTensor(rewriter, loc, oSizes, acc, 0.0);
+    SmallVector<OpFoldResult> rowSizes(sSizes.begin(), sSizes.end() - 1);
+    SmallVector<Value> outs = {oInit};
+    SmallVector<AffineMap> oMaps = {
+        map5({b, h, i, key}), map5({b, kvHead, key, e}), map5({b, h, i, e})};
+    SmallVector<Type> outTypes = {oInit.getType()};
+    if (l1) {
+      Value rInit = filledTensor(rewriter, loc, rowSizes, acc, 0.0);
+      outs.push_back(rInit);
+      oMaps.push_back(map5({b, h, i}));
+      outTypes.push_back(rInit.getType());
+    }
+    auto contraction = linalg::GenericOp::create(
+        rewriter, loc, outTypes, ValueRange{weights, op.getValue()}, outs,
+        oMaps,
+        {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+         IteratorType::parallel, IteratorType::reduction},
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value w = args[0];
+          Value v = castFloat(nb, l, args[1], acc);
+          SmallVector<Value> yields = {arith::AddFOp::create(
+              nb, l, args[2], arith::MulFOp::create(nb, l, w, v))};
+          if (l1)
+            yields.push_back(arith::AddFOp::create(nb, l, args[3], w));
+          linalg::YieldOp::create(nb, l, yields);
+        });
+
+    // Final pass: divide by the row sum (l1 kernels) and cast to the result.
+    SmallVector<Value> finalInputs = {contraction.getResult(0)};
+    SmallVector<AffineMap> finalMaps = {map4({b, h, i, j})};
+    if (l1) {
+      finalInputs.push_back(contraction.getResult(1));
+      finalMaps.push_back(map4({b, h, i}));
+    }
+    finalMaps.push_back(map4({b, h, i, j}));
+    Value result = emptyTensor(rewriter, loc, oSizes, elt);
+    Value out =
+        linalg::GenericOp::create(
+            rewriter, loc, result.getType(), finalInputs, result, finalMaps,
+            SmallVector<IteratorType>(4, IteratorType::parallel),
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value o = args[0];
+              if (l1) {
+                Value sum = args[1];
+                Value zero = constF(nb, l, acc, 0.0);
+                Value empty = arith::CmpFOp::create(
+                    nb, l, arith::CmpFPredicate::OEQ, sum, zero);
+                o = arith::SelectOp::create(
+                    nb, l, empty, zero, arith::DivFOp::create(nb, l, o, sum));
+              }
+              linalg::YieldOp::create(nb, l, castFloat(nb, l, o, elt));
+            })
+            .getResult(0);
+    if (out.getType() != op.getType())
+      out = tensor::CastOp::create(rewriter, loc, op.getType(), out);
+    rewriter.replaceOp(op, out);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attic::populateAttentionReferencePatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerAttention>(patterns.getContext());
+}
