@@ -178,84 +178,76 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     bool causal = op.getCausal();
 
     Value wInit = emptyTensor(rewriter, loc, sSizes, acc);
-    Value weights =
-        linalg::GenericOp::create(
-            rewriter, loc, wInit.getType(), inputs, wInit, maps,
-            SmallVector<IteratorType>(4, IteratorType::parallel),
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              unsigned next = 1;
-              Value s = args[0];
-              Value visible =
-                  arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
-              auto both = [&](Value cond) {
-                visible = arith::AndIOp::create(nb, l, visible, cond);
-              };
-              // Logits (softmax, softplus) or the gaussian exponent.
-              Value logit;
-              if (kernel == AttentionKernel::gaussian) {
-                logit = arith::MulFOp::create(nb, l, s,
-                                              constF(nb, l, acc, -0.5 * scale));
-              } else if (!op.hasFeatureMapKernel()) {
-                logit =
-                    arith::MulFOp::create(nb, l, s, constF(nb, l, acc, scale));
-                if (softcap) {
-                  Value c = constF(nb, l, acc, *softcap);
-                  Value t = math::TanhOp::create(
-                      nb, l, arith::DivFOp::create(nb, l, logit, c));
-                  logit = arith::MulFOp::create(nb, l, t, c);
-                }
-              }
-              if (mask) {
-                Value m = args[next++];
-                if (m.getType().isInteger(1))
-                  both(m);
-                else
-                  logit = arith::AddFOp::create(nb, l, castFloat(nb, l, m, acc),
-                                                logit);
-              }
-              // Visibility from positions: L = kv_lengths[b] or Skv,
-              // off = L - Sq, query i at absolute position i + off.
-              Value iIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 2));
-              Value jIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 3));
-              Value len =
-                  lengths ? toI64(nb, l, args[next++]) : toI64(nb, l, skv);
-              if (lengths)
-                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
-                                           jIdx, len));
-              Value pos = arith::AddIOp::create(
-                  nb, l, iIdx,
-                  arith::SubIOp::create(nb, l, len, toI64(nb, l, sq)));
-              auto offset = [&](int64_t delta) {
-                return arith::AddIOp::create(
-                    nb, l, pos,
-                    arith::ConstantOp::create(nb, l,
-                                              nb.getI64IntegerAttr(delta)));
-              };
-              if (causal)
-                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle,
-                                           jIdx, pos));
-              if (left)
-                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge,
-                                           jIdx, offset(-*left)));
-              if (right)
-                both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle,
-                                           jIdx, offset(*right)));
+    Value weights = parallelGeneric(
+        rewriter, loc, inputs, wInit, maps,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          unsigned next = 1;
+          Value s = args[0];
+          Value visible =
+              arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+          auto both = [&](Value cond) {
+            visible = arith::AndIOp::create(nb, l, visible, cond);
+          };
+          // Logits (softmax, softplus) or the gaussian exponent.
+          Value logit;
+          if (kernel == AttentionKernel::gaussian) {
+            logit = arith::MulFOp::create(nb, l, s,
+                                          constF(nb, l, acc, -0.5 * scale));
+          } else if (!op.hasFeatureMapKernel()) {
+            logit = arith::MulFOp::create(nb, l, s, constF(nb, l, acc, scale));
+            if (softcap) {
+              Value c = constF(nb, l, acc, *softcap);
+              Value t = math::TanhOp::create(
+                  nb, l, arith::DivFOp::create(nb, l, logit, c));
+              logit = arith::MulFOp::create(nb, l, t, c);
+            }
+          }
+          if (mask) {
+            Value m = args[next++];
+            if (m.getType().isInteger(1))
+              both(m);
+            else
+              logit =
+                  arith::AddFOp::create(nb, l, castFloat(nb, l, m, acc), logit);
+          }
+          // Visibility from positions: L = kv_lengths[b] or Skv,
+          // off = L - Sq, query i at absolute position i + off.
+          Value iIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 2));
+          Value jIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 3));
+          Value len = lengths ? toI64(nb, l, args[next++]) : toI64(nb, l, skv);
+          if (lengths)
+            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, jIdx,
+                                       len));
+          Value pos = arith::AddIOp::create(
+              nb, l, iIdx, arith::SubIOp::create(nb, l, len, toI64(nb, l, sq)));
+          auto offset = [&](int64_t delta) {
+            return arith::AddIOp::create(
+                nb, l, pos,
+                arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(delta)));
+          };
+          if (causal)
+            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, jIdx,
+                                       pos));
+          if (left)
+            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, jIdx,
+                                       offset(-*left)));
+          if (right)
+            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, jIdx,
+                                       offset(*right)));
 
-              Value w;
-              if (softmax)
-                w = logit;
-              else if (kernel == AttentionKernel::softplus)
-                w = softplus(nb, l, logit);
-              else if (kernel == AttentionKernel::gaussian)
-                w = math::ExpOp::create(nb, l, logit);
-              else
-                w = s;
-              Value hidden = constF(nb, l, acc, softmax ? kNegInf : 0.0);
-              linalg::YieldOp::create(
-                  nb, l,
-                  Value(arith::SelectOp::create(nb, l, visible, w, hidden)));
-            })
-            .getResult(0);
+          Value w;
+          if (softmax)
+            w = logit;
+          else if (kernel == AttentionKernel::softplus)
+            w = softplus(nb, l, logit);
+          else if (kernel == AttentionKernel::gaussian)
+            w = math::ExpOp::create(nb, l, logit);
+          else
+            w = s;
+          Value hidden = constF(nb, l, acc, softmax ? kNegInf : 0.0);
+          linalg::YieldOp::create(
+              nb, l, Value(arith::SelectOp::create(nb, l, visible, w, hidden)));
+        });
 
     // 3. Normalization weights.
     bool l1 = kernel != AttentionKernel::softmax &&
@@ -304,23 +296,20 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     }
     finalMaps.push_back(map4({b, h, i, j}));
     Value result = emptyTensor(rewriter, loc, oSizes, elt);
-    Value out =
-        linalg::GenericOp::create(
-            rewriter, loc, result.getType(), finalInputs, result, finalMaps,
-            SmallVector<IteratorType>(4, IteratorType::parallel),
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value o = args[0];
-              if (l1) {
-                Value sum = args[1];
-                Value zero = constF(nb, l, acc, 0.0);
-                Value empty = arith::CmpFOp::create(
-                    nb, l, arith::CmpFPredicate::OEQ, sum, zero);
-                o = arith::SelectOp::create(
-                    nb, l, empty, zero, arith::DivFOp::create(nb, l, o, sum));
-              }
-              linalg::YieldOp::create(nb, l, castFloat(nb, l, o, elt));
-            })
-            .getResult(0);
+    Value out = parallelGeneric(
+        rewriter, loc, finalInputs, result, finalMaps,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value o = args[0];
+          if (l1) {
+            Value sum = args[1];
+            Value zero = constF(nb, l, acc, 0.0);
+            Value empty = arith::CmpFOp::create(
+                nb, l, arith::CmpFPredicate::OEQ, sum, zero);
+            o = arith::SelectOp::create(nb, l, empty, zero,
+                                        arith::DivFOp::create(nb, l, o, sum));
+          }
+          linalg::YieldOp::create(nb, l, castFloat(nb, l, o, elt));
+        });
     if (out.getType() != op.getType())
       out = tensor::CastOp::create(rewriter, loc, op.getType(), out);
     rewriter.replaceOp(op, out);

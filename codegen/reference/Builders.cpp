@@ -52,6 +52,18 @@ Value reference::filledTensor(OpBuilder &b, Location loc,
   return linalg::FillOp::create(b, loc, scalar, empty).getResult(0);
 }
 
+Value reference::parallelGeneric(
+    OpBuilder &b, Location loc, ValueRange inputs, Value init,
+    ArrayRef<AffineMap> maps,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body) {
+  int64_t rank = cast<RankedTensorType>(init.getType()).getRank();
+  return linalg::GenericOp::create(b, loc, init.getType(), inputs, init, maps,
+                                   SmallVector<utils::IteratorType>(
+                                       rank, utils::IteratorType::parallel),
+                                   body)
+      .getResult(0);
+}
+
 RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
                                   int64_t axis) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -65,8 +77,6 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
   SmallVector<utils::IteratorType> reduceAxis(rank,
                                               utils::IteratorType::parallel);
   reduceAxis[axis] = utils::IteratorType::reduction;
-  SmallVector<utils::IteratorType> rowParallel(rank - 1,
-                                               utils::IteratorType::parallel);
   AffineMap rowIdentity = b.getMultiDimIdentityMap(rank - 1);
   double negInf = -std::numeric_limits<double>::infinity();
 
@@ -83,22 +93,19 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
           .getResult(0);
 
   // An all -inf row keeps max = 0 so that x - max stays -inf, not NaN.
-  Value max =
-      linalg::GenericOp::create(
-          b, loc, maxInit.getType(), rawMax, emptyTensor(b, loc, rowSizes, acc),
-          {rowIdentity, rowIdentity}, rowParallel,
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value inf =
-                arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, negInf));
-            Value zero =
-                arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, 0.0));
-            Value isInf = arith::CmpFOp::create(
-                nb, l, arith::CmpFPredicate::OEQ, args[0], inf);
-            linalg::YieldOp::create(
-                nb, l,
-                Value(arith::SelectOp::create(nb, l, isInf, zero, args[0])));
-          })
-          .getResult(0);
+  Value max = parallelGeneric(
+      b, loc, rawMax, emptyTensor(b, loc, rowSizes, acc),
+      {rowIdentity, rowIdentity},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value inf =
+            arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, negInf));
+        Value zero =
+            arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, 0.0));
+        Value isInf = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                            args[0], inf);
+        linalg::YieldOp::create(
+            nb, l, Value(arith::SelectOp::create(nb, l, isInf, zero, args[0])));
+      });
 
   // Pass 2: the sum of exponentials.
   Value sumInit = filledTensor(b, loc, rowSizes, acc, 0.0);

@@ -31,6 +31,13 @@ Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                    Type elementType, double value);
 
+/// A linalg.generic with one result, `init`'s type, and all-parallel
+/// iterators over `init`'s rank; `body` yields the element.
+Value parallelGeneric(
+    OpBuilder &b, Location loc, ValueRange inputs, Value init,
+    ArrayRef<AffineMap> maps,
+    function_ref<void(OpBuilder &, Location, ValueRange)> body);
+
 /// The row statistics of a numerically stable softmax along `axis`, in the
 /// accumulator type, with the axis dropped from the shape.
 struct RowStats {

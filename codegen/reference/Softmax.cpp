@@ -35,21 +35,17 @@ Value mapRows(OpBuilder &b, Location loc, Value input, int64_t axis,
   FloatType acc = accumulatorType(type.getElementType());
   AffineMap all = b.getMultiDimIdentityMap(rank);
   AffineMap row = all.dropResult(axis);
-  SmallVector<utils::IteratorType> parallel(rank,
-                                            utils::IteratorType::parallel);
   Value init =
       emptyTensor(b, loc, getSizes(b, loc, input), type.getElementType());
-  return linalg::GenericOp::create(
-             b, loc, type, ValueRange{input, stats.max, stats.sum}, init,
-             {all, row, row, all}, parallel,
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               Value x = castFloat(nb, l, args[0], acc);
-               Value shifted = arith::SubFOp::create(nb, l, x, args[1]);
-               Value r = fn(nb, l, shifted, args[2]);
-               linalg::YieldOp::create(
-                   nb, l, castFloat(nb, l, r, type.getElementType()));
-             })
-      .getResult(0);
+  return parallelGeneric(
+      b, loc, ValueRange{input, stats.max, stats.sum}, init,
+      {all, row, row, all}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = castFloat(nb, l, args[0], acc);
+        Value shifted = arith::SubFOp::create(nb, l, x, args[1]);
+        Value r = fn(nb, l, shifted, args[2]);
+        linalg::YieldOp::create(nb, l,
+                                castFloat(nb, l, r, type.getElementType()));
+      });
 }
 
 /// `sum == 0` (an all -inf row) selects `ifEmpty`, else `value`.
@@ -112,8 +108,6 @@ struct LowerLogSumExp final : OpRewritePattern<LogSumExpOp> {
     int64_t rank = resultType.getRank();
     AffineMap out = rewriter.getMultiDimIdentityMap(rank);
     AffineMap row = op.getKeepDim() ? out.dropResult(axis) : out;
-    SmallVector<utils::IteratorType> parallel(rank,
-                                              utils::IteratorType::parallel);
     SmallVector<OpFoldResult> sizes = getSizes(rewriter, loc, op.getInput());
     if (op.getKeepDim())
       sizes[axis] = rewriter.getIndexAttr(1);
@@ -122,17 +116,14 @@ struct LowerLogSumExp final : OpRewritePattern<LogSumExpOp> {
     Value init = emptyTensor(rewriter, loc, sizes, resultType.getElementType());
     // The init may know more static sizes than the declared result type (the
     // kept axis is 1); compute in its type and cast at the end.
-    Value lse =
-        linalg::GenericOp::create(
-            rewriter, loc, init.getType(), ValueRange{stats.max, stats.sum},
-            init, {row, row, out}, parallel,
-            [&](OpBuilder &b, Location l, ValueRange args) {
-              Value logSum = math::LogOp::create(b, l, args[1]);
-              Value r = arith::AddFOp::create(b, l, args[0], logSum);
-              linalg::YieldOp::create(
-                  b, l, castFloat(b, l, r, resultType.getElementType()));
-            })
-            .getResult(0);
+    Value lse = parallelGeneric(
+        rewriter, loc, ValueRange{stats.max, stats.sum}, init, {row, row, out},
+        [&](OpBuilder &b, Location l, ValueRange args) {
+          Value logSum = math::LogOp::create(b, l, args[1]);
+          Value r = arith::AddFOp::create(b, l, args[0], logSum);
+          linalg::YieldOp::create(
+              b, l, castFloat(b, l, r, resultType.getElementType()));
+        });
     if (lse.getType() != resultType)
       lse = tensor::CastOp::create(rewriter, loc, resultType, lse);
     rewriter.replaceOp(op, lse);
