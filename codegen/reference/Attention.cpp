@@ -169,7 +169,13 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     Value sq = getValueOrCreateConstantIndexOp(rewriter, loc, qSizes[2]);
     Value skv = getValueOrCreateConstantIndexOp(rewriter, loc, kSizes[2]);
     bool softmax = kernel == AttentionKernel::softmax;
-    double scale = op.getEffectiveScale();
+    std::optional<double> effectiveScale = op.getEffectiveScale();
+    if (!effectiveScale && (kernel == AttentionKernel::softmax ||
+                            kernel == AttentionKernel::softplus ||
+                            kernel == AttentionKernel::gaussian))
+      return rewriter.notifyMatchFailure(
+          op, "the default scale 1/sqrt(D) needs a static head size D");
+    double scale = effectiveScale.value_or(1.0);
     std::optional<double> softcap;
     if (auto cap = op.getSoftcap())
       softcap = cap->convertToDouble();

@@ -121,6 +121,18 @@ LogicalResult checkNonNegative(Operation *op, std::optional<int64_t> value,
                            << hint;
 }
 
+/// The scale attribute, or 1/sqrt(head size) of `query` ([..., D]) by
+/// default; none when that default needs a head size known only at run time.
+std::optional<double> effectiveScale(std::optional<APFloat> scale,
+                                     RankedTensorType query) {
+  if (scale)
+    return scale->convertToDouble();
+  int64_t d = query.getDimSize(query.getRank() - 1);
+  if (ShapedType::isDynamic(d))
+    return std::nullopt;
+  return 1.0 / std::sqrt(double(d));
+}
+
 /// Normalizes a negative axis attribute in place; returns whether it changed.
 template <typename OpTy> bool normalizeAxisInPlace(OpTy op) {
   if (op.getAxis() >= 0)
@@ -212,11 +224,8 @@ OpFoldResult LogSumExpOp::fold(FoldAdaptor) {
 // AttentionOp
 //===----------------------------------------------------------------------===//
 
-double AttentionOp::getEffectiveScale() {
-  if (std::optional<APFloat> scale = getScale())
-    return scale->convertToDouble();
-  int64_t d = getQuery().getType().getDimSize(3);
-  return ShapedType::isDynamic(d) ? 1.0 : 1.0 / std::sqrt(double(d));
+std::optional<double> AttentionOp::getEffectiveScale() {
+  return effectiveScale(getScale(), getQuery().getType());
 }
 
 bool AttentionOp::hasFeatureMapKernel() {
@@ -327,11 +336,8 @@ LogicalResult AttentionOp::verify() {
 // LinearAttentionOp
 //===----------------------------------------------------------------------===//
 
-double LinearAttentionOp::getEffectiveScale() {
-  if (std::optional<APFloat> scale = getScale())
-    return scale->convertToDouble();
-  int64_t d = getQuery().getType().getDimSize(3);
-  return ShapedType::isDynamic(d) ? 1.0 : 1.0 / std::sqrt(double(d));
+std::optional<double> LinearAttentionOp::getEffectiveScale() {
+  return effectiveScale(getScale(), getQuery().getType());
 }
 
 LogicalResult LinearAttentionOp::verify() {

@@ -192,8 +192,9 @@ def Attic_AttentionOp : Attic_Op<"attention",
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The scale applied to q.k: the attribute, or 1/sqrt(D) by default.
-    double getEffectiveScale();
+    /// The scale applied to q.k: the attribute, or 1/sqrt(D) by default
+    /// (none when D is dynamic and no scale is given).
+    std::optional<double> getEffectiveScale();
     /// Whether the kernel factorizes as phi(q).phi(k) (linear attention).
     bool hasFeatureMapKernel();
   }];
@@ -258,8 +259,9 @@ def Attic_LinearAttentionOp : Attic_Op<"linear_attention",
   }];
   let hasVerifier = 1;
   let extraClassDeclaration = [{
-    /// The scale applied to S^T q: the attribute, or 1/sqrt(Dk) by default.
-    double getEffectiveScale();
+    /// The scale applied to S^T q: the attribute, or 1/sqrt(Dk) by default
+    /// (none when Dk is dynamic and no scale is given).
+    std::optional<double> getEffectiveScale();
   }];
 }
 
