@@ -17,17 +17,20 @@ def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
   let description = [{
     The reference lowering: every attic op becomes upstream tensor-level IR
     that computes it in the most direct way — a three-pass stable softmax
-    (maximum, sum of exponentials, normalization), losses from the
-    log-sum-exp. It is the oracle that every form is checked against, so it
-    favours obvious correctness; reductions accumulate in f32 at least.
+    (maximum, sum of exponentials, normalization), attention with its score
+    matrix materialized, linear attention as the token-by-token recurrence,
+    losses from the log-sum-exp, top-k by k selection passes. It is the
+    oracle that every form is checked against, so it favours obvious
+    correctness; reductions accumulate in f32 at least.
 
-    Ops that have no reference lowering yet are left in place and reported
-    with an error.
+    An op the lowering cannot handle (a dynamic head count, a dynamic head
+    size without an explicit scale) is reported with an error.
   }];
   let dependentDialects = [
     "::mlir::arith::ArithDialect",
     "::mlir::linalg::LinalgDialect",
     "::mlir::math::MathDialect",
+    "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

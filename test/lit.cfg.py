@@ -34,5 +34,5 @@ config.substitutions.append(
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["attic-opt", "mlir-opt"], [config.attic_tools_dir, config.llvm_tools_dir]
+    ["attic-opt", "attic-run", "mlir-opt"], [config.attic_tools_dir, config.llvm_tools_dir]
 )

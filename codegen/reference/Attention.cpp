@@ -34,10 +34,6 @@ namespace {
 using utils::IteratorType;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-Value constF(OpBuilder &b, Location loc, Type type, double value) {
-  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
-}
-
 /// phi(x) of the feature-map kernels, in the accumulator type.
 Value featureMap(OpBuilder &b, Location loc, AttentionKernel kernel, Value x) {
   Type type = x.getType();
@@ -63,18 +59,6 @@ Value softplus(OpBuilder &b, Location loc, Value x) {
   Value tail =
       math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
   return arith::AddFOp::create(b, loc, pos, tail);
-}
-
-/// Converts an index-like integer value to i64.
-Value toI64(OpBuilder &b, Location loc, Value v) {
-  Type i64 = b.getI64Type();
-  if (v.getType().isIndex())
-    return arith::IndexCastOp::create(b, loc, i64, v);
-  if (v.getType() == i64)
-    return v;
-  if (v.getType().getIntOrFloatBitWidth() < 64)
-    return arith::ExtSIOp::create(b, loc, i64, v);
-  return arith::TruncIOp::create(b, loc, i64, v);
 }
 
 struct LowerAttention final : OpRewritePattern<AttentionOp> {

@@ -33,6 +33,22 @@ Value reference::castFloat(OpBuilder &b, Location loc, Value value, Type type) {
   return arith::TruncFOp::create(b, loc, type, wide);
 }
 
+Value reference::constF(OpBuilder &b, Location loc, Type type, double value) {
+  return arith::ConstantOp::create(b, loc, b.getFloatAttr(type, value));
+}
+
+Value reference::toI64(OpBuilder &b, Location loc, Value value) {
+  Type i64 = b.getI64Type();
+  Type type = value.getType();
+  if (type.isIndex())
+    return arith::IndexCastOp::create(b, loc, i64, value);
+  if (type == i64)
+    return value;
+  if (type.getIntOrFloatBitWidth() < 64)
+    return arith::ExtSIOp::create(b, loc, i64, value);
+  return arith::TruncIOp::create(b, loc, i64, value);
+}
+
 SmallVector<OpFoldResult> reference::getSizes(OpBuilder &b, Location loc,
                                               Value tensor) {
   return tensor::getMixedSizes(b, loc, tensor);

@@ -1,5 +1,4 @@
-//===- Builders.h - IR building helpers of the reference lowering -*- C++
-//-*-===//
+//===- Builders.h - IR helpers of the reference lowering --------*- C++ -*-===//
 //
 // Small, reusable pieces of tensor-level IR: empty tensors shaped like
 // others, fills, precision casts and the row statistics of a stable softmax.
@@ -19,6 +18,12 @@ FloatType accumulatorType(Type elementType);
 
 /// Converts a float scalar to `type` (extf or truncf; identity if equal).
 Value castFloat(OpBuilder &b, Location loc, Value value, Type type);
+
+/// A float constant of `type`.
+Value constF(OpBuilder &b, Location loc, Type type, double value);
+
+/// Converts an integer or index value to i64 (sign-extending narrower ones).
+Value toI64(OpBuilder &b, Location loc, Value value);
 
 /// Sizes of `tensor` as OpFoldResults (static attributes or tensor.dim).
 SmallVector<OpFoldResult> getSizes(OpBuilder &b, Location loc, Value tensor);

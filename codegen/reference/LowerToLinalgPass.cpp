@@ -7,6 +7,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Transforms/DialectConversion.h"
 
@@ -22,6 +23,9 @@ void mlir::attic::populateReferenceLoweringPatterns(
     RewritePatternSet &patterns) {
   populateSoftmaxReferencePatterns(patterns);
   populateAttentionReferencePatterns(patterns);
+  populateLinearAttentionReferencePatterns(patterns);
+  populateLossReferencePatterns(patterns);
+  populateTopKSoftmaxReferencePatterns(patterns);
 }
 
 namespace mlir::attic {

@@ -22,6 +22,17 @@ void populateSoftmaxReferencePatterns(RewritePatternSet &patterns);
 /// causal/window visibility, kv_lengths, softcap and grouped-query heads.
 void populateAttentionReferencePatterns(RewritePatternSet &patterns);
 
+/// cross_entropy and linear_cross_entropy (the latter with its N x V logits
+/// materialized): weights, ignore_index, every reduction, label smoothing,
+/// z_loss, bias and softcap.
+void populateLossReferencePatterns(RewritePatternSet &patterns);
+
+/// linear_attention as the token-by-token recurrence of its update rule.
+void populateLinearAttentionReferencePatterns(RewritePatternSet &patterns);
+
+/// topk_softmax by k selection passes over each row.
+void populateTopKSoftmaxReferencePatterns(RewritePatternSet &patterns);
+
 /// Every reference lowering pattern.
 void populateReferenceLoweringPatterns(RewritePatternSet &patterns);
 

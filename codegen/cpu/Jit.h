@@ -1,0 +1,59 @@
+//===- Jit.h - Compile and call Attic functions in-process ------*- C++ -*-===//
+//
+// The CPU pipeline behind the MLIR ExecutionEngine: a function on ranked
+// tensors is lowered, compiled for the host and called on HostArrays.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_CODEGEN_CPU_JIT_H
+#define ATTIC_CODEGEN_CPU_JIT_H
+
+#include "codegen/cpu/HostArray.h"
+
+#include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/BuiltinTypes.h"
+#include "llvm/Support/Error.h"
+
+#include <memory>
+
+namespace mlir {
+class ExecutionEngine;
+} // namespace mlir
+
+namespace mlir::attic::cpu {
+
+/// One function of a module, compiled for the host CPU.
+class JitFunction {
+public:
+  /// Compiles `function` of a copy of `module`: first the textual pass
+  /// pipeline `prePipeline` (e.g. a form pass; none when empty) on the
+  /// module, then buildCpuPipeline. The function must be defined and take and
+  /// return ranked tensors only. Errors say which step failed and why.
+  static llvm::Expected<std::unique_ptr<JitFunction>>
+  compile(ModuleOp module, StringRef function, StringRef prePipeline = "");
+
+  ~JitFunction();
+
+  ArrayRef<RankedTensorType> getArgumentTypes() const { return argTypes; }
+  ArrayRef<RankedTensorType> getResultTypes() const { return resultTypes; }
+
+  /// Calls the function. Arguments must match the argument types (element
+  /// type, rank, and every static size).
+  llvm::Expected<SmallVector<HostArray>> call(ArrayRef<HostArray> args);
+
+private:
+  JitFunction() = default;
+
+  std::string name;
+  SmallVector<RankedTensorType> argTypes, resultTypes;
+  std::unique_ptr<ExecutionEngine> engine;
+};
+
+/// Checks that `array` can be passed as a value of `type`; the error names
+/// the argument by `what`.
+llvm::Error checkArgument(const HostArray &array, RankedTensorType type,
+                          const llvm::Twine &what);
+
+} // namespace mlir::attic::cpu
+
+#endif // ATTIC_CODEGEN_CPU_JIT_H

@@ -1,0 +1,340 @@
+//===- Loss.cpp - Reference lowering of the losses ------------------------===//
+//
+// cross_entropy and linear_cross_entropy, computed directly:
+//   1. lse = max + log(sum(exp(x - max))) per position (the softmax row stats)
+//   2. with label smoothing, s = sum_c w_c (lse - x_c) per position
+//   3. per position: the label's logit and weight gathered with tensor.extract,
+//      the loss l and the applied weight a (0 where the label is ignored)
+//   4. the reduction: l itself, sum(l), or sum(l) / sum(a)
+// linear_cross_entropy first materializes z = hidden . classifier^T + bias
+// (softcapped) in the accumulator type; the rest is shared.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/reference/Builders.h"
+#include "codegen/reference/Reference.h"
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Arith/Utils/Utils.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::reference;
+
+namespace {
+
+using utils::IteratorType;
+
+/// The loss attributes both ops share.
+struct LossAttrs {
+  Reduction reduction;
+  std::optional<int64_t> ignoreIndex;
+  double labelSmoothing;
+  double zLoss;
+
+  template <typename OpTy>
+  static LossAttrs get(OpTy op) {
+    return {op.getReduction(), op.getIgnoreIndex(),
+            op.getLabelSmoothing().convertToDouble(),
+            op.getZLoss().convertToDouble()};
+  }
+};
+
+/// Casts every element of `value` to `type`'s element type and then to `type`
+/// itself (which may know fewer static sizes).
+Value castTensor(OpBuilder &b, Location loc, Value value,
+                 RankedTensorType type) {
+  auto valueType = cast<RankedTensorType>(value.getType());
+  int64_t rank = valueType.getRank();
+  Type elt = type.getElementType();
+  if (valueType.getElementType() != elt) {
+    AffineMap id = b.getMultiDimIdentityMap(rank);
+    value = parallelGeneric(
+        b, loc, value, emptyTensor(b, loc, getSizes(b, loc, value), elt),
+        {id, id}, [&](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, castFloat(nb, l, args[0], elt));
+        });
+  }
+  if (value.getType() != type)
+    value = tensor::CastOp::create(b, loc, type, value);
+  return value;
+}
+
+/// The cross-entropy of `logits` `[N, C, d...]` (any float type) against
+/// `labels` `[N, d...]`: the loss of `lossType` and, when `lseType` is set,
+/// the per-position log-sum-exp.
+SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
+                                     Value labels, Value weights,
+                                     const LossAttrs &attrs,
+                                     RankedTensorType lossType,
+                                     RankedTensorType lseType) {
+  MLIRContext *ctx = b.getContext();
+  auto logitsType = cast<RankedTensorType>(logits.getType());
+  int64_t rank = logitsType.getRank(), posRank = rank - 1;
+  FloatType acc = accumulatorType(logitsType.getElementType());
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, logits);
+  SmallVector<OpFoldResult> posSizes(sizes);
+  posSizes.erase(posSizes.begin() + 1);
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  AffineMap pos = all.dropResult(1);
+  AffineMap posId = b.getMultiDimIdentityMap(posRank);
+  double eps = attrs.labelSmoothing;
+
+  // 1. The log-sum-exp of every position.
+  RowStats stats = buildRowStats(b, loc, logits, 1);
+  Value lse = parallelGeneric(
+      b, loc, ValueRange{stats.max, stats.sum},
+      emptyTensor(b, loc, posSizes, acc), {posId, posId, posId},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value logSum = math::LogOp::create(nb, l, args[1]);
+        linalg::YieldOp::create(
+            nb, l, Value(arith::AddFOp::create(nb, l, args[0], logSum)));
+      });
+
+  // 2. The smoothing term sum_c w_c (lse - x_c).
+  Value smooth;
+  if (eps != 0.0) {
+    SmallVector<Value> inputs = {logits, lse};
+    SmallVector<AffineMap> maps = {all, pos};
+    if (weights) {
+      inputs.push_back(weights);
+      maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(1, ctx)));
+    }
+    maps.push_back(pos);
+    SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
+    iterators[1] = IteratorType::reduction;
+    Value init = filledTensor(b, loc, posSizes, acc, 0.0);
+    smooth = linalg::GenericOp::create(
+                 b, loc, init.getType(), inputs, init, maps, iterators,
+                 [&](OpBuilder &nb, Location l, ValueRange args) {
+                   Value x = castFloat(nb, l, args[0], acc);
+                   Value t = arith::SubFOp::create(nb, l, args[1], x);
+                   if (weights)
+                     t = arith::MulFOp::create(
+                         nb, l, t, castFloat(nb, l, args[2], acc));
+                   linalg::YieldOp::create(
+                       nb, l, Value(arith::AddFOp::create(nb, l, args.back(), t)));
+                 })
+                 .getResult(0);
+  }
+
+  // 3. The loss and applied weight of every position. The label indexes the
+  // logits through tensor.extract; it is clamped to [0, C) so that an ignored
+  // (or out-of-range) label never reads outside the tensor.
+  Value numClasses = getValueOrCreateConstantIndexOp(b, loc, sizes[1]);
+  Value numClassesI64 = toI64(b, loc, numClasses);
+  Value lastClass = arith::SubIOp::create(
+      b, loc, numClassesI64,
+      arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
+  Value numClassesF = arith::SIToFPOp::create(b, loc, acc, numClassesI64);
+  SmallVector<Value> inputs = {labels, lse};
+  if (smooth)
+    inputs.push_back(smooth);
+  SmallVector<AffineMap> maps(inputs.size() + 2, posId);
+  Value lossInit = emptyTensor(b, loc, posSizes, acc);
+  auto perPosition = linalg::GenericOp::create(
+      b, loc, TypeRange{lossInit.getType(), lossInit.getType()}, inputs,
+      ValueRange{lossInit, lossInit}, maps,
+      SmallVector<IteratorType>(posRank, IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value label = toI64(nb, l, args[0]);
+        Value rowLse = args[1];
+        Value zeroI = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(0));
+        Value clamped = arith::MaxSIOp::create(
+            nb, l, zeroI, arith::MinSIOp::create(nb, l, label, lastClass));
+        Value classIdx = arith::IndexCastOp::create(nb, l, nb.getIndexType(),
+                                                    clamped);
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < posRank; ++d)
+          indices.push_back(linalg::IndexOp::create(nb, l, d));
+        indices.insert(indices.begin() + 1, classIdx);
+        Value labelLogit = castFloat(
+            nb, l, tensor::ExtractOp::create(nb, l, logits, indices), acc);
+        Value zero = constF(nb, l, acc, 0.0);
+        Value one = constF(nb, l, acc, 1.0);
+        Value labelWeight =
+            weights ? castFloat(nb, l,
+                                tensor::ExtractOp::create(nb, l, weights,
+                                                          ValueRange{classIdx}),
+                                acc)
+                    : one;
+        Value valid = arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+        if (attrs.ignoreIndex)
+          valid = arith::CmpIOp::create(
+              nb, l, arith::CmpIPredicate::ne, label,
+              arith::ConstantOp::create(
+                  nb, l, nb.getI64IntegerAttr(*attrs.ignoreIndex)));
+        Value applied = arith::SelectOp::create(nb, l, valid, labelWeight, zero);
+
+        Value nll = arith::SubFOp::create(nb, l, rowLse, labelLogit);
+        Value loss = arith::MulFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, labelWeight, nll),
+            constF(nb, l, acc, 1.0 - eps));
+        if (smooth) {
+          Value perClass = arith::DivFOp::create(nb, l, args[2], numClassesF);
+          loss = arith::AddFOp::create(
+              nb, l, loss,
+              arith::MulFOp::create(nb, l, perClass, constF(nb, l, acc, eps)));
+        }
+        if (attrs.zLoss != 0.0) {
+          Value square = arith::MulFOp::create(nb, l, rowLse, rowLse);
+          loss = arith::AddFOp::create(
+              nb, l, loss,
+              arith::MulFOp::create(nb, l, square,
+                                    constF(nb, l, acc, attrs.zLoss)));
+        }
+        // Select rather than multiply by 0, so an ignored position whose
+        // terms are infinite still contributes exactly 0.
+        loss = arith::SelectOp::create(nb, l, valid, loss, zero);
+        linalg::YieldOp::create(nb, l, ValueRange{loss, applied});
+      });
+  Value losses = perPosition.getResult(0);
+  Value applied = perPosition.getResult(1);
+
+  // 4. The reduction.
+  Value result;
+  if (attrs.reduction == Reduction::none) {
+    result = castTensor(b, loc, losses, lossType);
+  } else {
+    bool mean = attrs.reduction == Reduction::mean;
+    AffineMap scalar = AffineMap::get(posRank, 0, ctx);
+    Value init = filledTensor(b, loc, {}, acc, 0.0);
+    SmallVector<Value> reduceInputs = {losses};
+    SmallVector<Value> inits = {init};
+    if (mean) {
+      reduceInputs.push_back(applied);
+      inits.push_back(init);
+    }
+    SmallVector<AffineMap> reduceMaps(reduceInputs.size(), posId);
+    reduceMaps.append(inits.size(), scalar);
+    auto totals = linalg::GenericOp::create(
+        b, loc, TypeRange(ValueRange(inits)), reduceInputs, inits, reduceMaps,
+        SmallVector<IteratorType>(posRank, IteratorType::reduction),
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          size_t n = reduceInputs.size();
+          SmallVector<Value> sums;
+          for (size_t i = 0; i < n; ++i)
+            sums.push_back(arith::AddFOp::create(nb, l, args[n + i], args[i]));
+          linalg::YieldOp::create(nb, l, sums);
+        });
+    // mean: sum(l) / sum(a), which is NaN when every label is ignored, as in
+    // ONNX's and PyTorch's definitions.
+    AffineMap none = AffineMap::get(0, 0, ctx);
+    SmallVector<AffineMap> finalMaps(totals.getNumResults() + 1, none);
+    result = parallelGeneric(
+        b, loc, totals.getResults(),
+        emptyTensor(b, loc, {}, lossType.getElementType()), finalMaps,
+        [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value r = args[0];
+          if (mean)
+            r = arith::DivFOp::create(nb, l, r, args[1]);
+          linalg::YieldOp::create(
+              nb, l, castFloat(nb, l, r, lossType.getElementType()));
+        });
+  }
+  SmallVector<Value> results = {result};
+  if (lseType)
+    results.push_back(castTensor(b, loc, lse, lseType));
+  return results;
+}
+
+RankedTensorType optionalType(Value value) {
+  return value ? cast<RankedTensorType>(value.getType()) : RankedTensorType();
+}
+
+struct LowerCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CrossEntropyOp op,
+                                PatternRewriter &rewriter) const override {
+    rewriter.replaceOp(
+        op, buildCrossEntropy(rewriter, op.getLoc(), op.getLogits(),
+                              op.getLabels(), op.getWeights(),
+                              LossAttrs::get(op), op.getLoss().getType(),
+                              optionalType(op.getLse())));
+    return success();
+  }
+};
+
+struct LowerLinearCrossEntropy final
+    : OpRewritePattern<LinearCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearCrossEntropyOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    FloatType acc =
+        accumulatorType(op.getHidden().getType().getElementType());
+    OpFoldResult n = getSizes(rewriter, loc, op.getHidden())[0];
+    OpFoldResult v = getSizes(rewriter, loc, op.getClassifier())[0];
+
+    // z[n, v] = sum_d hidden[n, d] classifier[v, d], in the accumulator type.
+    AffineExpr tok, cls, d;
+    bindDims(ctx, tok, cls, d);
+    Value init = filledTensor(rewriter, loc, {n, v}, acc, 0.0);
+    Value logits =
+        linalg::GenericOp::create(
+            rewriter, loc, init.getType(),
+            ValueRange{op.getHidden(), op.getClassifier()}, init,
+            {AffineMap::get(3, 0, {tok, d}, ctx),
+             AffineMap::get(3, 0, {cls, d}, ctx),
+             AffineMap::get(3, 0, {tok, cls}, ctx)},
+            {IteratorType::parallel, IteratorType::parallel,
+             IteratorType::reduction},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value h = castFloat(nb, l, args[0], acc);
+              Value w = castFloat(nb, l, args[1], acc);
+              Value prod = arith::MulFOp::create(nb, l, h, w);
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
+            })
+            .getResult(0);
+
+    // Bias, then the softcap c * tanh(z / c).
+    Value bias = op.getBias();
+    std::optional<APFloat> softcap = op.getSoftcap();
+    if (bias || softcap) {
+      AffineMap id = rewriter.getMultiDimIdentityMap(2);
+      SmallVector<Value> inputs = {logits};
+      SmallVector<AffineMap> maps = {id};
+      if (bias) {
+        inputs.push_back(bias);
+        maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(1, ctx)));
+      }
+      maps.push_back(id);
+      logits = parallelGeneric(
+          rewriter, loc, inputs, emptyTensor(rewriter, loc, {n, v}, acc), maps,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value z = args[0];
+            if (bias)
+              z = arith::AddFOp::create(nb, l, z,
+                                        castFloat(nb, l, args[1], acc));
+            if (softcap) {
+              Value c = constF(nb, l, acc, softcap->convertToDouble());
+              Value t =
+                  math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, z, c));
+              z = arith::MulFOp::create(nb, l, t, c);
+            }
+            linalg::YieldOp::create(nb, l, z);
+          });
+    }
+
+    rewriter.replaceOp(
+        op, buildCrossEntropy(rewriter, loc, logits, op.getLabels(),
+                              op.getWeights(), LossAttrs::get(op),
+                              op.getLoss().getType(),
+                              optionalType(op.getLse())));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attic::populateLossReferencePatterns(RewritePatternSet &patterns) {
+  patterns.add<LowerCrossEntropy, LowerLinearCrossEntropy>(
+      patterns.getContext());
+}

@@ -1,0 +1,329 @@
+//===- attic-run.cpp - Run a function of an .mlir file on the CPU ---------===//
+//
+//   attic-run FILE.mlir [--function=NAME] [--input=SPEC]... [--output=F.npy]...
+//             [--expect=F]... [--rtol=R] [--atol=A] [--compare=PIPELINE]
+//             [--time=N] [--print] [--seed=S]
+//
+// An input SPEC is a .npy or ONNX TensorProto .pb file, or `random` (floats
+// uniform in [-1, 1), integers in [0, 10)), or `random:LO:HI`. Without any
+// --input every argument is random. --expect files are compared with
+// |got - expected| <= atol + rtol * |expected|; --compare runs the function
+// as compiled with and without the pass pipeline first and compares the two.
+// Every failure is one line on stderr and a non-zero exit.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/Jit.h"
+#include "tools/attic-run/DataFiles.h"
+#include "tools/init/InitAll.h"
+
+#include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/IR/Diagnostics.h"
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/IR/Verifier.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Format.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <random>
+#include <sys/resource.h>
+
+using namespace mlir;
+using namespace mlir::attic;
+using cpu::HostArray;
+using cpu::JitFunction;
+namespace cl = llvm::cl;
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
+                                      cl::Required);
+static cl::opt<std::string>
+    functionName("function", cl::desc("The function to run (default: the "
+                                       "module's only function, or main)"));
+static cl::list<std::string>
+    inputs("input", cl::desc("An argument: .npy, .pb, random, random:LO:HI"));
+static cl::alias inputsShort("i", cl::aliasopt(inputs));
+static cl::list<std::string> outputs("output",
+                                     cl::desc("Write a result to this .npy"));
+static cl::alias outputsShort("o", cl::aliasopt(outputs));
+static cl::list<std::string>
+    expects("expect", cl::desc("The expected value of a result (.npy, .pb)"));
+static cl::opt<double> relTolerance("rtol", cl::desc("Relative tolerance"),
+                            cl::init(1e-5));
+static cl::opt<double> absTolerance("atol", cl::desc("Absolute tolerance"),
+                            cl::init(1e-6));
+static cl::opt<std::string> compare(
+    "compare", cl::desc("Compare the function compiled after this pass "
+                        "pipeline with the reference compilation"));
+static cl::opt<unsigned> timeRuns("time",
+                                  cl::desc("Time this many runs (after one "
+                                           "warm-up run) and report memory"),
+                                  cl::init(0));
+static cl::opt<bool> printResults("print",
+                                  cl::desc("Print the results as text"));
+static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random inputs"),
+                              cl::init(0));
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::errs() << "attic-run: error: " << message << "\n";
+  std::exit(1);
+}
+
+template <typename T>
+T check(llvm::Expected<T> value) {
+  if (!value)
+    fail(llvm::toString(value.takeError()));
+  return std::move(*value);
+}
+
+void check(llvm::Error e) {
+  if (e)
+    fail(llvm::toString(std::move(e)));
+}
+
+/// The function to run: --function, or the only defined function, or main.
+std::string chooseFunction(ModuleOp module) {
+  if (!functionName.empty())
+    return functionName;
+  SmallVector<StringRef> defined;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (!func.isExternal())
+      defined.push_back(func.getSymName());
+  if (defined.size() == 1)
+    return defined.front().str();
+  if (llvm::is_contained(defined, "main"))
+    return "main";
+  fail(defined.empty()
+           ? llvm::Twine(inputFile) + " defines no function"
+           : llvm::Twine(inputFile) +
+                 " defines several functions; choose one with --function");
+}
+
+/// A random argument of `type`; `spec` is "random" or "random:LO:HI".
+HostArray randomArray(RankedTensorType type, StringRef spec, unsigned index,
+                      std::mt19937_64 &rng) {
+  if (!type.hasStaticShape())
+    fail("argument " + llvm::Twine(index) + " has the dynamic type " +
+         llvm::formatv("{0}", type).str() + "; give it as a file");
+  Type elt = type.getElementType();
+  bool isFloat = isa<FloatType>(elt);
+  double lo = isFloat ? -1.0 : 0.0, hi = isFloat ? 1.0 : 10.0;
+  if (elt.isInteger(1))
+    hi = 2.0;
+  StringRef range = spec.drop_front(strlen("random"));
+  if (range.consume_front(":")) {
+    auto [loText, hiText] = range.split(':');
+    if (loText.getAsDouble(lo) || hiText.getAsDouble(hi) || !(lo < hi))
+      fail("bad random range '" + spec + "' (expected random:LO:HI, LO < HI)");
+  } else if (!range.empty()) {
+    fail("bad input '" + spec + "' (expected a file, random or random:LO:HI)");
+  }
+  HostArray array(elt, type.getShape());
+  for (int64_t i = 0, n = array.numElements(); i < n; ++i) {
+    double u = static_cast<double>(rng() >> 11) * 0x1.0p-53;
+    double value = lo + (hi - lo) * u;
+    array.setFromDouble(i, isFloat ? value : std::floor(value));
+  }
+  return array;
+}
+
+/// Reads argument `index` from `path`. NumPy has no bfloat16, so an f32
+/// file feeds a bf16 argument (rounded to nearest even).
+HostArray fileArray(MLIRContext *ctx, RankedTensorType type, StringRef path,
+                    unsigned index) {
+  HostArray array = check(run::readArray(ctx, path));
+  if (type.getElementType().isBF16() && array.elementType.isF32()) {
+    HostArray rounded(type.getElementType(), array.shape);
+    for (int64_t i = 0, n = array.numElements(); i < n; ++i)
+      rounded.setFromDouble(i, array.getAsDouble(i));
+    array = std::move(rounded);
+  }
+  check(cpu::checkArgument(array, type,
+                           path + " (argument " + llvm::Twine(index) + ")"));
+  return array;
+}
+
+std::string shapeString(const HostArray &array) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << "tensor<";
+  for (int64_t d : array.shape)
+    os << d << "x";
+  os << array.elementType << ">";
+  return s;
+}
+
+/// Compares `got` with `expected`, prints one line for result `index`, and
+/// returns whether they agree within the tolerances. NaN matches NaN, and an
+/// infinity matches the same infinity.
+bool compareArrays(const HostArray &got, const HostArray &expected,
+                   unsigned index, StringRef against) {
+  llvm::outs() << "result " << index << " vs " << against << ": ";
+  if (got.shape != expected.shape) {
+    llvm::outs() << "shape " << shapeString(got) << " differs from "
+                 << shapeString(expected) << "\n";
+    return false;
+  }
+  double maxAbs = 0, maxRel = 0;
+  int64_t bad = 0, firstBad = -1;
+  for (int64_t i = 0, n = got.numElements(); i < n; ++i) {
+    double a = got.getAsDouble(i), e = expected.getAsDouble(i);
+    if ((std::isnan(a) && std::isnan(e)) || (std::isinf(e) && a == e))
+      continue;
+    double diff = std::fabs(a - e);
+    if (std::isnan(diff))
+      diff = INFINITY;
+    maxAbs = std::max(maxAbs, diff);
+    if (e != 0)
+      maxRel = std::max(maxRel, diff / std::fabs(e));
+    if (!(diff <= absTolerance + relTolerance * std::fabs(e))) {
+      if (firstBad < 0)
+        firstBad = i;
+      ++bad;
+    }
+  }
+  llvm::outs() << llvm::formatv("max abs error {0:e3}, max rel error {1:e3} "
+                                "over {2} elements",
+                                maxAbs, maxRel, got.numElements());
+  if (bad) {
+    SmallVector<int64_t> at(got.shape.size());
+    int64_t rest = firstBad;
+    for (int64_t d = static_cast<int64_t>(at.size()) - 1; d >= 0; --d) {
+      at[d] = rest % got.shape[d];
+      rest /= got.shape[d];
+    }
+    llvm::outs() << llvm::formatv(
+        ": MISMATCH in {0} elements, first at [{1}]: got {2}, expected {3}\n",
+        bad, llvm::make_range(at.begin(), at.end()),
+        got.getAsDouble(firstBad), expected.getAsDouble(firstBad));
+    return false;
+  }
+  llvm::outs() << ": ok\n";
+  return true;
+}
+
+void print(const HostArray &array, unsigned index) {
+  llvm::outs() << "result " << index << ": " << shapeString(array) << "\n";
+  int64_t n = array.numElements();
+  int64_t row = array.shape.empty() ? 1 : std::max<int64_t>(1, array.shape.back());
+  for (int64_t i = 0; i < n; ++i) {
+    llvm::outs() << (i % row ? " " : "  ")
+                 << llvm::format("%.6g", array.getAsDouble(i));
+    if ((i + 1) % row == 0 || i + 1 == n)
+      llvm::outs() << "\n";
+  }
+}
+
+double peakRssMiB() {
+  struct rusage usage;
+  getrusage(RUSAGE_SELF, &usage);
+  return usage.ru_maxrss / 1024.0; // ru_maxrss is in KiB on Linux.
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllPasses();
+  cl::ParseCommandLineOptions(argc, argv,
+                              "Run a function of an .mlir file on the CPU\n");
+
+  MLIRContext context(registry);
+  // Parse and verify, keeping the first error as the one-line message.
+  std::string firstError;
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
+      llvm::raw_string_ostream os(firstError);
+      if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+        os << loc.getFilename() << ":" << loc.getLine() << ":"
+           << loc.getColumn() << ": ";
+      os << diag.str();
+    }
+    return success();
+  });
+  llvm::SourceMgr sourceMgr;
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
+  if (!buffer)
+    fail(inputFile + ": cannot read: " + buffer.getError().message());
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    fail(firstError.empty() ? inputFile + ": cannot parse" : firstError);
+
+  std::string function = chooseFunction(*module);
+  std::unique_ptr<JitFunction> reference =
+      check(JitFunction::compile(*module, function));
+  std::unique_ptr<JitFunction> candidate;
+  if (!compare.empty())
+    candidate = check(JitFunction::compile(*module, function, compare));
+
+  // Arguments.
+  ArrayRef<RankedTensorType> argTypes = reference->getArgumentTypes();
+  if (!inputs.empty() && inputs.size() != argTypes.size())
+    fail("function @" + function + " takes " + llvm::Twine(argTypes.size()) +
+         " arguments, " + llvm::Twine(inputs.size()) +
+         " --input given (use --input=random for a random one)");
+  std::mt19937_64 rng(seed);
+  SmallVector<HostArray> args;
+  for (auto [i, type] : llvm::enumerate(argTypes)) {
+    StringRef spec = inputs.empty() ? StringRef("random") : inputs[i];
+    args.push_back(spec.starts_with("random")
+                       ? randomArray(type, spec, i, rng)
+                       : fileArray(&context, type, spec, i));
+  }
+  if (outputs.size() > reference->getResultTypes().size() ||
+      expects.size() > reference->getResultTypes().size())
+    fail("function @" + function + " has " +
+         llvm::Twine(reference->getResultTypes().size()) +
+         " results; too many --output or --expect files");
+  // Expected values are read before running, so a bad file fails early.
+  SmallVector<HostArray> expected;
+  for (const std::string &path : expects)
+    expected.push_back(check(run::readArray(&context, path)));
+
+  JitFunction &runner = candidate ? *candidate : *reference;
+  SmallVector<HostArray> results = check(runner.call(args));
+  bool ok = true;
+  if (candidate) {
+    SmallVector<HostArray> refResults = check(reference->call(args));
+    for (auto [i, got] : llvm::enumerate(results))
+      ok &= compareArrays(got, refResults[i], i, "reference");
+  }
+  for (auto [i, want] : llvm::enumerate(expected))
+    ok &= compareArrays(results[i], want, i, expects[i]);
+  if (printResults)
+    for (auto [i, result] : llvm::enumerate(results))
+      print(result, i);
+  for (auto [i, path] : llvm::enumerate(outputs))
+    check(run::writeNpy(results[i], path));
+
+  if (timeRuns) {
+    double before = peakRssMiB();
+    SmallVector<double> ms;
+    for (unsigned r = 0; r < timeRuns; ++r) {
+      auto start = std::chrono::steady_clock::now();
+      (void)check(runner.call(args));
+      auto end = std::chrono::steady_clock::now();
+      ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+    }
+    llvm::sort(ms);
+    llvm::outs() << llvm::formatv(
+        "time: min {0:f3} ms, median {1:f3} ms over {2} runs; peak RSS "
+        "{3:f1} MiB ({4:f1} MiB before timing)\n",
+        ms.front(), ms[ms.size() / 2], timeRuns, peakRssMiB(), before);
+  }
+  return ok ? 0 : 1;
+}
