@@ -31,6 +31,12 @@ config.substitutions.append(
     )
 )
 
+# Writes the inputs and expected results of a named case of the naive
+# float64 references (test/utils/naive.py) to a directory.
+config.substitutions.append(
+    ("%naive", f"/usr/bin/python3 {config.attic_src_root}/test/utils/naive.py")
+)
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(

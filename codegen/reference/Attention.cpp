@@ -6,8 +6,8 @@
 //      (kv_lengths, causal bottom-right, windows, i1 mask)
 //   3. softmax: P = attic.softmax(W) (masked entries are -inf, so a fully
 //      masked row gives zeros); other kernels keep W and its row sum
-//   4. O[b,h,i,e] = sum_j P[b,h,i,j] v[b,h/g,j,e], divided by the row sum for
-//      the l1-normalized kernels (0 when the sum is 0)
+//   4. O[b,h,i,e] = sum_j P[b,h,i,j] v[b,h/g,j,e], divided by the row sum
+//      sum_j W[b,h,i,j] for the l1-normalized kernels (0 when it is 0)
 // Everything accumulates in f32 (f64 stays f64).
 //
 //===----------------------------------------------------------------------===//
@@ -245,43 +245,52 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     if (softmax)
       weights = SoftmaxOp::create(rewriter, loc, weights, 3);
 
-    // 4. Output, with the row sum of W alongside for l1 kernels.
+    // 4. Output O = W V, and for l1 kernels the row sum of W (a reduction of
+    // its own: inside the contraction it would be added once per column e).
     SmallVector<OpFoldResult> oSizes = {qSizes[0], qSizes[1], qSizes[2],
                                         vSizes[3]};
     // Dims (b, h, i, e, j): e walks Dv, j the keys (reduced).
     AffineExpr e = getAffineDimExpr(3, ctx), key = getAffineDimExpr(4, ctx);
     Value oInit = filledTensor(rewriter, loc, oSizes, acc, 0.0);
-    SmallVector<OpFoldResult> rowSizes(sSizes.begin(), sSizes.end() - 1);
-    SmallVector<Value> outs = {oInit};
-    SmallVector<AffineMap> oMaps = {
-        map5({b, h, i, key}), map5({b, kvHead, key, e}), map5({b, h, i, e})};
-    SmallVector<Type> outTypes = {oInit.getType()};
+    Value output =
+        linalg::GenericOp::create(
+            rewriter, loc, oInit.getType(), ValueRange{weights, op.getValue()},
+            oInit,
+            {map5({b, h, i, key}), map5({b, kvHead, key, e}),
+             map5({b, h, i, e})},
+            {IteratorType::parallel, IteratorType::parallel,
+             IteratorType::parallel, IteratorType::parallel,
+             IteratorType::reduction},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value v = castFloat(nb, l, args[1], acc);
+              linalg::YieldOp::create(
+                  nb, l,
+                  Value(arith::AddFOp::create(
+                      nb, l, args[2], arith::MulFOp::create(nb, l, args[0], v))));
+            })
+            .getResult(0);
+    Value rowSum;
     if (l1) {
+      SmallVector<OpFoldResult> rowSizes(sSizes.begin(), sSizes.end() - 1);
       Value rInit = filledTensor(rewriter, loc, rowSizes, acc, 0.0);
-      outs.push_back(rInit);
-      oMaps.push_back(map5({b, h, i}));
-      outTypes.push_back(rInit.getType());
+      rowSum = linalg::GenericOp::create(
+                   rewriter, loc, rInit.getType(), weights, rInit,
+                   {map4({b, h, i, j}), map4({b, h, i})},
+                   {IteratorType::parallel, IteratorType::parallel,
+                    IteratorType::parallel, IteratorType::reduction},
+                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                     linalg::YieldOp::create(
+                         nb, l,
+                         Value(arith::AddFOp::create(nb, l, args[1], args[0])));
+                   })
+                   .getResult(0);
     }
-    auto contraction = linalg::GenericOp::create(
-        rewriter, loc, outTypes, ValueRange{weights, op.getValue()}, outs,
-        oMaps,
-        {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
-         IteratorType::parallel, IteratorType::reduction},
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value w = args[0];
-          Value v = castFloat(nb, l, args[1], acc);
-          SmallVector<Value> yields = {arith::AddFOp::create(
-              nb, l, args[2], arith::MulFOp::create(nb, l, w, v))};
-          if (l1)
-            yields.push_back(arith::AddFOp::create(nb, l, args[3], w));
-          linalg::YieldOp::create(nb, l, yields);
-        });
 
     // Final pass: divide by the row sum (l1 kernels) and cast to the result.
-    SmallVector<Value> finalInputs = {contraction.getResult(0)};
+    SmallVector<Value> finalInputs = {output};
     SmallVector<AffineMap> finalMaps = {map4({b, h, i, j})};
     if (l1) {
-      finalInputs.push_back(contraction.getResult(1));
+      finalInputs.push_back(rowSum);
       finalMaps.push_back(map4({b, h, i}));
     }
     finalMaps.push_back(map4({b, h, i, j}));

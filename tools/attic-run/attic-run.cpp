@@ -2,7 +2,7 @@
 //
 //   attic-run FILE.mlir [--function=NAME] [--input=SPEC]... [--output=F.npy]...
 //             [--expect=F]... [--rtol=R] [--atol=A] [--compare=PIPELINE]
-//             [--time=N] [--print] [--seed=S]
+//             [--data-set=DIR] [--time=N] [--print] [--seed=S]
 //
 // An input SPEC is a .npy or ONNX TensorProto .pb file, or `random` (floats
 // uniform in [-1, 1), integers in [0, 10)), or `random:LO:HI`. Without any
@@ -24,6 +24,7 @@
 #include "mlir/IR/Verifier.h"
 #include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
@@ -55,6 +56,11 @@ static cl::list<std::string> outputs("output",
 static cl::alias outputsShort("o", cl::aliasopt(outputs));
 static cl::list<std::string>
     expects("expect", cl::desc("The expected value of a result (.npy, .pb)"));
+static cl::opt<std::string> dataSet(
+    "data-set",
+    cl::desc("A directory laid out as ONNX test data sets: input_<i> for "
+             "every argument and output_<i> for expected results (.npy or "
+             ".pb)"));
 static cl::opt<double> relTolerance("rtol", cl::desc("Relative tolerance"),
                             cl::init(1e-5));
 static cl::opt<double> absTolerance("atol", cl::desc("Absolute tolerance"),
@@ -204,7 +210,8 @@ bool compareArrays(const HostArray &got, const HostArray &expected,
     llvm::outs() << llvm::formatv(
         ": MISMATCH in {0} elements, first at [{1}]: got {2}, expected {3}\n",
         bad, llvm::make_range(at.begin(), at.end()),
-        got.getAsDouble(firstBad), expected.getAsDouble(firstBad));
+        llvm::format("%.9g", got.getAsDouble(firstBad)),
+        llvm::format("%.9g", expected.getAsDouble(firstBad)));
     return false;
   }
   llvm::outs() << ": ok\n";
@@ -220,6 +227,38 @@ void print(const HostArray &array, unsigned index) {
                  << llvm::format("%.6g", array.getAsDouble(i));
     if ((i + 1) % row == 0 || i + 1 == n)
       llvm::outs() << "\n";
+  }
+}
+
+/// The file `DIR/<stem>_<index>.npy` or `.pb`, whichever exists.
+std::optional<std::string> dataSetFile(StringRef stem, size_t index) {
+  for (StringRef ext : {".npy", ".pb"}) {
+    std::string path =
+        (dataSet + "/" + stem + "_" + llvm::Twine(index) + ext).str();
+    if (llvm::sys::fs::exists(path))
+      return path;
+  }
+  return std::nullopt;
+}
+
+/// Adds the data set's files to --input and --expect: every input, and the
+/// outputs that exist.
+void addDataSet(size_t numArgs, size_t numResults) {
+  if (!llvm::sys::fs::is_directory(dataSet))
+    fail(dataSet + ": not a directory");
+  if (!inputs.empty() || !expects.empty())
+    fail("--data-set replaces --input and --expect; give one or the other");
+  for (size_t i = 0; i < numArgs; ++i) {
+    std::optional<std::string> path = dataSetFile("input", i);
+    if (!path)
+      fail(dataSet + ": no input_" + llvm::Twine(i) + ".npy or .pb");
+    inputs.push_back(*path);
+  }
+  for (size_t i = 0; i < numResults; ++i) {
+    std::optional<std::string> path = dataSetFile("output", i);
+    if (!path)
+      break;
+    expects.push_back(*path);
   }
 }
 
@@ -272,6 +311,8 @@ int main(int argc, char **argv) {
 
   // Arguments.
   ArrayRef<RankedTensorType> argTypes = reference->getArgumentTypes();
+  if (!dataSet.empty())
+    addDataSet(argTypes.size(), reference->getResultTypes().size());
   if (!inputs.empty() && inputs.size() != argTypes.size())
     fail("function @" + function + " takes " + llvm::Twine(argTypes.size()) +
          " arguments, " + llvm::Twine(inputs.size()) +

@@ -1,0 +1,31 @@
+// The other kernels of attic.attention against the naive float64 reference:
+// softplus (l1-normalized, causal), the feature maps elu_plus_one (with
+// grouped-query heads) and relu (causal), and gaussian with a float mask
+// (exp(-|q - k|^2 / 2 * scale + mask), not normalized).
+// RUN: rm -rf %t
+// RUN: %naive attn_softplus %t/a && attic-run %s --function=attn_softplus --data-set=%t/a | FileCheck %s
+// RUN: %naive attn_elu_plus_one %t/b && attic-run %s --function=attn_elu_plus_one --data-set=%t/b | FileCheck %s
+// RUN: %naive attn_relu %t/c && attic-run %s --function=attn_relu --data-set=%t/c | FileCheck %s
+// RUN: %naive attn_gaussian %t/d && attic-run %s --function=attn_gaussian --data-set=%t/d | FileCheck %s
+
+// CHECK: result 0 vs {{.*}}output_0.npy: {{.*}}: ok
+
+func.func @attn_softplus(%q: tensor<1x2x5x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x4xf32>) -> tensor<1x2x5x4xf32> {
+  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<softplus>, causal} : tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32> -> tensor<1x2x5x4xf32>
+  return %o : tensor<1x2x5x4xf32>
+}
+
+func.func @attn_elu_plus_one(%q: tensor<1x4x5x4xf32>, %k: tensor<1x2x6x4xf32>, %v: tensor<1x2x6x3xf32>) -> tensor<1x4x5x3xf32> {
+  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<elu_plus_one>} : tensor<1x4x5x4xf32>, tensor<1x2x6x4xf32>, tensor<1x2x6x3xf32> -> tensor<1x4x5x3xf32>
+  return %o : tensor<1x4x5x3xf32>
+}
+
+func.func @attn_relu(%q: tensor<1x2x5x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tensor<1x2x5x3xf32>) -> tensor<1x2x5x3xf32> {
+  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<relu>, causal} : tensor<1x2x5x4xf32>, tensor<1x2x5x4xf32>, tensor<1x2x5x3xf32> -> tensor<1x2x5x3xf32>
+  return %o : tensor<1x2x5x3xf32>
+}
+
+func.func @attn_gaussian(%q: tensor<1x2x4x3xf32>, %k: tensor<1x2x5x3xf32>, %v: tensor<1x2x5x3xf32>, %m: tensor<1x2x4x5xf32>) -> tensor<1x2x4x3xf32> {
+  %o = attic.attention %q, %k, %v mask(%m : tensor<1x2x4x5xf32>) {kernel = #attic.kernel<gaussian>} : tensor<1x2x4x3xf32>, tensor<1x2x5x3xf32>, tensor<1x2x5x3xf32> -> tensor<1x2x4x3xf32>
+  return %o : tensor<1x2x4x3xf32>
+}
