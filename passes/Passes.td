@@ -35,4 +35,16 @@ def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
   ];
 }
 
+def LowerStridedCopiesPass : Pass<"attic-lower-strided-copies"> {
+  let summary = "Turn memref.copy of non-contiguous buffers into linalg.copy";
+  let description = [{
+    The LLVM lowering of `memref.copy` calls the `memrefCopy` function of
+    MLIR's C runner utilities unless both buffers have the identity layout.
+    This pass rewrites those copies into `linalg.copy`, which becomes loops,
+    so compiled programs need no runtime library. Bufferization produces
+    such copies when a slice is inserted into a larger tensor.
+  }];
+  let dependentDialects = ["::mlir::linalg::LinalgDialect"];
+}
+
 #endif // ATTIC_PASSES_TD

@@ -46,7 +46,7 @@ llvm::Error withDiagnostics(MLIRContext *ctx, const llvm::Twine &step,
     if (diag.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
       llvm::raw_string_ostream os(first);
       if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << loc.getFilename() << ":" << loc.getLine() << ":"
+        os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
            << loc.getColumn() << ": ";
       os << diag.str();
     }

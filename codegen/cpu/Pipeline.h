@@ -5,6 +5,7 @@
 
 namespace mlir {
 class OpPassManager;
+class RewritePatternSet;
 } // namespace mlir
 
 namespace mlir::attic {
@@ -14,6 +15,10 @@ namespace mlir::attic {
 /// tensor ops to linalg, one-shot bufferization with identity-layout function
 /// boundaries, buffer deallocation, loops, and the conversion to LLVM.
 void buildCpuPipeline(OpPassManager &pm);
+
+/// memref.copy between buffers of which one is not contiguous becomes
+/// linalg.copy (loops) instead of a call into MLIR's runtime library.
+void populateStridedCopyPatterns(RewritePatternSet &patterns);
 
 /// Registers buildCpuPipeline as the `attic-cpu-pipeline` pass pipeline.
 void registerCpuPipeline();

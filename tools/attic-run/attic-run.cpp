@@ -286,7 +286,7 @@ int main(int argc, char **argv) {
     if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
       llvm::raw_string_ostream os(firstError);
       if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << loc.getFilename() << ":" << loc.getLine() << ":"
+        os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
            << loc.getColumn() << ": ";
       os << diag.str();
     }
