@@ -37,6 +37,12 @@ config.substitutions.append(
     ("%naive", f"/usr/bin/python3 {config.attic_src_root}/test/utils/naive.py")
 )
 
+# ONNX's backend node tests (libonnx-testdata): model.onnx and
+# test_data_set_0/{input,output}_<i>.pb per test.
+config.substitutions.append(
+    ("%onnx_node_data", "/usr/share/libonnx-testdata/data/node")
+)
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(

@@ -5,7 +5,7 @@
 //   2. with label smoothing, s = sum_c w_c (lse - x_c) per position
 //   3. per position: the label's logit and weight gathered with tensor.extract,
 //      the loss l and the applied weight a (0 where the label is ignored)
-//   4. the reduction: l itself, sum(l), or sum(l) / sum(a)
+//   4. the reduction: l itself, sum(l), or sum(l) / sum(a), totals in f64
 // linear_cross_entropy first materializes z = hidden . classifier^T + bias
 // (softcapped) in the accumulator type; the rest is shared.
 //
@@ -203,7 +203,10 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
   } else {
     bool mean = attrs.reduction == Reduction::mean;
     AffineMap scalar = AffineMap::get(posRank, 0, ctx);
-    Value init = filledTensor(b, loc, {}, acc, 0.0);
+    // The totals accumulate in f64: a sequential f32 sum over thousands of
+    // positions drifts by more than 1e-5 relative.
+    FloatType total = b.getF64Type();
+    Value init = filledTensor(b, loc, {}, total, 0.0);
     SmallVector<Value> reduceInputs = {losses};
     SmallVector<Value> inits = {init};
     if (mean) {
@@ -219,7 +222,8 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
           size_t n = reduceInputs.size();
           SmallVector<Value> sums;
           for (size_t i = 0; i < n; ++i)
-            sums.push_back(arith::AddFOp::create(nb, l, args[n + i], args[i]));
+            sums.push_back(arith::AddFOp::create(
+                nb, l, args[n + i], castFloat(nb, l, args[i], total)));
           linalg::YieldOp::create(nb, l, sums);
         });
     // mean: sum(l) / sum(a), which is NaN when every label is ignored, as in
