@@ -66,12 +66,11 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
 
   LogicalResult matchAndRewrite(AttentionOp op,
                                 PatternRewriter &rewriter) const override {
+    if (std::optional<StringRef> why = referenceLoweringBlocker(op))
+      return rewriter.notifyMatchFailure(op, *why);
     RankedTensorType qType = op.getQuery().getType(),
                      kType = op.getKey().getType();
     int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
-    if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
-      return rewriter.notifyMatchFailure(
-          op, "the reference lowering needs static head counts");
     int64_t group = hq / hkv;
 
     Location loc = op.getLoc();
@@ -153,13 +152,7 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     Value sq = getValueOrCreateConstantIndexOp(rewriter, loc, qSizes[2]);
     Value skv = getValueOrCreateConstantIndexOp(rewriter, loc, kSizes[2]);
     bool softmax = kernel == AttentionKernel::softmax;
-    std::optional<double> effectiveScale = op.getEffectiveScale();
-    if (!effectiveScale && (kernel == AttentionKernel::softmax ||
-                            kernel == AttentionKernel::softplus ||
-                            kernel == AttentionKernel::gaussian))
-      return rewriter.notifyMatchFailure(
-          op, "the default scale 1/sqrt(D) needs a static head size D");
-    double scale = effectiveScale.value_or(1.0);
+    double scale = op.getEffectiveScale().value_or(1.0);
     std::optional<double> softcap;
     if (auto cap = op.getSoftcap())
       softcap = cap->convertToDouble();

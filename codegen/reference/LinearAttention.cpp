@@ -52,16 +52,12 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
 
   LogicalResult matchAndRewrite(LinearAttentionOp op,
                                 PatternRewriter &rewriter) const override {
+    if (std::optional<StringRef> why = referenceLoweringBlocker(op))
+      return rewriter.notifyMatchFailure(op, *why);
     RankedTensorType qType = op.getQuery().getType(),
                      kType = op.getKey().getType();
     int64_t hq = qType.getDimSize(1), hkv = kType.getDimSize(1);
-    if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
-      return rewriter.notifyMatchFailure(
-          op, "the reference lowering needs static head counts");
     std::optional<double> scale = op.getEffectiveScale();
-    if (!scale)
-      return rewriter.notifyMatchFailure(
-          op, "the default scale 1/sqrt(Dk) needs a static head size Dk");
     int64_t group = hq / hkv;
 
     Location loc = op.getLoc();

@@ -28,6 +28,31 @@ void mlir::attic::populateReferenceLoweringPatterns(
   populateTopKSoftmaxReferencePatterns(patterns);
 }
 
+std::optional<StringRef>
+mlir::attic::referenceLoweringBlocker(Operation *op) {
+  auto headCounts = [](RankedTensorType q, RankedTensorType k) {
+    return !ShapedType::isDynamic(q.getDimSize(1)) &&
+           !ShapedType::isDynamic(k.getDimSize(1));
+  };
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    if (!headCounts(attention.getQuery().getType(),
+                    attention.getKey().getType()))
+      return StringRef("the reference lowering needs static head counts");
+    bool scaled = !attention.hasFeatureMapKernel();
+    if (scaled && !attention.getEffectiveScale())
+      return StringRef("the default scale 1/sqrt(D) needs a static head size "
+                       "D; give a scale");
+  }
+  if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
+    if (!headCounts(linear.getQuery().getType(), linear.getKey().getType()))
+      return StringRef("the reference lowering needs static head counts");
+    if (!linear.getEffectiveScale())
+      return StringRef("the default scale 1/sqrt(Dk) needs a static head "
+                       "size Dk; give a scale");
+  }
+  return std::nullopt;
+}
+
 namespace mlir::attic {
 namespace {
 struct LowerAtticToLinalgPass final
@@ -35,6 +60,16 @@ struct LowerAtticToLinalgPass final
   using Base::Base;
 
   void runOnOperation() override {
+    // Report what cannot be lowered, with the reason, before trying.
+    WalkResult blocked = getOperation()->walk([](Operation *op) {
+      if (std::optional<StringRef> why = referenceLoweringBlocker(op)) {
+        op->emitOpError() << "cannot be lowered: " << *why;
+        return WalkResult::interrupt();
+      }
+      return WalkResult::advance();
+    });
+    if (blocked.wasInterrupted())
+      return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateReferenceLoweringPatterns(patterns);
     ConversionTarget target(getContext());

@@ -8,7 +8,12 @@
 #ifndef ATTIC_CODEGEN_REFERENCE_REFERENCE_H
 #define ATTIC_CODEGEN_REFERENCE_REFERENCE_H
 
+#include "llvm/ADT/StringRef.h"
+
+#include <optional>
+
 namespace mlir {
+class Operation;
 class RewritePatternSet;
 } // namespace mlir
 
@@ -32,6 +37,10 @@ void populateLinearAttentionReferencePatterns(RewritePatternSet &patterns);
 
 /// topk_softmax by k selection passes over each row.
 void populateTopKSoftmaxReferencePatterns(RewritePatternSet &patterns);
+
+/// Why the reference lowering cannot lower `op` (a dynamic head count, a
+/// default scale with a dynamic head size), or nothing when it can.
+std::optional<llvm::StringRef> referenceLoweringBlocker(Operation *op);
 
 /// Every reference lowering pattern.
 void populateReferenceLoweringPatterns(RewritePatternSet &patterns);
