@@ -49,8 +49,7 @@ int64_t HostArray::numElements() const {
 }
 
 namespace {
-template <typename T>
-T load(const std::vector<uint8_t> &data, int64_t i) {
+template <typename T> T load(const std::vector<uint8_t> &data, int64_t i) {
   T value;
   std::memcpy(&value, data.data() + i * sizeof(T), sizeof(T));
   return value;
@@ -100,8 +99,7 @@ void HostArray::setFromDouble(int64_t i, double value) {
     bool lost;
     converted.convert(halfSemantics(t), llvm::APFloat::rmNearestTiesToEven,
                       &lost);
-    store<uint16_t>(data, i,
-                    converted.bitcastToAPInt().getZExtValue());
+    store<uint16_t>(data, i, converted.bitcastToAPInt().getZExtValue());
     return;
   }
   if (t.isF32())

@@ -121,11 +121,11 @@ JitFunction::compile(ModuleOp module, StringRef function,
     }
     return llvm::Error::success();
   };
-  if (llvm::Error e = collect(func.getArgumentTypes(), jit->argTypes,
-                              "argument"))
+  if (llvm::Error e =
+          collect(func.getArgumentTypes(), jit->argTypes, "argument"))
     return std::move(e);
-  if (llvm::Error e = collect(func.getResultTypes(), jit->resultTypes,
-                              "result"))
+  if (llvm::Error e =
+          collect(func.getResultTypes(), jit->resultTypes, "result"))
     return std::move(e);
 
   OwningOpRef<ModuleOp> copy = module.clone();
@@ -141,8 +141,9 @@ JitFunction::compile(ModuleOp module, StringRef function,
       return error("invalid pass pipeline '" + prePipeline +
                    "': " + llvm::StringRef(parseError).trim());
   }
-  if (llvm::Error e = withDiagnostics(ctx, "pass pipeline '" + prePipeline + "'",
-                                      [&] { return pm.run(*copy); }))
+  if (llvm::Error e =
+          withDiagnostics(ctx, "pass pipeline '" + prePipeline + "'",
+                          [&] { return pm.run(*copy); }))
     return std::move(e);
   PassManager lower(ctx);
   buildCpuPipeline(lower);
@@ -187,8 +188,8 @@ JitFunction::call(ArrayRef<HostArray> args) {
                  llvm::Twine(argTypes.size()) + " arguments, got " +
                  llvm::Twine(args.size()));
   for (auto [i, arg] : llvm::enumerate(args))
-    if (llvm::Error e = checkArgument(arg, argTypes[i],
-                                      "argument " + llvm::Twine(i)))
+    if (llvm::Error e =
+            checkArgument(arg, argTypes[i], "argument " + llvm::Twine(i)))
       return std::move(e);
 
   // Argument descriptors (the compiled code does not write inputs).

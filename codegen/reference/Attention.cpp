@@ -245,23 +245,23 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     // Dims (b, h, i, e, j): e walks Dv, j the keys (reduced).
     AffineExpr e = getAffineDimExpr(3, ctx), key = getAffineDimExpr(4, ctx);
     Value oInit = filledTensor(rewriter, loc, oSizes, acc, 0.0);
-    Value output =
-        linalg::GenericOp::create(
-            rewriter, loc, oInit.getType(), ValueRange{weights, op.getValue()},
-            oInit,
-            {map5({b, h, i, key}), map5({b, kvHead, key, e}),
-             map5({b, h, i, e})},
-            {IteratorType::parallel, IteratorType::parallel,
-             IteratorType::parallel, IteratorType::parallel,
-             IteratorType::reduction},
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value v = castFloat(nb, l, args[1], acc);
-              linalg::YieldOp::create(
-                  nb, l,
-                  Value(arith::AddFOp::create(
-                      nb, l, args[2], arith::MulFOp::create(nb, l, args[0], v))));
-            })
-            .getResult(0);
+    Value output = linalg::GenericOp::create(
+                       rewriter, loc, oInit.getType(),
+                       ValueRange{weights, op.getValue()}, oInit,
+                       {map5({b, h, i, key}), map5({b, kvHead, key, e}),
+                        map5({b, h, i, e})},
+                       {IteratorType::parallel, IteratorType::parallel,
+                        IteratorType::parallel, IteratorType::parallel,
+                        IteratorType::reduction},
+                       [&](OpBuilder &nb, Location l, ValueRange args) {
+                         Value v = castFloat(nb, l, args[1], acc);
+                         linalg::YieldOp::create(
+                             nb, l,
+                             Value(arith::AddFOp::create(
+                                 nb, l, args[2],
+                                 arith::MulFOp::create(nb, l, args[0], v))));
+                       })
+                       .getResult(0);
     Value rowSum;
     if (l1) {
       SmallVector<OpFoldResult> rowSizes(sSizes.begin(), sSizes.end() - 1);

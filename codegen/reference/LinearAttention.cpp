@@ -81,9 +81,8 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
                                             vSizes[3]};
     SmallVector<OpFoldResult> outSizes = {qSizes[0], qSizes[1], qSizes[2],
                                           vSizes[3]};
-    SmallVector<OpFoldResult> stepOutSizes = {qSizes[0], qSizes[1],
-                                              rewriter.getIndexAttr(1),
-                                              vSizes[3]};
+    SmallVector<OpFoldResult> stepOutSizes = {
+        qSizes[0], qSizes[1], rewriter.getIndexAttr(1), vSizes[3]};
     SmallVector<OpFoldResult> rowSizes = {kSizes[0], kSizes[1], vSizes[3]};
 
     // Dims (b, h, d, e) over the state.
@@ -128,9 +127,9 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
           if (gated) {
             Value gt = timeSlice(nb, l, decay, t);
             s = parallelGeneric(
-                nb, l, ValueRange{s, gt},
-                emptyTensor(nb, l, stateSizes, acc),
-                {stateMap, perKeyDecay ? map({b, h, zero, d}) : map({b, h, zero}),
+                nb, l, ValueRange{s, gt}, emptyTensor(nb, l, stateSizes, acc),
+                {stateMap,
+                 perKeyDecay ? map({b, h, zero, d}) : map({b, h, zero}),
                  stateMap},
                 [&](OpBuilder &bb, Location bl, ValueRange args) {
                   Value g = math::ExpOp::create(
@@ -167,8 +166,7 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
             inputs.push_back(r);
             maps.push_back(map({b, h, e}));
             inputs.push_back(timeSlice(nb, l, beta, t));
-            maps.push_back(
-                map({b, sharedBeta ? zero : h, zero}));
+            maps.push_back(map({b, sharedBeta ? zero : h, zero}));
           }
           maps.push_back(stateMap);
           Value updated = parallelGeneric(
@@ -182,7 +180,8 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
                       arith::SubFOp::create(bb, bl, w, args[3]));
                 Value outer = arith::MulFOp::create(bb, bl, k, w);
                 linalg::YieldOp::create(
-                    bb, bl, Value(arith::AddFOp::create(bb, bl, args[0], outer)));
+                    bb, bl,
+                    Value(arith::AddFOp::create(bb, bl, args[0], outer)));
               });
 
           // 4. o_t[b, h, e] = sum_d S[b, h / g, d, e] q_t[b, h, d].
@@ -216,8 +215,8 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
         rewriter, loc, loop.getResult(1),
         emptyTensor(rewriter, loc, outSizes, elt), {id4, id4},
         [&](OpBuilder &nb, Location l, ValueRange args) {
-          Value o = arith::MulFOp::create(nb, l, args[0],
-                                          constF(nb, l, acc, *scale));
+          Value o =
+              arith::MulFOp::create(nb, l, args[0], constF(nb, l, acc, *scale));
           linalg::YieldOp::create(nb, l, castFloat(nb, l, o, elt));
         });
     Value present = parallelGeneric(
@@ -230,8 +229,8 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
       output = tensor::CastOp::create(rewriter, loc, op.getOutput().getType(),
                                       output);
     if (present.getType() != op.getPresentState().getType())
-      present = tensor::CastOp::create(
-          rewriter, loc, op.getPresentState().getType(), present);
+      present = tensor::CastOp::create(rewriter, loc,
+                                       op.getPresentState().getType(), present);
     rewriter.replaceOp(op, {output, present});
     return success();
   }

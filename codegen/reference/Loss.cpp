@@ -37,8 +37,7 @@ struct LossAttrs {
   double labelSmoothing;
   double zLoss;
 
-  template <typename OpTy>
-  static LossAttrs get(OpTy op) {
+  template <typename OpTy> static LossAttrs get(OpTy op) {
     return {op.getReduction(), op.getIgnoreIndex(),
             op.getLabelSmoothing().convertToDouble(),
             op.getZLoss().convertToDouble()};
@@ -109,18 +108,19 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
     SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
     iterators[1] = IteratorType::reduction;
     Value init = filledTensor(b, loc, posSizes, acc, 0.0);
-    smooth = linalg::GenericOp::create(
-                 b, loc, init.getType(), inputs, init, maps, iterators,
-                 [&](OpBuilder &nb, Location l, ValueRange args) {
-                   Value x = castFloat(nb, l, args[0], acc);
-                   Value t = arith::SubFOp::create(nb, l, args[1], x);
-                   if (weights)
-                     t = arith::MulFOp::create(
-                         nb, l, t, castFloat(nb, l, args[2], acc));
-                   linalg::YieldOp::create(
-                       nb, l, Value(arith::AddFOp::create(nb, l, args.back(), t)));
-                 })
-                 .getResult(0);
+    smooth =
+        linalg::GenericOp::create(
+            b, loc, init.getType(), inputs, init, maps, iterators,
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value x = castFloat(nb, l, args[0], acc);
+              Value t = arith::SubFOp::create(nb, l, args[1], x);
+              if (weights)
+                t = arith::MulFOp::create(nb, l, t,
+                                          castFloat(nb, l, args[2], acc));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddFOp::create(nb, l, args.back(), t)));
+            })
+            .getResult(0);
   }
 
   // 3. The loss and applied weight of every position. The label indexes the
@@ -147,8 +147,8 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
         Value zeroI = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(0));
         Value clamped = arith::MaxSIOp::create(
             nb, l, zeroI, arith::MinSIOp::create(nb, l, label, lastClass));
-        Value classIdx = arith::IndexCastOp::create(nb, l, nb.getIndexType(),
-                                                    clamped);
+        Value classIdx =
+            arith::IndexCastOp::create(nb, l, nb.getIndexType(), clamped);
         SmallVector<Value> indices;
         for (int64_t d = 0; d < posRank; ++d)
           indices.push_back(linalg::IndexOp::create(nb, l, d));
@@ -169,7 +169,8 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
               nb, l, arith::CmpIPredicate::ne, label,
               arith::ConstantOp::create(
                   nb, l, nb.getI64IntegerAttr(*attrs.ignoreIndex)));
-        Value applied = arith::SelectOp::create(nb, l, valid, labelWeight, zero);
+        Value applied =
+            arith::SelectOp::create(nb, l, valid, labelWeight, zero);
 
         Value nll = arith::SubFOp::create(nb, l, rowLse, labelLogit);
         Value loss = arith::MulFOp::create(
@@ -256,23 +257,21 @@ struct LowerCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
   LogicalResult matchAndRewrite(CrossEntropyOp op,
                                 PatternRewriter &rewriter) const override {
     rewriter.replaceOp(
-        op, buildCrossEntropy(rewriter, op.getLoc(), op.getLogits(),
-                              op.getLabels(), op.getWeights(),
-                              LossAttrs::get(op), op.getLoss().getType(),
-                              optionalType(op.getLse())));
+        op,
+        buildCrossEntropy(rewriter, op.getLoc(), op.getLogits(), op.getLabels(),
+                          op.getWeights(), LossAttrs::get(op),
+                          op.getLoss().getType(), optionalType(op.getLse())));
     return success();
   }
 };
 
-struct LowerLinearCrossEntropy final
-    : OpRewritePattern<LinearCrossEntropyOp> {
+struct LowerLinearCrossEntropy final : OpRewritePattern<LinearCrossEntropyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LinearCrossEntropyOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
-    FloatType acc =
-        accumulatorType(op.getHidden().getType().getElementType());
+    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
     OpFoldResult n = getSizes(rewriter, loc, op.getHidden())[0];
     OpFoldResult v = getSizes(rewriter, loc, op.getClassifier())[0];
 
@@ -319,19 +318,19 @@ struct LowerLinearCrossEntropy final
                                         castFloat(nb, l, args[1], acc));
             if (softcap) {
               Value c = constF(nb, l, acc, softcap->convertToDouble());
-              Value t =
-                  math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, z, c));
+              Value t = math::TanhOp::create(
+                  nb, l, arith::DivFOp::create(nb, l, z, c));
               z = arith::MulFOp::create(nb, l, t, c);
             }
             linalg::YieldOp::create(nb, l, z);
           });
     }
 
-    rewriter.replaceOp(
-        op, buildCrossEntropy(rewriter, loc, logits, op.getLabels(),
-                              op.getWeights(), LossAttrs::get(op),
-                              op.getLoss().getType(),
-                              optionalType(op.getLse())));
+    rewriter.replaceOp(op,
+                       buildCrossEntropy(rewriter, loc, logits, op.getLabels(),
+                                         op.getWeights(), LossAttrs::get(op),
+                                         op.getLoss().getType(),
+                                         optionalType(op.getLse())));
     return success();
   }
 };

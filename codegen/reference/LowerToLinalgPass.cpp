@@ -28,8 +28,7 @@ void mlir::attic::populateReferenceLoweringPatterns(
   populateTopKSoftmaxReferencePatterns(patterns);
 }
 
-std::optional<StringRef>
-mlir::attic::referenceLoweringBlocker(Operation *op) {
+std::optional<StringRef> mlir::attic::referenceLoweringBlocker(Operation *op) {
   auto headCounts = [](RankedTensorType q, RankedTensorType k) {
     return !ShapedType::isDynamic(q.getDimSize(1)) &&
            !ShapedType::isDynamic(k.getDimSize(1));

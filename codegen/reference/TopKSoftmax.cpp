@@ -95,9 +95,8 @@ struct LowerTopKSoftmax final : OpRewritePattern<TopKSoftmaxOp> {
     outSizes[axis] = rewriter.getIndexAttr(k);
     AffineMap all = rewriter.getMultiDimIdentityMap(rank);
     AffineMap row = all.dropResult(axis);
-    AffineMap choice =
-        all.replace(rewriter.getAffineDimExpr(axis),
-                    rewriter.getAffineConstantExpr(0), rank, 0);
+    AffineMap choice = all.replace(rewriter.getAffineDimExpr(axis),
+                                   rewriter.getAffineConstantExpr(0), rank, 0);
 
     RowStats stats = buildRowStats(rewriter, loc, input, axis);
 
@@ -123,8 +122,8 @@ struct LowerTopKSoftmax final : OpRewritePattern<TopKSoftmaxOp> {
               b, l, TypeRange{bestVal.getType(), bestIdx.getType()},
               ValueRange{input, carried[2], carried[3]},
               ValueRange{bestVal, bestIdx},
-              {all, choice, choice, choice, choice},
-              iterators, [&](OpBuilder &nb, Location nl, ValueRange args) {
+              {all, choice, choice, choice, choice}, iterators,
+              [&](OpBuilder &nb, Location nl, ValueRange args) {
                 Value x = castFloat(nb, nl, args[0], acc);
                 Value j = toI64(nb, nl, linalg::IndexOp::create(nb, nl, axis));
                 // Eligible: ranks after the previous choice (any element in
@@ -187,8 +186,8 @@ struct LowerTopKSoftmax final : OpRewritePattern<TopKSoftmaxOp> {
       values = tensor::CastOp::create(rewriter, loc, op.getValues().getType(),
                                       values);
     if (indices.getType() != op.getIndices().getType())
-      indices = tensor::CastOp::create(rewriter, loc,
-                                       op.getIndices().getType(), indices);
+      indices = tensor::CastOp::create(rewriter, loc, op.getIndices().getType(),
+                                       indices);
     rewriter.replaceOp(op, {values, indices});
     return success();
   }

@@ -74,8 +74,8 @@ StringRef headerValue(StringRef header, StringRef key) {
   if (!rest.consume_front(":"))
     return {};
   rest = rest.ltrim();
-  size_t end = rest.starts_with("(") ? rest.find(')') + 1
-                                     : rest.find_first_of(",}");
+  size_t end =
+      rest.starts_with("(") ? rest.find(')') + 1 : rest.find_first_of(",}");
   return rest.take_front(end).trim();
 }
 
@@ -94,8 +94,8 @@ llvm::Expected<HostArray> run::readNpy(MLIRContext *ctx, StringRef path) {
   unsigned major = static_cast<uint8_t>(bytes[6]);
   size_t headerLen, headerAt;
   if (major == 1) {
-    headerLen = static_cast<uint8_t>(bytes[8]) |
-                (static_cast<uint8_t>(bytes[9]) << 8);
+    headerLen =
+        static_cast<uint8_t>(bytes[8]) | (static_cast<uint8_t>(bytes[9]) << 8);
     headerAt = 10;
   } else if (major == 2 || major == 3) {
     if (bytes.size() < 12)
@@ -134,8 +134,10 @@ llvm::Expected<HostArray> run::readNpy(MLIRContext *ctx, StringRef path) {
   HostArray array(elt, shape);
   StringRef data = bytes.drop_front(headerAt + headerLen);
   if (data.size() != array.data.size())
-    return bad("holds " + llvm::Twine(data.size()) + " data bytes, the shape "
-               "and dtype need " + llvm::Twine(array.data.size()));
+    return bad("holds " + llvm::Twine(data.size()) +
+               " data bytes, the shape "
+               "and dtype need " +
+               llvm::Twine(array.data.size()));
   std::memcpy(array.data.data(), data.data(), data.size());
   return array;
 }
@@ -169,8 +171,8 @@ llvm::Error run::writeNpy(const HostArray &array, StringRef path) {
     descr = "<i8";
   }
 
-  std::string header = "{'descr': '" + descr.str() +
-                       "', 'fortran_order': False, 'shape': (";
+  std::string header =
+      "{'descr': '" + descr.str() + "', 'fortran_order': False, 'shape': (";
   for (auto [i, d] : llvm::enumerate(array.shape))
     header += (i ? ", " : "") + std::to_string(d);
   // A 1-tuple needs its trailing comma.
@@ -274,7 +276,7 @@ void readRepeated(WireReader &r, unsigned wireType, std::vector<T> &out) {
   if (wireType != 2)
     return one(r, wireType);
   WireReader packed{r.take(r.varint())};
-  unsigned elementWire = sizeof(T) == 4 && std::is_floating_point_v<T> ? 5
+  unsigned elementWire = sizeof(T) == 4 && std::is_floating_point_v<T>   ? 5
                          : sizeof(T) == 8 && std::is_floating_point_v<T> ? 1
                                                                          : 0;
   while (!packed.atEnd())
@@ -382,10 +384,10 @@ llvm::Expected<HostArray> run::readTensorProto(MLIRContext *ctx,
   }
   // Typed fields: float_data (FLOAT), double_data, int64_data, and
   // int32_data for every narrower type (FLOAT16 and BFLOAT16 as bit patterns).
-  size_t count = elt.isF32()                  ? floatData.size()
-                 : elt.isF64()                ? doubleData.size()
-                 : elt.isInteger(64)          ? int64Data.size()
-                                              : int32Data.size();
+  size_t count = elt.isF32()         ? floatData.size()
+                 : elt.isF64()       ? doubleData.size()
+                 : elt.isInteger(64) ? int64Data.size()
+                                     : int32Data.size();
   if (static_cast<int64_t>(count) != n)
     return bad("holds " + llvm::Twine(count) + " values, the shape needs " +
                llvm::Twine(n));

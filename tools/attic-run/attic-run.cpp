@@ -47,7 +47,7 @@ static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
                                       cl::Required);
 static cl::opt<std::string>
     functionName("function", cl::desc("The function to run (default: the "
-                                       "module's only function, or main)"));
+                                      "module's only function, or main)"));
 static cl::list<std::string>
     inputs("input", cl::desc("An argument: .npy, .pb, random, random:LO:HI"));
 static cl::alias inputsShort("i", cl::aliasopt(inputs));
@@ -62,12 +62,12 @@ static cl::opt<std::string> dataSet(
              "every argument and output_<i> for expected results (.npy or "
              ".pb)"));
 static cl::opt<double> relTolerance("rtol", cl::desc("Relative tolerance"),
-                            cl::init(1e-5));
+                                    cl::init(1e-5));
 static cl::opt<double> absTolerance("atol", cl::desc("Absolute tolerance"),
-                            cl::init(1e-6));
-static cl::opt<std::string> compare(
-    "compare", cl::desc("Compare the function compiled after this pass "
-                        "pipeline with the reference compilation"));
+                                    cl::init(1e-6));
+static cl::opt<std::string>
+    compare("compare", cl::desc("Compare the function compiled after this pass "
+                                "pipeline with the reference compilation"));
 static cl::opt<unsigned> timeRuns("time",
                                   cl::desc("Time this many runs (after one "
                                            "warm-up run) and report memory"),
@@ -84,8 +84,7 @@ namespace {
   std::exit(1);
 }
 
-template <typename T>
-T check(llvm::Expected<T> value) {
+template <typename T> T check(llvm::Expected<T> value) {
   if (!value)
     fail(llvm::toString(value.takeError()));
   return std::move(*value);
@@ -221,7 +220,8 @@ bool compareArrays(const HostArray &got, const HostArray &expected,
 void print(const HostArray &array, unsigned index) {
   llvm::outs() << "result " << index << ": " << shapeString(array) << "\n";
   int64_t n = array.numElements();
-  int64_t row = array.shape.empty() ? 1 : std::max<int64_t>(1, array.shape.back());
+  int64_t row =
+      array.shape.empty() ? 1 : std::max<int64_t>(1, array.shape.back());
   for (int64_t i = 0; i < n; ++i) {
     llvm::outs() << (i % row ? " " : "  ")
                  << llvm::format("%.6g", array.getAsDouble(i));
@@ -358,7 +358,8 @@ int main(int argc, char **argv) {
       auto start = std::chrono::steady_clock::now();
       (void)check(runner.call(args));
       auto end = std::chrono::steady_clock::now();
-      ms.push_back(std::chrono::duration<double, std::milli>(end - start).count());
+      ms.push_back(
+          std::chrono::duration<double, std::milli>(end - start).count());
     }
     llvm::sort(ms);
     llvm::outs() << llvm::formatv(
