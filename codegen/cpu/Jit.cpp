@@ -41,19 +41,10 @@ llvm::Error error(const llvm::Twine &message) {
 /// of the returned error.
 llvm::Error withDiagnostics(MLIRContext *ctx, const llvm::Twine &step,
                             function_ref<LogicalResult()> fn) {
-  std::string first;
-  ScopedDiagnosticHandler handler(ctx, [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && first.empty()) {
-      llvm::raw_string_ostream os(first);
-      if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
-           << loc.getColumn() << ": ";
-      os << diag.str();
-    }
-    return success();
-  });
+  FirstErrorRecorder recorder(ctx);
   if (succeeded(fn()))
     return llvm::Error::success();
+  const std::string &first = recorder.get();
   return error(step + " failed" + (first.empty() ? "" : ": " + first));
 }
 
@@ -73,6 +64,22 @@ std::string describe(Type type) {
 }
 
 } // namespace
+
+FirstErrorRecorder::FirstErrorRecorder(MLIRContext *ctx)
+    : handler(std::make_unique<ScopedDiagnosticHandler>(
+          ctx, [this](Diagnostic &diag) {
+            if (diag.getSeverity() == DiagnosticSeverity::Error &&
+                first.empty()) {
+              llvm::raw_string_ostream os(first);
+              if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
+                os << loc.getFilename().getValue() << ":" << loc.getLine()
+                   << ":" << loc.getColumn() << ": ";
+              os << diag.str();
+            }
+            return success();
+          })) {}
+
+FirstErrorRecorder::~FirstErrorRecorder() = default;
 
 llvm::Error cpu::checkArgument(const HostArray &array, RankedTensorType type,
                                const llvm::Twine &what) {

@@ -18,6 +18,7 @@
 
 namespace mlir {
 class ExecutionEngine;
+class ScopedDiagnosticHandler;
 } // namespace mlir
 
 namespace mlir::attic::cpu {
@@ -47,6 +48,20 @@ private:
   std::string name;
   SmallVector<RankedTensorType> argTypes, resultTypes;
   std::unique_ptr<ExecutionEngine> engine;
+};
+
+/// Records the first error diagnostic emitted in a context while it lives, as
+/// one line: "file:line:col: message".
+class FirstErrorRecorder {
+public:
+  explicit FirstErrorRecorder(MLIRContext *ctx);
+  ~FirstErrorRecorder();
+  /// The recorded line, empty when no error was emitted.
+  const std::string &get() const { return first; }
+
+private:
+  std::string first;
+  std::unique_ptr<ScopedDiagnosticHandler> handler;
 };
 
 /// Checks that `array` can be passed as a value of `type`; the error names

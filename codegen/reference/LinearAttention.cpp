@@ -99,6 +99,13 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
     SmallVector<IteratorType> contraction = {
         IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
         IteratorType::reduction};
+    // out += state * x: the body of both contractions (x may be narrower).
+    auto multiplyAccumulate = [&](OpBuilder &bb, Location bl, ValueRange args) {
+      Value prod = arith::MulFOp::create(bb, bl, args[0],
+                                         castFloat(bb, bl, args[1], acc));
+      linalg::YieldOp::create(
+          bb, bl, Value(arith::AddFOp::create(bb, bl, args[2], prod)));
+    };
     AffineMap id4 = rewriter.getMultiDimIdentityMap(4);
 
     Value state;
@@ -147,14 +154,7 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
                     nb, l, init.getType(), ValueRange{s, kt}, init,
                     {map({b, h, cd, ce}), map({b, h, zero, cd}),
                      map({b, h, ce})},
-                    contraction,
-                    [&](OpBuilder &bb, Location bl, ValueRange args) {
-                      Value prod = arith::MulFOp::create(
-                          bb, bl, args[0], castFloat(bb, bl, args[1], acc));
-                      linalg::YieldOp::create(
-                          bb, bl,
-                          Value(arith::AddFOp::create(bb, bl, args[2], prod)));
-                    })
+                    contraction, multiplyAccumulate)
                     .getResult(0);
           }
 
@@ -186,20 +186,12 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
 
           // 4. o_t[b, h, e] = sum_d S[b, h / g, d, e] q_t[b, h, d].
           Value oInit = filledTensor(nb, l, stepOutSizes, acc, 0.0);
-          Value ot =
-              linalg::GenericOp::create(
-                  nb, l, oInit.getType(), ValueRange{updated, qt}, oInit,
-                  {map({b, h.floorDiv(group), cd, ce}), map({b, h, zero, cd}),
-                   map({b, h, zero, ce})},
-                  contraction,
-                  [&](OpBuilder &bb, Location bl, ValueRange args) {
-                    Value prod = arith::MulFOp::create(
-                        bb, bl, args[0], castFloat(bb, bl, args[1], acc));
-                    linalg::YieldOp::create(
-                        bb, bl,
-                        Value(arith::AddFOp::create(bb, bl, args[2], prod)));
-                  })
-                  .getResult(0);
+          Value ot = linalg::GenericOp::create(
+                         nb, l, oInit.getType(), ValueRange{updated, qt}, oInit,
+                         {map({b, h.floorDiv(group), cd, ce}),
+                          map({b, h, zero, cd}), map({b, h, zero, ce})},
+                         contraction, multiplyAccumulate)
+                         .getResult(0);
           SmallVector<OpFoldResult> offsets(4, nb.getIndexAttr(0));
           SmallVector<OpFoldResult> sizes(outSizes);
           offsets[2] = t;

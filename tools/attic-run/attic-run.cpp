@@ -281,17 +281,7 @@ int main(int argc, char **argv) {
 
   MLIRContext context(registry);
   // Parse and verify, keeping the first error as the one-line message.
-  std::string firstError;
-  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error && firstError.empty()) {
-      llvm::raw_string_ostream os(firstError);
-      if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-        os << loc.getFilename().getValue() << ":" << loc.getLine() << ":"
-           << loc.getColumn() << ": ";
-      os << diag.str();
-    }
-    return success();
-  });
+  cpu::FirstErrorRecorder firstError(&context);
   llvm::SourceMgr sourceMgr;
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
   if (!buffer)
@@ -300,7 +290,8 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module =
       parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
   if (!module)
-    fail(firstError.empty() ? inputFile + ": cannot parse" : firstError);
+    fail(firstError.get().empty() ? inputFile + ": cannot parse"
+                                  : firstError.get());
 
   std::string function = chooseFunction(*module);
   std::unique_ptr<JitFunction> reference =
