@@ -302,9 +302,7 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
           }
           linalg::YieldOp::create(nb, l, castFloat(nb, l, o, elt));
         });
-    if (out.getType() != op.getType())
-      out = tensor::CastOp::create(rewriter, loc, op.getType(), out);
-    rewriter.replaceOp(op, out);
+    rewriter.replaceOp(op, castTensor(rewriter, loc, out, op.getType()));
     return success();
   }
 };

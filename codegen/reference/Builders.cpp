@@ -80,6 +80,58 @@ Value reference::parallelGeneric(
       .getResult(0);
 }
 
+Value reference::castTensor(OpBuilder &b, Location loc, Value value,
+                            RankedTensorType type) {
+  auto valueType = cast<RankedTensorType>(value.getType());
+  Type elt = type.getElementType();
+  if (valueType.getElementType() != elt) {
+    AffineMap id = b.getMultiDimIdentityMap(valueType.getRank());
+    value = parallelGeneric(
+        b, loc, value, emptyTensor(b, loc, getSizes(b, loc, value), elt),
+        {id, id}, [&](OpBuilder &nb, Location l, ValueRange args) {
+          linalg::YieldOp::create(nb, l, castFloat(nb, l, args[0], elt));
+        });
+  }
+  if (value.getType() != type)
+    value = tensor::CastOp::create(b, loc, type, value);
+  return value;
+}
+
+/// Offsets, sizes and strides of the unit slice of `tensor` at `position`
+/// along `axis`.
+static void unitSlice(OpBuilder &b, Location loc, Value tensor, int64_t axis,
+                      OpFoldResult position,
+                      SmallVectorImpl<OpFoldResult> &offsets,
+                      SmallVectorImpl<OpFoldResult> &sizes,
+                      SmallVectorImpl<OpFoldResult> &strides) {
+  sizes = getSizes(b, loc, tensor);
+  offsets.assign(sizes.size(), b.getIndexAttr(0));
+  strides.assign(sizes.size(), b.getIndexAttr(1));
+  offsets[axis] = position;
+  sizes[axis] = b.getIndexAttr(1);
+}
+
+Value reference::extractUnitSlice(OpBuilder &b, Location loc, Value tensor,
+                                  int64_t axis, OpFoldResult position) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  unitSlice(b, loc, tensor, axis, position, offsets, sizes, strides);
+  auto type = cast<RankedTensorType>(tensor.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape[axis] = 1;
+  return tensor::ExtractSliceOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), tensor,
+      offsets, sizes, strides);
+}
+
+Value reference::insertUnitSlice(OpBuilder &b, Location loc, Value slice,
+                                 Value dest, int64_t axis,
+                                 OpFoldResult position) {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  unitSlice(b, loc, dest, axis, position, offsets, sizes, strides);
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+                                       strides);
+}
+
 RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
                                   int64_t axis) {
   auto type = cast<RankedTensorType>(input.getType());

@@ -36,6 +36,23 @@ Value emptyTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
 Value filledTensor(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
                    Type elementType, double value);
 
+/// `value` as `type`: its elements cast to `type`'s element type (a
+/// linalg.generic, only when they differ), then a tensor.cast when the static
+/// sizes differ.
+Value castTensor(OpBuilder &b, Location loc, Value value,
+                 RankedTensorType type);
+
+/// The slice of `tensor` at `position` along `axis`, keeping that axis as a
+/// unit dimension (a rank-reducing slice would be ambiguous when other
+/// dimensions are 1 too).
+Value extractUnitSlice(OpBuilder &b, Location loc, Value tensor, int64_t axis,
+                       OpFoldResult position);
+
+/// Inserts `slice` (`dest`'s shape with `axis` of size 1) into `dest` at
+/// `position` along `axis`.
+Value insertUnitSlice(OpBuilder &b, Location loc, Value slice, Value dest,
+                      int64_t axis, OpFoldResult position);
+
 /// A linalg.generic with one result, `init`'s type, and all-parallel
 /// iterators over `init`'s rank; `body` yields the element.
 Value parallelGeneric(

@@ -30,23 +30,6 @@ namespace {
 
 using utils::IteratorType;
 
-/// The slice of `tensor` at position `t` of dimension 2 (the time axis). The
-/// unit dimension is kept: a rank-reducing slice would be ambiguous when other
-/// dimensions are 1 too.
-Value timeSlice(OpBuilder &b, Location loc, Value tensor, Value t) {
-  auto type = cast<RankedTensorType>(tensor.getType());
-  SmallVector<OpFoldResult> sizes = getSizes(b, loc, tensor);
-  SmallVector<OpFoldResult> offsets(sizes.size(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
-  offsets[2] = t;
-  sizes[2] = b.getIndexAttr(1);
-  SmallVector<int64_t> shape(type.getShape());
-  shape[2] = 1;
-  auto sliceType = RankedTensorType::get(shape, type.getElementType());
-  return tensor::ExtractSliceOp::create(b, loc, sliceType, tensor, offsets,
-                                        sizes, strides);
-}
-
 struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -108,15 +91,12 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
     };
     AffineMap id4 = rewriter.getMultiDimIdentityMap(4);
 
-    Value state;
-    if (Value past = op.getPastState())
-      state = parallelGeneric(
-          rewriter, loc, past, emptyTensor(rewriter, loc, stateSizes, acc),
-          {id4, id4}, [&](OpBuilder &nb, Location l, ValueRange args) {
-            linalg::YieldOp::create(nb, l, castFloat(nb, l, args[0], acc));
-          });
-    else
-      state = filledTensor(rewriter, loc, stateSizes, acc, 0.0);
+    Value state =
+        op.getPastState()
+            ? castTensor(rewriter, loc, op.getPastState(),
+                         RankedTensorType::get(
+                             op.getPastState().getType().getShape(), acc))
+            : filledTensor(rewriter, loc, stateSizes, acc, 0.0);
     Value outInit = emptyTensor(rewriter, loc, outSizes, acc);
 
     Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
@@ -126,13 +106,13 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
         rewriter, loc, lb, ub, step, ValueRange{state, outInit},
         [&](OpBuilder &nb, Location l, Value t, ValueRange carried) {
           Value s = carried[0];
-          Value qt = timeSlice(nb, l, op.getQuery(), t);
-          Value kt = timeSlice(nb, l, op.getKey(), t);
-          Value vt = timeSlice(nb, l, op.getValue(), t);
+          Value qt = extractUnitSlice(nb, l, op.getQuery(), 2, t);
+          Value kt = extractUnitSlice(nb, l, op.getKey(), 2, t);
+          Value vt = extractUnitSlice(nb, l, op.getValue(), 2, t);
 
           // 1. Decay: S' = exp(g_t) S.
           if (gated) {
-            Value gt = timeSlice(nb, l, decay, t);
+            Value gt = extractUnitSlice(nb, l, decay, 2, t);
             s = parallelGeneric(
                 nb, l, ValueRange{s, gt}, emptyTensor(nb, l, stateSizes, acc),
                 {stateMap,
@@ -165,7 +145,7 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
           if (delta) {
             inputs.push_back(r);
             maps.push_back(map({b, h, e}));
-            inputs.push_back(timeSlice(nb, l, beta, t));
+            inputs.push_back(extractUnitSlice(nb, l, beta, 2, t));
             maps.push_back(map({b, sharedBeta ? zero : h, zero}));
           }
           maps.push_back(stateMap);
@@ -192,13 +172,7 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
                           map({b, h, zero, cd}), map({b, h, zero, ce})},
                          contraction, multiplyAccumulate)
                          .getResult(0);
-          SmallVector<OpFoldResult> offsets(4, nb.getIndexAttr(0));
-          SmallVector<OpFoldResult> sizes(outSizes);
-          offsets[2] = t;
-          sizes[2] = nb.getIndexAttr(1);
-          Value out = tensor::InsertSliceOp::create(
-              nb, l, ot, carried[1], offsets, sizes,
-              SmallVector<OpFoldResult>(4, nb.getIndexAttr(1)));
+          Value out = insertUnitSlice(nb, l, ot, carried[1], 2, t);
           scf::YieldOp::create(nb, l, ValueRange{updated, out});
         });
 
@@ -211,19 +185,10 @@ struct LowerLinearAttention final : OpRewritePattern<LinearAttentionOp> {
               arith::MulFOp::create(nb, l, args[0], constF(nb, l, acc, *scale));
           linalg::YieldOp::create(nb, l, castFloat(nb, l, o, elt));
         });
-    Value present = parallelGeneric(
-        rewriter, loc, loop.getResult(0),
-        emptyTensor(rewriter, loc, stateSizes, elt), {id4, id4},
-        [&](OpBuilder &nb, Location l, ValueRange args) {
-          linalg::YieldOp::create(nb, l, castFloat(nb, l, args[0], elt));
-        });
-    if (output.getType() != op.getOutput().getType())
-      output = tensor::CastOp::create(rewriter, loc, op.getOutput().getType(),
-                                      output);
-    if (present.getType() != op.getPresentState().getType())
-      present = tensor::CastOp::create(rewriter, loc,
-                                       op.getPresentState().getType(), present);
-    rewriter.replaceOp(op, {output, present});
+    rewriter.replaceOp(
+        op, {castTensor(rewriter, loc, output, op.getOutput().getType()),
+             castTensor(rewriter, loc, loop.getResult(0),
+                        op.getPresentState().getType())});
     return success();
   }
 };

@@ -44,26 +44,6 @@ struct LossAttrs {
   }
 };
 
-/// Casts every element of `value` to `type`'s element type and then to `type`
-/// itself (which may know fewer static sizes).
-Value castTensor(OpBuilder &b, Location loc, Value value,
-                 RankedTensorType type) {
-  auto valueType = cast<RankedTensorType>(value.getType());
-  int64_t rank = valueType.getRank();
-  Type elt = type.getElementType();
-  if (valueType.getElementType() != elt) {
-    AffineMap id = b.getMultiDimIdentityMap(rank);
-    value = parallelGeneric(
-        b, loc, value, emptyTensor(b, loc, getSizes(b, loc, value), elt),
-        {id, id}, [&](OpBuilder &nb, Location l, ValueRange args) {
-          linalg::YieldOp::create(nb, l, castFloat(nb, l, args[0], elt));
-        });
-  }
-  if (value.getType() != type)
-    value = tensor::CastOp::create(b, loc, type, value);
-  return value;
-}
-
 /// The cross-entropy of `logits` `[N, C, d...]` (any float type) against
 /// `labels` `[N, d...]`: the loss of `lossType` and, when `lseType` is set,
 /// the per-position log-sum-exp.

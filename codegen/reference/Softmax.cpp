@@ -124,9 +124,7 @@ struct LowerLogSumExp final : OpRewritePattern<LogSumExpOp> {
           linalg::YieldOp::create(
               b, l, castFloat(b, l, r, resultType.getElementType()));
         });
-    if (lse.getType() != resultType)
-      lse = tensor::CastOp::create(rewriter, loc, resultType, lse);
-    rewriter.replaceOp(op, lse);
+    rewriter.replaceOp(op, castTensor(rewriter, loc, lse, resultType));
     return success();
   }
 };

@@ -59,19 +59,6 @@ Value ranksBefore(OpBuilder &b, Location loc, Value aVal, Value aIdx,
                               arith::AndIOp::create(b, loc, equal, lowerIndex));
 }
 
-/// Inserts `row` (`dest`'s shape with `axis` of size 1) into `dest` at
-/// position `slot` of `axis`.
-Value insertAtSlot(OpBuilder &b, Location loc, Value row, Value dest,
-                   int64_t axis, Value slot) {
-  SmallVector<OpFoldResult> sizes = getSizes(b, loc, dest);
-  SmallVector<OpFoldResult> offsets(sizes.size(), b.getIndexAttr(0));
-  SmallVector<OpFoldResult> strides(sizes.size(), b.getIndexAttr(1));
-  offsets[axis] = slot;
-  sizes[axis] = b.getIndexAttr(1);
-  return tensor::InsertSliceOp::create(b, loc, row, dest, offsets, sizes,
-                                       strides);
-}
-
 struct LowerTopKSoftmax final : OpRewritePattern<TopKSoftmaxOp> {
   using OpRewritePattern::OpRewritePattern;
 
@@ -145,9 +132,10 @@ struct LowerTopKSoftmax final : OpRewritePattern<TopKSoftmaxOp> {
           Value chosen = pick.getResult(0), chosenIdx = pick.getResult(1);
           scf::YieldOp::create(
               b, l,
-              ValueRange{insertAtSlot(b, l, chosen, carried[0], axis, slot),
-                         insertAtSlot(b, l, chosenIdx, carried[1], axis, slot),
-                         chosen, chosenIdx});
+              ValueRange{
+                  insertUnitSlice(b, l, chosen, carried[0], axis, slot),
+                  insertUnitSlice(b, l, chosenIdx, carried[1], axis, slot),
+                  chosen, chosenIdx});
         });
     Value logits = loop.getResult(0), indices = loop.getResult(1);
 
@@ -182,13 +170,9 @@ struct LowerTopKSoftmax final : OpRewritePattern<TopKSoftmaxOp> {
           p = arith::SelectOp::create(b, l, empty, zero, p);
           linalg::YieldOp::create(b, l, castFloat(b, l, p, elt));
         });
-    if (values.getType() != op.getValues().getType())
-      values = tensor::CastOp::create(rewriter, loc, op.getValues().getType(),
-                                      values);
-    if (indices.getType() != op.getIndices().getType())
-      indices = tensor::CastOp::create(rewriter, loc, op.getIndices().getType(),
-                                       indices);
-    rewriter.replaceOp(op, {values, indices});
+    rewriter.replaceOp(
+        op, {castTensor(rewriter, loc, values, op.getValues().getType()),
+             castTensor(rewriter, loc, indices, op.getIndices().getType())});
     return success();
   }
 };
