@@ -140,18 +140,18 @@ JitFunction::compile(ModuleOp module, StringRef function,
       ->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                 UnitAttr::get(ctx));
 
-  PassManager pm(ctx);
   if (!prePipeline.empty()) {
+    PassManager pm(ctx);
     std::string parseError;
     llvm::raw_string_ostream os(parseError);
     if (failed(parsePassPipeline(prePipeline, pm, os)))
       return error("invalid pass pipeline '" + prePipeline +
                    "': " + llvm::StringRef(parseError).trim());
+    if (llvm::Error e =
+            withDiagnostics(ctx, "pass pipeline '" + prePipeline + "'",
+                            [&] { return pm.run(*copy); }))
+      return std::move(e);
   }
-  if (llvm::Error e =
-          withDiagnostics(ctx, "pass pipeline '" + prePipeline + "'",
-                          [&] { return pm.run(*copy); }))
-    return std::move(e);
   PassManager lower(ctx);
   buildCpuPipeline(lower);
   if (llvm::Error e = withDiagnostics(ctx, "lowering for the CPU",
