@@ -12,6 +12,30 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
+  let summary = "Tile linalg ops on tensors and vectorize the tiles";
+  let description = [{
+    Each linalg op on tensors is tiled so that a tile is one vector along its
+    innermost loop (every other loop steps by one) and the tile is turned
+    into vector dialect ops, masked where the loop's size is not a multiple
+    of the width. An innermost reduction is tiled into `vector-width`
+    partial accumulators merged after the loop, so sums and maxima run on
+    whole vectors. Ops the vectorizer cannot handle stay tiled and become
+    scalar loops.
+  }];
+  let options = [
+    Option<"vectorWidth", "vector-width", "int64_t", /*default=*/"16",
+           "Elements per vector along the innermost loop">
+  ];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::scf::SCFDialect",
+    "::mlir::tensor::TensorDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
   let summary = "Lower attic ops to linalg, tensor, arith and math (reference)";
   let description = [{

@@ -105,7 +105,8 @@ llvm::Error cpu::checkArgument(const HostArray &array, RankedTensorType type,
 
 llvm::Expected<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, StringRef function,
-                     StringRef prePipeline) {
+                     StringRef prePipeline,
+                     const CpuPipelineOptions &pipelineOptions) {
   MLIRContext *ctx = module.getContext();
   auto func = dyn_cast_or_null<func::FuncOp>(module.lookupSymbol(function));
   if (!func)
@@ -153,7 +154,7 @@ JitFunction::compile(ModuleOp module, StringRef function,
       return std::move(e);
   }
   PassManager lower(ctx);
-  buildCpuPipeline(lower);
+  buildCpuPipeline(lower, pipelineOptions);
   if (llvm::Error e = withDiagnostics(ctx, "lowering for the CPU",
                                       [&] { return lower.run(*copy); }))
     return std::move(e);

@@ -9,6 +9,7 @@
 #define ATTIC_CODEGEN_CPU_JIT_H
 
 #include "codegen/cpu/HostArray.h"
+#include "codegen/cpu/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -28,10 +29,12 @@ class JitFunction {
 public:
   /// Compiles `function` of a copy of `module`: first the textual pass
   /// pipeline `prePipeline` (e.g. a form pass; none when empty) on the
-  /// module, then buildCpuPipeline. The function must be defined and take and
-  /// return ranked tensors only. Errors say which step failed and why.
+  /// module, then buildCpuPipeline with `options`. The function must be
+  /// defined and take and return ranked tensors only. Errors say which step
+  /// failed and why.
   static llvm::Expected<std::unique_ptr<JitFunction>>
-  compile(ModuleOp module, StringRef function, StringRef prePipeline = "");
+  compile(ModuleOp module, StringRef function, StringRef prePipeline = "",
+          const CpuPipelineOptions &options = {});
 
   ~JitFunction();
 

@@ -3,18 +3,48 @@
 #ifndef ATTIC_CODEGEN_CPU_PIPELINE_H
 #define ATTIC_CODEGEN_CPU_PIPELINE_H
 
+#include "mlir/Pass/PassOptions.h"
+#include "mlir/Support/LLVM.h"
+
 namespace mlir {
 class OpPassManager;
 class RewritePatternSet;
+class RewriterBase;
+namespace linalg {
+class LinalgOp;
+} // namespace linalg
 } // namespace mlir
 
 namespace mlir::attic {
 
+/// Options of the CPU pipeline, also its textual options
+/// (`attic-cpu-pipeline{vectorize=0}`).
+struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
+  Option<bool> vectorize{*this, "vectorize",
+                         llvm::cl::desc("Tile and vectorize linalg ops"),
+                         llvm::cl::init(true)};
+  Option<int64_t> vectorWidth{
+      *this, "vector-width",
+      llvm::cl::desc("Elements per vector along the innermost loop"),
+      llvm::cl::init(16)};
+};
+
 /// Adds the passes that take a module of attic and upstream tensor IR to the
 /// LLVM dialect: the reference lowering of remaining attic ops, elementwise
-/// tensor ops to linalg, one-shot bufferization with identity-layout function
-/// boundaries, buffer deallocation, loops, and the conversion to LLVM.
-void buildCpuPipeline(OpPassManager &pm);
+/// tensor ops to linalg, tiling and vectorization, one-shot bufferization
+/// with identity-layout function boundaries, buffer deallocation, loops and
+/// vector lowering, and the conversion to LLVM.
+void buildCpuPipeline(OpPassManager &pm,
+                      const CpuPipelineOptions &options = {});
+
+/// Tiles `op` (on tensors) so that each tile is one vector of `width`
+/// elements along its innermost non-unit loop, every other loop stepping by
+/// one, and vectorizes the tiles (masked where the loop is not a multiple of
+/// the width). An innermost reduction accumulates into `width` partial
+/// results merged after the loop. Tiles the vectorizer rejects stay scalar.
+/// Fails, leaving `op` unchanged, when it cannot be tiled.
+LogicalResult tileAndVectorize(RewriterBase &rewriter, linalg::LinalgOp op,
+                               int64_t width);
 
 /// memref.copy between buffers of which one is not contiguous becomes
 /// linalg.copy (loops) instead of a call into MLIR's runtime library.

@@ -74,6 +74,11 @@ static cl::opt<unsigned> timeRuns("time",
                                   cl::init(0));
 static cl::opt<bool> printResults("print",
                                   cl::desc("Print the results as text"));
+static cl::opt<bool>
+    vectorize("vectorize",
+              cl::desc("Tile and vectorize linalg ops (default true; "
+                       "--vectorize=false compiles scalar loops)"),
+              cl::init(true));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random inputs"),
                               cl::init(0));
 
@@ -294,11 +299,14 @@ int main(int argc, char **argv) {
                                   : firstError.get());
 
   std::string function = chooseFunction(*module);
+  CpuPipelineOptions pipelineOptions;
+  pipelineOptions.vectorize = vectorize;
   std::unique_ptr<JitFunction> reference =
-      check(JitFunction::compile(*module, function));
+      check(JitFunction::compile(*module, function, "", pipelineOptions));
   std::unique_ptr<JitFunction> candidate;
   if (!compare.empty())
-    candidate = check(JitFunction::compile(*module, function, compare));
+    candidate = check(
+        JitFunction::compile(*module, function, compare, pipelineOptions));
 
   // Arguments.
   ArrayRef<RankedTensorType> argTypes = reference->getArgumentTypes();

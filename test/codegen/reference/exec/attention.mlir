@@ -4,6 +4,7 @@
 // fully masked rows (which give 0), scale and softcap.
 // RUN: rm -rf %t
 // RUN: %naive attn_gqa %t/a && attic-run %s --function=attn_gqa --data-set=%t/a | FileCheck %s
+// RUN: attic-run %s --function=attn_gqa --data-set=%t/a --vectorize=false | FileCheck %s
 // RUN: %naive attn_causal %t/b && attic-run %s --function=attn_causal --data-set=%t/b | FileCheck %s
 // RUN: %naive attn_window %t/c && attic-run %s --function=attn_window --data-set=%t/c | FileCheck %s
 // RUN: %naive attn_kv_lengths %t/d && attic-run %s --function=attn_kv_lengths --data-set=%t/d | FileCheck %s

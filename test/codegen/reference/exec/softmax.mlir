@@ -3,6 +3,8 @@
 // and rows that are partly -inf; f16 and bf16 inputs accumulate in f32.
 // RUN: rm -rf %t
 // RUN: %naive softmax_rows %t/a && attic-run %s --function=softmax_rows --data-set=%t/a | FileCheck %s
+// The scalar pipeline gives the same answers:
+// RUN: attic-run %s --function=softmax_rows --data-set=%t/a --vectorize=false | FileCheck %s
 // RUN: %naive softmax_axis0 %t/b && attic-run %s --function=softmax_axis0 --data-set=%t/b | FileCheck %s
 // RUN: %naive log_softmax_rows %t/c && attic-run %s --function=log_softmax_rows --data-set=%t/c | FileCheck %s
 // RUN: %naive logsumexp_keep_dim %t/d && attic-run %s --function=logsumexp_keep_dim --data-set=%t/d | FileCheck %s

@@ -1,0 +1,122 @@
+// attic-cpu-vectorize: a tile is one vector along the innermost non-unit
+// loop, masked when the loop is not a multiple of the width; an innermost
+// reduction accumulates whole vectors of partial results and merges them
+// after the loop; i1 and bf16 buffers stay scalar.
+// RUN: attic-opt %s --attic-cpu-vectorize=vector-width=8 --canonicalize --split-input-file | FileCheck %s
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// CHECK-LABEL: func.func @elementwise_dynamic(
+// CHECK: scf.for %[[I:.*]] = %{{.*}} to %{{.*}} step %c1
+// CHECK:   scf.for %[[J:.*]] = %{{.*}} to %{{.*}} step %c8
+// CHECK:     %[[N:.*]] = affine.min
+// CHECK:     %[[M:.*]] = vector.create_mask %c1, %[[N]] : vector<1x8xi1>
+// CHECK:     vector.mask %[[M]] { vector.transfer_read {{.*}} : tensor<1x?xf32>, vector<1x8xf32> }
+// CHECK:     math.exp %{{.*}} : vector<1x8xf32>
+// CHECK:     vector.mask %[[M]] { vector.transfer_write
+// CHECK-NOT: linalg.generic
+func.func @elementwise_dynamic(%x: tensor<4x?xf32>) -> tensor<4x?xf32> {
+  %c1 = arith.constant 1 : index
+  %n = tensor.dim %x, %c1 : tensor<4x?xf32>
+  %e = tensor.empty(%n) : tensor<4x?xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<4x?xf32>) outs(%e : tensor<4x?xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %r = math.exp %a : f32
+    linalg.yield %r : f32
+  } -> tensor<4x?xf32>
+  return %y : tensor<4x?xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// The row sum: eight partial sums per row, added elementwise in the loop and
+// reduced to one after it.
+// CHECK-LABEL: func.func @row_sum(
+// CHECK: scf.for
+// CHECK:   %[[ACC:.*]] = linalg.fill ins(%cst{{.*}} : f32) outs(%{{.*}} : tensor<1x8xf32>)
+// CHECK:   %[[PARTIAL:.*]] = scf.for {{.*}} step %c8 iter_args(%{{.*}} = %[[ACC]]) -> (tensor<1x8xf32>)
+// CHECK:     vector.transfer_read {{.*}} : tensor<1x?xf32>, vector<1x8xf32>
+// CHECK:     arith.addf %{{.*}}, %{{.*}} : vector<1x8xf32>
+// CHECK:   vector.transfer_read %[[PARTIAL]]
+// CHECK:   vector.multi_reduction <add>, %{{.*}}, %{{.*}} [1] : vector<1x8xf32> to vector<1xf32>
+func.func @row_sum(%x: tensor<3x21xf32>) -> tensor<3xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3xf32>
+  %init = linalg.fill ins(%zero : f32) outs(%e : tensor<3xf32>) -> tensor<3xf32>
+  %y = linalg.generic {indexing_maps = [#id, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<3x21xf32>) outs(%init : tensor<3xf32>) {
+  ^bb0(%a: f32, %acc: f32):
+    %r = arith.addf %acc, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<3xf32>
+  return %y : tensor<3xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// An innermost loop no longer than the width is one vector, untiled and
+// unmasked; the rows step by one.
+// CHECK-LABEL: func.func @short_rows(
+// CHECK: scf.for {{.*}} step %c1
+// CHECK-NOT: scf.for
+// CHECK-NOT: vector.create_mask
+// CHECK: arith.mulf %{{.*}}, %{{.*}} : vector<1x5xf32>
+func.func @short_rows(%x: tensor<2x5xf32>) -> tensor<2x5xf32> {
+  %e = tensor.empty() : tensor<2x5xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<2x5xf32>) outs(%e : tensor<2x5xf32>) {
+  ^bb0(%a: f32, %b: f32):
+    %r = arith.mulf %a, %a : f32
+    linalg.yield %r : f32
+  } -> tensor<2x5xf32>
+  return %y : tensor<2x5xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// A tensor of i1 is a byte per element, a vector of i1 a bit: tiled, not
+// vectorized.
+// CHECK-LABEL: func.func @bool_select(
+// CHECK: scf.for
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @bool_select(%m: tensor<2x40xi1>, %x: tensor<2x40xf32>) -> tensor<2x40xf32> {
+  %e = tensor.empty() : tensor<2x40xf32>
+  %zero = arith.constant 0.0 : f32
+  %y = linalg.generic {indexing_maps = [#id, #id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%m, %x : tensor<2x40xi1>, tensor<2x40xf32>) outs(%e : tensor<2x40xf32>) {
+  ^bb0(%b: i1, %a: f32, %o: f32):
+    %r = arith.select %b, %a, %zero : f32
+    linalg.yield %r : f32
+  } -> tensor<2x40xf32>
+  return %y : tensor<2x40xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+
+// bf16 vectors would be loaded and stored through f32 conversions that call
+// the runtime library: tiled, not vectorized.
+// CHECK-LABEL: func.func @bf16_extend(
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @bf16_extend(%x: tensor<2x40xbf16>) -> tensor<2x40xf32> {
+  %e = tensor.empty() : tensor<2x40xf32>
+  %y = linalg.generic {indexing_maps = [#id, #id], iterator_types = ["parallel", "parallel"]}
+      ins(%x : tensor<2x40xbf16>) outs(%e : tensor<2x40xf32>) {
+  ^bb0(%a: bf16, %o: f32):
+    %r = arith.extf %a : bf16 to f32
+    linalg.yield %r : f32
+  } -> tensor<2x40xf32>
+  return %y : tensor<2x40xf32>
+}
