@@ -43,8 +43,11 @@ config.substitutions.append(
     ("%onnx_node_data", "/usr/share/libonnx-testdata/data/node")
 )
 
+# The C compiler that built Attic: links AOT-compiled objects and C programs.
+config.substitutions.append(("%cc", config.c_compiler))
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["attic-opt", "attic-run", "mlir-opt"], [config.attic_tools_dir, config.llvm_tools_dir]
+    ["attic-onnx", "attic-opt", "attic-run", "mlir-opt"], [config.attic_tools_dir, config.llvm_tools_dir]
 )

@@ -9,23 +9,14 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Jit.h"
-#include "codegen/cpu/Pipeline.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
-#include "mlir/IR/Diagnostics.h"
-#include "mlir/Pass/PassManager.h"
-#include "mlir/Pass/PassRegistry.h"
-#include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
-#include "mlir/Target/LLVMIR/Dialect/LLVMIR/LLVMToLLVMIRTranslation.h"
 #include "llvm/ADT/DenseSet.h"
-#include "llvm/Support/TargetSelect.h"
 
 #include <cstdlib>
 #include <cstring>
-#include <mutex>
 
 using namespace mlir;
 using namespace mlir::attic;
@@ -37,25 +28,6 @@ llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-/// Runs `fn`, turning the first error diagnostic it emits into the message
-/// of the returned error.
-llvm::Error withDiagnostics(MLIRContext *ctx, const llvm::Twine &step,
-                            function_ref<LogicalResult()> fn) {
-  FirstErrorRecorder recorder(ctx);
-  if (succeeded(fn()))
-    return llvm::Error::success();
-  const std::string &first = recorder.get();
-  return error(step + " failed" + (first.empty() ? "" : ": " + first));
-}
-
-void initializeNativeTarget() {
-  static std::once_flag once;
-  std::call_once(once, [] {
-    llvm::InitializeNativeTarget();
-    llvm::InitializeNativeTargetAsmPrinter();
-  });
-}
-
 std::string describe(Type type) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -64,22 +36,6 @@ std::string describe(Type type) {
 }
 
 } // namespace
-
-FirstErrorRecorder::FirstErrorRecorder(MLIRContext *ctx)
-    : handler(std::make_unique<ScopedDiagnosticHandler>(
-          ctx, [this](Diagnostic &diag) {
-            if (diag.getSeverity() == DiagnosticSeverity::Error &&
-                first.empty()) {
-              llvm::raw_string_ostream os(first);
-              if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-                os << loc.getFilename().getValue() << ":" << loc.getLine()
-                   << ":" << loc.getColumn() << ": ";
-              os << diag.str();
-            }
-            return success();
-          })) {}
-
-FirstErrorRecorder::~FirstErrorRecorder() = default;
 
 llvm::Error cpu::checkArgument(const HostArray &array, RankedTensorType type,
                                const llvm::Twine &what) {
@@ -104,86 +60,41 @@ llvm::Error cpu::checkArgument(const HostArray &array, RankedTensorType type,
 }
 
 llvm::Expected<std::unique_ptr<JitFunction>>
-JitFunction::compile(ModuleOp module, StringRef function,
-                     StringRef prePipeline,
+JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
                      const CpuPipelineOptions &pipelineOptions) {
   MLIRContext *ctx = module.getContext();
   auto func = dyn_cast_or_null<func::FuncOp>(module.lookupSymbol(function));
   if (!func)
     return error("no function @" + function + " in the module");
-  if (func.isExternal())
-    return error("function @" + function + " is only declared");
+
+  if (llvm::Error e = checkCallable(func))
+    return std::move(e);
 
   std::unique_ptr<JitFunction> jit(new JitFunction());
   jit->name = function.str();
-  auto collect = [&](TypeRange types, SmallVectorImpl<RankedTensorType> &out,
-                     StringRef kind) -> llvm::Error {
-    for (auto [i, type] : llvm::enumerate(types)) {
-      auto tensor = dyn_cast<RankedTensorType>(type);
-      if (!tensor || !elementBytes(tensor.getElementType()))
-        return error("function @" + function + " " + kind + " " +
-                     llvm::Twine(i) + " has type " + describe(type) +
-                     "; only ranked tensors of f16, bf16, f32, f64, i1, i8, "
-                     "i16, i32 or i64 are supported");
-      out.push_back(tensor);
-    }
-    return llvm::Error::success();
-  };
-  if (llvm::Error e =
-          collect(func.getArgumentTypes(), jit->argTypes, "argument"))
-    return std::move(e);
-  if (llvm::Error e =
-          collect(func.getResultTypes(), jit->resultTypes, "result"))
-    return std::move(e);
+  for (Type type : func.getArgumentTypes())
+    jit->argTypes.push_back(cast<RankedTensorType>(type));
+  for (Type type : func.getResultTypes())
+    jit->resultTypes.push_back(cast<RankedTensorType>(type));
 
   OwningOpRef<ModuleOp> copy = module.clone();
-  cast<func::FuncOp>(copy->lookupSymbol(function))
-      ->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
-                UnitAttr::get(ctx));
-
-  if (!prePipeline.empty()) {
-    PassManager pm(ctx);
-    std::string parseError;
-    llvm::raw_string_ostream os(parseError);
-    if (failed(parsePassPipeline(prePipeline, pm, os)))
-      return error("invalid pass pipeline '" + prePipeline +
-                   "': " + llvm::StringRef(parseError).trim());
-    if (llvm::Error e =
-            withDiagnostics(ctx, "pass pipeline '" + prePipeline + "'",
-                            [&] { return pm.run(*copy); }))
-      return std::move(e);
-  }
-  PassManager lower(ctx);
-  buildCpuPipeline(lower, pipelineOptions);
-  if (llvm::Error e = withDiagnostics(ctx, "lowering for the CPU",
-                                      [&] { return lower.run(*copy); }))
+  if (llvm::Error e = lowerForCpu(*copy, prePipeline, pipelineOptions))
     return std::move(e);
-
-  DialectRegistry registry;
-  registerBuiltinDialectTranslation(registry);
-  registerLLVMDialectTranslation(registry);
-  ctx->appendDialectRegistry(registry);
-  initializeNativeTarget();
 
   ExecutionEngineOptions options;
   auto transformer = makeOptimizingTransformer(/*optLevel=*/3,
                                                /*sizeLevel=*/0, nullptr);
   options.transformer = transformer;
   options.jitCodeGenOptLevel = llvm::CodeGenOptLevel::Aggressive;
-  std::string engineError;
-  if (llvm::Error e = withDiagnostics(
-          ctx, "compilation for the host", [&]() -> LogicalResult {
-            auto engine = ExecutionEngine::create(*copy, options);
-            if (!engine) {
-              engineError = llvm::toString(engine.takeError());
-              return failure();
-            }
-            jit->engine = std::move(*engine);
-            return success();
-          }))
-    return engineError.empty()
-               ? std::move(e)
-               : error(llvm::toString(std::move(e)) + ": " + engineError);
+  FirstErrorRecorder recorder(ctx);
+  auto engine = ExecutionEngine::create(*copy, options);
+  if (!engine) {
+    std::string message = "compilation for the host failed";
+    if (!recorder.get().empty())
+      message += ": " + recorder.get();
+    return error(message + ": " + llvm::toString(engine.takeError()));
+  }
+  jit->engine = std::move(*engine);
   return std::move(jit);
 }
 

@@ -8,8 +8,8 @@
 #ifndef ATTIC_CODEGEN_CPU_JIT_H
 #define ATTIC_CODEGEN_CPU_JIT_H
 
+#include "codegen/cpu/Compile.h"
 #include "codegen/cpu/HostArray.h"
-#include "codegen/cpu/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -19,7 +19,6 @@
 
 namespace mlir {
 class ExecutionEngine;
-class ScopedDiagnosticHandler;
 } // namespace mlir
 
 namespace mlir::attic::cpu {
@@ -51,20 +50,6 @@ private:
   std::string name;
   SmallVector<RankedTensorType> argTypes, resultTypes;
   std::unique_ptr<ExecutionEngine> engine;
-};
-
-/// Records the first error diagnostic emitted in a context while it lives, as
-/// one line: "file:line:col: message".
-class FirstErrorRecorder {
-public:
-  explicit FirstErrorRecorder(MLIRContext *ctx);
-  ~FirstErrorRecorder();
-  /// The recorded line, empty when no error was emitted.
-  const std::string &get() const { return first; }
-
-private:
-  std::string first;
-  std::unique_ptr<ScopedDiagnosticHandler> handler;
 };
 
 /// Checks that `array` can be passed as a value of `type`; the error names

@@ -25,6 +25,8 @@ void attic::buildCpuPipeline(OpPassManager &pm,
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+  // Private functions nothing calls are not compiled.
+  pm.addPass(createSymbolDCEPass());
   if (options.vectorize) {
     pm.addPass(createCpuVectorizePass({options.vectorWidth}));
     // Masked transfers in place of vector.mask regions, which later passes

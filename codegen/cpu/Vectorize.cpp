@@ -93,8 +93,8 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
   }
 
   SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  bool tileVectorDim = ShapedType::isDynamic(ranges[*vectorDim]) ||
-                       ranges[*vectorDim] > width;
+  bool tileVectorDim =
+      ShapedType::isDynamic(ranges[*vectorDim]) || ranges[*vectorDim] > width;
   SmallVector<OpFoldResult> tileSizes;
   for (auto [dim, range] : llvm::enumerate(ranges)) {
     int64_t size = range == 1 ? 0 : 1;
@@ -102,16 +102,15 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
       size = tileVectorDim ? width : 0;
     tileSizes.push_back(rewriter.getIndexAttr(size));
   }
-  if (llvm::all_of(tileSizes, [](OpFoldResult size) {
-        return isZeroInteger(size);
-      })) {
+  if (llvm::all_of(tileSizes,
+                   [](OpFoldResult size) { return isZeroInteger(size); })) {
     vectorizeTile(rewriter, op, vectorDim, width);
     return success();
   }
 
-  auto tile = [&](Operation *target, ArrayRef<OpFoldResult> sizes,
-                  scf::SCFTilingOptions options)
-      -> FailureOr<scf::SCFTilingResult> {
+  auto tile =
+      [&](Operation *target, ArrayRef<OpFoldResult> sizes,
+          scf::SCFTilingOptions options) -> FailureOr<scf::SCFTilingResult> {
     options.setTileSizes(sizes);
     rewriter.setInsertionPoint(target);
     FailureOr<scf::SCFTilingResult> result =
@@ -124,10 +123,10 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
   // An innermost reduction is tiled in two steps, since upstream tiles
   // partial reductions only when no parallel loop is tiled with them: the
   // parallel loops first, then the reduction of each tile.
-  bool partialReduction =
-      tileVectorDim &&
-      op.getIteratorTypesArray()[*vectorDim] == utils::IteratorType::reduction &&
-      isa<PartialReductionOpInterface>(*op);
+  bool partialReduction = tileVectorDim &&
+                          op.getIteratorTypesArray()[*vectorDim] ==
+                              utils::IteratorType::reduction &&
+                          isa<PartialReductionOpInterface>(*op);
   SmallVector<OpFoldResult> outerSizes = tileSizes;
   if (partialReduction)
     outerSizes[*vectorDim] = rewriter.getIndexAttr(0);
@@ -149,8 +148,7 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
     options.setReductionDims({*vectorDim});
     SmallVector<Operation *> innerTiles;
     for (Operation *target : tiles) {
-      FailureOr<scf::SCFTilingResult> inner =
-          tile(target, innerSizes, options);
+      FailureOr<scf::SCFTilingResult> inner = tile(target, innerSizes, options);
       if (failed(inner))
         return failure();
       llvm::append_range(innerTiles, inner->tiledOps);
@@ -161,15 +159,13 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
 
   for (Operation *tiledOp : tiles)
     if (auto linalgOp = dyn_cast<linalg::LinalgOp>(tiledOp))
-      vectorizeTile(rewriter, linalgOp, innermostNonUnitLoop(linalgOp),
-                    width);
+      vectorizeTile(rewriter, linalgOp, innermostNonUnitLoop(linalgOp), width);
   return success();
 }
 
 namespace mlir::attic {
 namespace {
-struct CpuVectorizePass final
-    : impl::CpuVectorizePassBase<CpuVectorizePass> {
+struct CpuVectorizePass final : impl::CpuVectorizePassBase<CpuVectorizePass> {
   using Base::Base;
   void runOnOperation() override {
     SmallVector<linalg::LinalgOp> ops;

@@ -1,0 +1,170 @@
+//===- attic-onnx.cpp - Optimize and compile models from the command line -===//
+//
+//   attic-onnx compile MODEL.mlir -o OUT.o [--header=OUT.h] [--passes=P]
+//                      [--mcpu=CPU] [--vectorize=false]
+//
+// `compile` lowers every public function of the model through the CPU
+// pipeline (after the pass pipeline P, e.g. a form) and writes a
+// position-independent object file, with a C entry point per function
+// (`_mlir_ciface_<name>`) that the header declares. Link it into a shared
+// library or a program with -lm. Every failure is one line on stderr, a
+// non-zero exit, and no output file.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/cpu/Compile.h"
+#include "tools/init/InitAll.h"
+
+#include "mlir/IR/DialectRegistry.h"
+#include "mlir/IR/MLIRContext.h"
+#include "mlir/Parser/Parser.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/SourceMgr.h"
+#include "llvm/Support/ToolOutputFile.h"
+#include "llvm/Support/raw_ostream.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+namespace cl = llvm::cl;
+
+static cl::SubCommand
+    compileCommand("compile",
+                   "Compile the functions of a model to a native object file");
+
+static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
+                                      cl::Required, cl::sub(compileCommand));
+static cl::opt<std::string> outputFile("o", cl::desc("The object file"),
+                                       cl::value_desc("file.o"), cl::Required,
+                                       cl::sub(compileCommand));
+static cl::opt<std::string>
+    headerFile("header", cl::desc("Also write a C header of the entry points"),
+               cl::value_desc("file.h"), cl::sub(compileCommand));
+static cl::opt<std::string>
+    passes("passes", cl::desc("A pass pipeline to run before the CPU pipeline"),
+           cl::sub(compileCommand));
+static cl::opt<std::string>
+    targetCpu("mcpu",
+              cl::desc("The CPU to compile for: host (this machine's, the "
+                       "default) or an LLVM CPU name such as x86-64-v3"),
+              cl::init("host"), cl::sub(compileCommand));
+static cl::opt<bool> vectorize("vectorize",
+                               cl::desc("Tile and vectorize linalg ops"),
+                               cl::init(true), cl::sub(compileCommand));
+
+namespace {
+
+[[noreturn]] void fail(const llvm::Twine &message) {
+  llvm::errs() << "attic-onnx: error: " << message << "\n";
+  std::exit(1);
+}
+
+void check(llvm::Error e) {
+  if (e)
+    fail(llvm::toString(std::move(e)));
+}
+
+/// Parses `path` into a module of `context`, or fails with the first error.
+OwningOpRef<ModuleOp> readModule(MLIRContext &context, StringRef path) {
+  if (path.ends_with(".onnx"))
+    fail(path + ": reading ONNX models is not supported yet; give an .mlir "
+                "file");
+  cpu::FirstErrorRecorder firstError(&context);
+  llvm::SourceMgr sourceMgr;
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
+  if (!buffer)
+    fail(path + ": cannot read: " + buffer.getError().message());
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
+  if (!module)
+    fail(firstError.get().empty() ? path + ": cannot parse" : firstError.get());
+  return module;
+}
+
+/// The include guard of a header: its file name in upper case, every other
+/// character an underscore (kernels.h -> KERNELS_H).
+std::string includeGuard(StringRef path) {
+  std::string guard;
+  for (char c : llvm::sys::path::filename(path))
+    guard += llvm::isAlnum(c) ? llvm::toUpper(c) : '_';
+  if (guard.empty() || llvm::isDigit(guard.front()))
+    guard = "ATTIC_" + guard;
+  return guard;
+}
+
+/// Writes `contents` to `path`. The file is removed when the returned
+/// object is destroyed before its keep() is called.
+llvm::Expected<std::unique_ptr<llvm::ToolOutputFile>>
+writeFile(StringRef path, StringRef contents) {
+  std::error_code ec;
+  auto file =
+      std::make_unique<llvm::ToolOutputFile>(path, ec, llvm::sys::fs::OF_None);
+  if (!ec) {
+    file->os() << contents;
+    file->os().close();
+    ec = file->os().error();
+  }
+  if (ec)
+    return llvm::createStringError(ec,
+                                   path + ": cannot write: " + ec.message());
+  return std::move(file);
+}
+
+int compile(MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = readModule(context, inputFile);
+
+  // Everything is produced in memory first: a failure leaves no file.
+  std::string header;
+  if (!headerFile.empty()) {
+    llvm::raw_string_ostream os(header);
+    check(cpu::emitCHeader(*module, includeGuard(headerFile), os));
+  }
+  CpuPipelineOptions pipelineOptions;
+  pipelineOptions.vectorize = vectorize;
+  check(cpu::lowerForCpu(*module, passes, pipelineOptions));
+  SmallVector<char> object;
+  llvm::raw_svector_ostream os(object);
+  cpu::CpuTarget target;
+  target.cpu = targetCpu;
+  check(cpu::emitObjectFile(*module, target, os));
+
+  // A file written before a failure is removed as `files` goes away.
+  SmallVector<std::pair<std::string, StringRef>> outputs = {
+      {outputFile, StringRef(object.data(), object.size())}};
+  if (!headerFile.empty())
+    outputs.push_back({headerFile, header});
+  SmallVector<std::unique_ptr<llvm::ToolOutputFile>> files;
+  for (auto &[path, contents] : outputs) {
+    auto file = writeFile(path, contents);
+    if (!file) {
+      llvm::errs() << "attic-onnx: error: " << llvm::toString(file.takeError())
+                   << "\n";
+      return 1;
+    }
+    files.push_back(std::move(*file));
+  }
+  for (auto &file : files)
+    file->keep();
+  return 0;
+}
+
+} // namespace
+
+int main(int argc, char **argv) {
+  llvm::InitLLVM init(argc, argv);
+  DialectRegistry registry;
+  registerAllDialects(registry);
+  registerAllExtensions(registry);
+  registerAllPasses();
+  cl::ParseCommandLineOptions(
+      argc, argv, "Attic: optimize and compile attention, softmax and loss\n");
+
+  MLIRContext context(registry);
+  if (compileCommand)
+    return compile(context);
+  fail("no command given; see attic-onnx --help (commands: compile)");
+}
