@@ -7,6 +7,7 @@
 #include "mlir/Dialect/LLVMIR/LLVMDialect.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "mlir/IR/Diagnostics.h"
+#include "mlir/Parser/Parser.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
 #include "mlir/Target/LLVMIR/Dialect/Builtin/BuiltinToLLVMIRTranslation.h"
@@ -20,6 +21,7 @@
 #include "llvm/IR/Module.h"
 #include "llvm/MC/MCSubtargetInfo.h"
 #include "llvm/MC/TargetRegistry.h"
+#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/TargetSelect.h"
 #include "llvm/Target/TargetMachine.h"
 #include "llvm/Target/TargetOptions.h"
@@ -117,6 +119,44 @@ llvm::Error cpu::checkCallable(func::FuncOp func) {
   if (llvm::Error e = check(func.getArgumentTypes(), "argument"))
     return e;
   return check(func.getResultTypes(), "result");
+}
+
+llvm::Error cpu::checkArgument(const HostArray &array, RankedTensorType type,
+                               const llvm::Twine &what) {
+  if (array.elementType != type.getElementType())
+    return error(what + " has element type " + describe(array.elementType) +
+                 ", expected " + describe(type.getElementType()));
+  auto shapeString = [](ArrayRef<int64_t> shape) {
+    std::string s = "[";
+    for (auto [i, d] : llvm::enumerate(shape))
+      s += (i ? ", " : "") +
+           (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d));
+    return s + "]";
+  };
+  bool fits = static_cast<int64_t>(array.shape.size()) == type.getRank();
+  for (int64_t i = 0; fits && i < type.getRank(); ++i)
+    fits = ShapedType::isDynamic(type.getDimSize(i)) ||
+           type.getDimSize(i) == array.shape[i];
+  if (!fits)
+    return error(what + " has shape " + shapeString(array.shape) +
+                 ", expected " + shapeString(type.getShape()));
+  return llvm::Error::success();
+}
+
+llvm::Expected<OwningOpRef<ModuleOp>> cpu::parseModuleFile(MLIRContext *ctx,
+                                                           StringRef path) {
+  FirstErrorRecorder firstError(ctx);
+  llvm::SourceMgr sourceMgr;
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
+  if (!buffer)
+    return error(path + ": cannot read: " + buffer.getError().message());
+  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
+  OwningOpRef<ModuleOp> module =
+      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(ctx));
+  if (!module)
+    return error(firstError.get().empty() ? path + ": cannot parse"
+                                          : firstError.get());
+  return module;
 }
 
 llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,

@@ -19,9 +19,11 @@
 #ifndef ATTIC_CODEGEN_CPU_COMPILE_H
 #define ATTIC_CODEGEN_CPU_COMPILE_H
 
+#include "codegen/cpu/HostArray.h"
 #include "codegen/cpu/Pipeline.h"
 
 #include "mlir/IR/BuiltinOps.h"
+#include "mlir/IR/OwningOpRef.h"
 #include "llvm/Support/Error.h"
 
 #include <memory>
@@ -57,6 +59,16 @@ private:
 /// drivers: it is defined and takes and returns ranked tensors of f16, bf16,
 /// f32, f64, i1, i8, i16, i32 or i64 only.
 llvm::Error checkCallable(func::FuncOp func);
+
+/// Checks that `array` can be passed as a value of `type`; the error names
+/// the argument by `what`.
+llvm::Error checkArgument(const HostArray &array, RankedTensorType type,
+                          const llvm::Twine &what);
+
+/// Parses and verifies the module in the file at `path` (`-` for stdin);
+/// the error is the first diagnostic, or says the file cannot be read.
+llvm::Expected<OwningOpRef<ModuleOp>> parseModuleFile(MLIRContext *ctx,
+                                                      StringRef path);
 
 /// Lowers `module` in place to the LLVM dialect: first the textual pass
 /// pipeline `prePipeline` (none when empty), then buildCpuPipeline with

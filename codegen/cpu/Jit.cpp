@@ -28,36 +28,7 @@ llvm::Error error(const llvm::Twine &message) {
   return llvm::createStringError(llvm::inconvertibleErrorCode(), message);
 }
 
-std::string describe(Type type) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << type;
-  return s;
-}
-
 } // namespace
-
-llvm::Error cpu::checkArgument(const HostArray &array, RankedTensorType type,
-                               const llvm::Twine &what) {
-  if (array.elementType != type.getElementType())
-    return error(what + " has element type " + describe(array.elementType) +
-                 ", expected " + describe(type.getElementType()));
-  auto shapeString = [](ArrayRef<int64_t> shape) {
-    std::string s = "[";
-    for (auto [i, d] : llvm::enumerate(shape))
-      s += (i ? ", " : "") +
-           (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d));
-    return s + "]";
-  };
-  bool fits = static_cast<int64_t>(array.shape.size()) == type.getRank();
-  for (int64_t i = 0; fits && i < type.getRank(); ++i)
-    fits = ShapedType::isDynamic(type.getDimSize(i)) ||
-           type.getDimSize(i) == array.shape[i];
-  if (!fits)
-    return error(what + " has shape " + shapeString(array.shape) +
-                 ", expected " + shapeString(type.getShape()));
-  return llvm::Error::success();
-}
 
 llvm::Expected<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,

@@ -52,11 +52,6 @@ private:
   std::unique_ptr<ExecutionEngine> engine;
 };
 
-/// Checks that `array` can be passed as a value of `type`; the error names
-/// the argument by `what`.
-llvm::Error checkArgument(const HostArray &array, RankedTensorType type,
-                          const llvm::Twine &what);
-
 } // namespace mlir::attic::cpu
 
 #endif // ATTIC_CODEGEN_CPU_JIT_H

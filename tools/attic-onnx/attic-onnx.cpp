@@ -17,13 +17,11 @@
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
@@ -67,24 +65,6 @@ void check(llvm::Error e) {
     fail(llvm::toString(std::move(e)));
 }
 
-/// Parses `path` into a module of `context`, or fails with the first error.
-OwningOpRef<ModuleOp> readModule(MLIRContext &context, StringRef path) {
-  if (path.ends_with(".onnx"))
-    fail(path + ": reading ONNX models is not supported yet; give an .mlir "
-                "file");
-  cpu::FirstErrorRecorder firstError(&context);
-  llvm::SourceMgr sourceMgr;
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(path);
-  if (!buffer)
-    fail(path + ": cannot read: " + buffer.getError().message());
-  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
-  OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
-    fail(firstError.get().empty() ? path + ": cannot parse" : firstError.get());
-  return module;
-}
-
 /// The include guard of a header: its file name in upper case, every other
 /// character an underscore (kernels.h -> KERNELS_H).
 std::string includeGuard(StringRef path) {
@@ -115,7 +95,13 @@ writeFile(StringRef path, StringRef contents) {
 }
 
 int compile(MLIRContext &context) {
-  OwningOpRef<ModuleOp> module = readModule(context, inputFile);
+  if (StringRef(inputFile).ends_with(".onnx"))
+    fail(inputFile + ": reading ONNX models is not supported yet; give an "
+                     ".mlir file");
+  auto parsed = cpu::parseModuleFile(&context, inputFile);
+  if (!parsed)
+    fail(llvm::toString(parsed.takeError()));
+  OwningOpRef<ModuleOp> module = std::move(*parsed);
 
   // Everything is produced in memory first: a failure leaves no file.
   std::string header;

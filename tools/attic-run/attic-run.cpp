@@ -22,13 +22,11 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/IR/Verifier.h"
-#include "mlir/Parser/Parser.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
-#include "llvm/Support/SourceMgr.h"
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
@@ -285,18 +283,8 @@ int main(int argc, char **argv) {
                               "Run a function of an .mlir file on the CPU\n");
 
   MLIRContext context(registry);
-  // Parse and verify, keeping the first error as the one-line message.
-  cpu::FirstErrorRecorder firstError(&context);
-  llvm::SourceMgr sourceMgr;
-  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(inputFile);
-  if (!buffer)
-    fail(inputFile + ": cannot read: " + buffer.getError().message());
-  sourceMgr.AddNewSourceBuffer(std::move(*buffer), llvm::SMLoc());
   OwningOpRef<ModuleOp> module =
-      parseSourceFile<ModuleOp>(sourceMgr, ParserConfig(&context));
-  if (!module)
-    fail(firstError.get().empty() ? inputFile + ": cannot parse"
-                                  : firstError.get());
+      check(cpu::parseModuleFile(&context, inputFile));
 
   std::string function = chooseFunction(*module);
   CpuPipelineOptions pipelineOptions;
