@@ -8,6 +8,8 @@
 #ifndef ATTIC_PASSES_PASSES_H
 #define ATTIC_PASSES_PASSES_H
 
+#include "passes/forms/Transforms.h"
+
 #include "mlir/Pass/Pass.h"
 
 namespace mlir::attic {

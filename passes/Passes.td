@@ -71,4 +71,26 @@ def LowerStridedCopiesPass : Pass<"attic-lower-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def SoftmaxFormsPass : Pass<"attic-softmax-forms"> {
+  let summary = "Compute softmax, log_softmax and logsumexp in an exact form";
+  let description = [{
+    Replaces every `attic.softmax`, `attic.log_softmax` and
+    `attic.logsumexp` by a form op that computes the same values with fewer
+    passes over memory: `attic.online_softmax` (the maximum and the sum in
+    one pass) or `attic.two_pass_softmax` ((mantissa, exponent) pairs, no
+    maximum pass). The default is the one measured faster on the CPU
+    (bench/RESULTS.md).
+  }];
+  let options = [
+    Option<"algorithm", "algorithm", "::mlir::attic::SoftmaxAlgorithm",
+           /*default=*/"::mlir::attic::SoftmaxAlgorithm::Online",
+           "Which form",
+           [{::llvm::cl::values(
+             clEnumValN(::mlir::attic::SoftmaxAlgorithm::Online, "online",
+                        "attic.online_softmax"),
+             clEnumValN(::mlir::attic::SoftmaxAlgorithm::TwoPass, "two-pass",
+                        "attic.two_pass_softmax"))}]>
+  ];
+}
+
 #endif // ATTIC_PASSES_TD

@@ -30,25 +30,28 @@ llvm::Error error(const llvm::Twine &message) {
 
 } // namespace
 
-llvm::Expected<std::unique_ptr<JitFunction>>
-JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
-                     const CpuPipelineOptions &pipelineOptions) {
+llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
+JitFunction::compileFunctions(ModuleOp module, ArrayRef<func::FuncOp> funcs,
+                              StringRef prePipeline,
+                              const CpuPipelineOptions &pipelineOptions) {
   MLIRContext *ctx = module.getContext();
-  auto func = dyn_cast_or_null<func::FuncOp>(module.lookupSymbol(function));
-  if (!func)
-    return error("no function @" + function + " in the module");
-
-  if (llvm::Error e = checkCallable(func))
-    return std::move(e);
-
-  std::unique_ptr<JitFunction> jit(new JitFunction());
-  jit->name = function.str();
-  for (Type type : func.getArgumentTypes())
-    jit->argTypes.push_back(cast<RankedTensorType>(type));
-  for (Type type : func.getResultTypes())
-    jit->resultTypes.push_back(cast<RankedTensorType>(type));
+  SmallVector<std::unique_ptr<JitFunction>> jits;
+  for (func::FuncOp func : funcs) {
+    if (llvm::Error e = checkCallable(func))
+      return std::move(e);
+    std::unique_ptr<JitFunction> jit(new JitFunction());
+    jit->name = func.getSymName().str();
+    for (Type type : func.getArgumentTypes())
+      jit->argTypes.push_back(cast<RankedTensorType>(type));
+    for (Type type : func.getResultTypes())
+      jit->resultTypes.push_back(cast<RankedTensorType>(type));
+    jits.push_back(std::move(jit));
+  }
 
   OwningOpRef<ModuleOp> copy = module.clone();
+  // The functions asked for get a C interface even when private.
+  for (func::FuncOp func : funcs)
+    cast<func::FuncOp>(copy->lookupSymbol(func.getSymName())).setPublic();
   if (llvm::Error e = lowerForCpu(*copy, prePipeline, pipelineOptions))
     return std::move(e);
 
@@ -65,8 +68,34 @@ JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
       message += ": " + recorder.get();
     return error(message + ": " + llvm::toString(engine.takeError()));
   }
-  jit->engine = std::move(*engine);
-  return std::move(jit);
+  std::shared_ptr<ExecutionEngine> shared = std::move(*engine);
+  for (std::unique_ptr<JitFunction> &jit : jits)
+    jit->engine = shared;
+  return std::move(jits);
+}
+
+llvm::Expected<std::unique_ptr<JitFunction>>
+JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
+                     const CpuPipelineOptions &pipelineOptions) {
+  auto func = dyn_cast_or_null<func::FuncOp>(module.lookupSymbol(function));
+  if (!func)
+    return error("no function @" + function + " in the module");
+  auto jits = compileFunctions(module, func, prePipeline, pipelineOptions);
+  if (!jits)
+    return jits.takeError();
+  return std::move(jits->front());
+}
+
+llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
+JitFunction::compileAll(ModuleOp module, StringRef prePipeline,
+                        const CpuPipelineOptions &pipelineOptions) {
+  SmallVector<func::FuncOp> funcs;
+  for (auto func : module.getOps<func::FuncOp>())
+    if (func.isPublic() && !func.isExternal())
+      funcs.push_back(func);
+  if (funcs.empty())
+    return error("the module defines no public function");
+  return compileFunctions(module, funcs, prePipeline, pipelineOptions);
 }
 
 JitFunction::~JitFunction() = default;

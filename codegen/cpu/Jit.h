@@ -35,7 +35,15 @@ public:
   compile(ModuleOp module, StringRef function, StringRef prePipeline = "",
           const CpuPipelineOptions &options = {});
 
+  /// Compiles every public function of a copy of `module` into one engine,
+  /// in the module's order, as compile() does for one.
+  static llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
+  compileAll(ModuleOp module, StringRef prePipeline = "",
+             const CpuPipelineOptions &options = {});
+
   ~JitFunction();
+
+  StringRef getName() const { return name; }
 
   ArrayRef<RankedTensorType> getArgumentTypes() const { return argTypes; }
   ArrayRef<RankedTensorType> getResultTypes() const { return resultTypes; }
@@ -47,9 +55,14 @@ public:
 private:
   JitFunction() = default;
 
+  static llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
+  compileFunctions(ModuleOp module, ArrayRef<func::FuncOp> funcs,
+                   StringRef prePipeline, const CpuPipelineOptions &options);
+
   std::string name;
   SmallVector<RankedTensorType> argTypes, resultTypes;
-  std::unique_ptr<ExecutionEngine> engine;
+  /// Shared by the functions compiled together.
+  std::shared_ptr<ExecutionEngine> engine;
 };
 
 } // namespace mlir::attic::cpu

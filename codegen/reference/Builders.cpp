@@ -132,6 +132,25 @@ Value reference::insertUnitSlice(OpBuilder &b, Location loc, Value slice,
                                        strides);
 }
 
+Value reference::zeroNegInfMax(OpBuilder &b, Location loc, Value rawMax) {
+  auto type = cast<RankedTensorType>(rawMax.getType());
+  Type acc = type.getElementType();
+  AffineMap identity = b.getMultiDimIdentityMap(type.getRank());
+  // An all -inf row keeps max = 0 so that x - max stays -inf, not NaN.
+  return parallelGeneric(
+      b, loc, rawMax, emptyTensor(b, loc, getSizes(b, loc, rawMax), acc),
+      {identity, identity}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value inf =
+            constF(nb, l, acc, -std::numeric_limits<double>::infinity());
+        Value isInf = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
+                                            args[0], inf);
+        linalg::YieldOp::create(
+            nb, l,
+            Value(arith::SelectOp::create(nb, l, isInf, constF(nb, l, acc, 0.0),
+                                          args[0])));
+      });
+}
+
 RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
                                   int64_t axis) {
   auto type = cast<RankedTensorType>(input.getType());
@@ -145,7 +164,6 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
   SmallVector<utils::IteratorType> reduceAxis(rank,
                                               utils::IteratorType::parallel);
   reduceAxis[axis] = utils::IteratorType::reduction;
-  AffineMap rowIdentity = b.getMultiDimIdentityMap(rank - 1);
   double negInf = -std::numeric_limits<double>::infinity();
 
   // Pass 1: the row maximum.
@@ -160,20 +178,7 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
           })
           .getResult(0);
 
-  // An all -inf row keeps max = 0 so that x - max stays -inf, not NaN.
-  Value max = parallelGeneric(
-      b, loc, rawMax, emptyTensor(b, loc, rowSizes, acc),
-      {rowIdentity, rowIdentity},
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value inf =
-            arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, negInf));
-        Value zero =
-            arith::ConstantOp::create(nb, l, nb.getFloatAttr(acc, 0.0));
-        Value isInf = arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ,
-                                            args[0], inf);
-        linalg::YieldOp::create(
-            nb, l, Value(arith::SelectOp::create(nb, l, isInf, zero, args[0])));
-      });
+  Value max = zeroNegInfMax(b, loc, rawMax);
 
   // Pass 2: the sum of exponentials.
   Value sumInit = filledTensor(b, loc, rowSizes, acc, 0.0);
@@ -189,4 +194,98 @@ RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
                   })
                   .getResult(0);
   return {max, sum};
+}
+
+Value reference::mapRows(OpBuilder &b, Location loc, Value input, int64_t axis,
+                         ValueRange rows, RowFn fn) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  FloatType acc = accumulatorType(type.getElementType());
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  SmallVector<Value> inputs = {input};
+  llvm::append_range(inputs, rows);
+  SmallVector<AffineMap> maps = {all};
+  maps.append(rows.size(), all.dropResult(axis));
+  maps.push_back(all);
+  Value init =
+      emptyTensor(b, loc, getSizes(b, loc, input), type.getElementType());
+  return parallelGeneric(b, loc, inputs, init, maps,
+                         [&](OpBuilder &nb, Location l, ValueRange args) {
+                           Value x = castFloat(nb, l, args[0], acc);
+                           Value r = fn(nb, l, x, args.slice(1, rows.size()));
+                           linalg::YieldOp::create(
+                               nb, l,
+                               castFloat(nb, l, r, type.getElementType()));
+                         });
+}
+
+Value reference::mapToRows(OpBuilder &b, Location loc, Value input,
+                           int64_t axis, bool keepDim,
+                           RankedTensorType resultType, ValueRange rows,
+                           RowFn fn) {
+  // Iterate over the result; with keep_dim its unit axis is not a row index.
+  int64_t rank = resultType.getRank();
+  AffineMap out = b.getMultiDimIdentityMap(rank);
+  AffineMap row = keepDim ? out.dropResult(axis) : out;
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, input);
+  if (keepDim)
+    sizes[axis] = b.getIndexAttr(1);
+  else
+    sizes.erase(sizes.begin() + axis);
+  Value init = emptyTensor(b, loc, sizes, resultType.getElementType());
+  SmallVector<AffineMap> maps(rows.size(), row);
+  maps.push_back(out);
+  // The init may know more static sizes than the declared result type (the
+  // kept axis is 1); compute in its type and cast at the end.
+  Value result = parallelGeneric(
+      b, loc, rows, init, maps,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value r = fn(nb, l, Value(), args.take_front(rows.size()));
+        linalg::YieldOp::create(
+            nb, l, castFloat(nb, l, r, resultType.getElementType()));
+      });
+  return castTensor(b, loc, result, resultType);
+}
+
+Value reference::selectNonEmpty(OpBuilder &b, Location loc, Value sum,
+                                Value value, double ifEmpty) {
+  Type type = sum.getType();
+  Value zero = constF(b, loc, type, 0.0);
+  Value empty = constF(b, loc, type, ifEmpty);
+  Value isEmpty =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, sum, zero);
+  return arith::SelectOp::create(b, loc, isEmpty, empty, value);
+}
+
+Value reference::softmaxFromStats(OpBuilder &b, Location loc, SoftmaxKind kind,
+                                  Value input, int64_t axis, bool keepDim,
+                                  RankedTensorType resultType,
+                                  const RowStats &stats) {
+  double negInf = -std::numeric_limits<double>::infinity();
+  switch (kind) {
+  case SoftmaxKind::softmax:
+    return mapRows(b, loc, input, axis, {stats.max, stats.sum},
+                   [](OpBuilder &nb, Location l, Value x, ValueRange row) {
+                     Value shifted = arith::SubFOp::create(nb, l, x, row[0]);
+                     Value e = math::ExpOp::create(nb, l, shifted);
+                     Value p = arith::DivFOp::create(nb, l, e, row[1]);
+                     return selectNonEmpty(nb, l, row[1], p, 0.0);
+                   });
+  case SoftmaxKind::log_softmax:
+    return mapRows(b, loc, input, axis, {stats.max, stats.sum},
+                   [&](OpBuilder &nb, Location l, Value x, ValueRange row) {
+                     Value shifted = arith::SubFOp::create(nb, l, x, row[0]);
+                     Value logSum = math::LogOp::create(nb, l, row[1]);
+                     Value r = arith::SubFOp::create(nb, l, shifted, logSum);
+                     return selectNonEmpty(nb, l, row[1], r, negInf);
+                   });
+  case SoftmaxKind::logsumexp:
+    return mapToRows(
+        b, loc, input, axis, keepDim, resultType, {stats.max, stats.sum},
+        [](OpBuilder &nb, Location l, Value, ValueRange row) {
+          Value logSum = math::LogOp::create(nb, l, row[1]);
+          return Value(arith::AddFOp::create(nb, l, row[0], logSum));
+        });
+  }
+  llvm_unreachable("unknown softmax kind");
 }

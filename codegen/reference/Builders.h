@@ -8,6 +8,8 @@
 #ifndef ATTIC_CODEGEN_REFERENCE_BUILDERS_H
 #define ATTIC_CODEGEN_REFERENCE_BUILDERS_H
 
+#include "dialects/attic/AtticDialect.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -70,8 +72,42 @@ struct RowStats {
   Value sum;
 };
 
+/// `rawMax` (row maxima) with every -inf replaced by 0, as RowStats::max
+/// wants it.
+Value zeroNegInfMax(OpBuilder &b, Location loc, Value rawMax);
+
 /// Computes RowStats of `input` along `axis` in two linalg reductions.
 RowStats buildRowStats(OpBuilder &b, Location loc, Value input, int64_t axis);
+
+/// The body of mapRows and mapToRows: the result element from `x` (in the
+/// accumulator type; absent for mapToRows) and the row values.
+using RowFn =
+    function_ref<Value(OpBuilder &, Location, Value x, ValueRange row)>;
+
+/// `fn(x, row values)` for every element x of `input`, each of `rows`
+/// indexed by the element's row (the axis dropped); the result has
+/// `input`'s type, `fn` works in the accumulator type.
+Value mapRows(OpBuilder &b, Location loc, Value input, int64_t axis,
+              ValueRange rows, RowFn fn);
+
+/// `fn(row values)` for every row of `input` along `axis`, as a tensor of
+/// `resultType` (the input shape without the axis, or with it set to 1 when
+/// `keepDim`).
+Value mapToRows(OpBuilder &b, Location loc, Value input, int64_t axis,
+                bool keepDim, RankedTensorType resultType, ValueRange rows,
+                RowFn fn);
+
+/// `sum == 0` (an all -inf row) selects `ifEmpty`, else `value`.
+Value selectNonEmpty(OpBuilder &b, Location loc, Value sum, Value value,
+                     double ifEmpty);
+
+/// The member `kind` of the softmax family of `input` along `axis` from its
+/// row statistics: exp(x - max) / sum, (x - max) - log(sum), or
+/// max + log(sum). An all -inf row (sum 0) gives 0, -inf and -inf.
+/// `keepDim` and `resultType` shape logsumexp's result.
+Value softmaxFromStats(OpBuilder &b, Location loc, SoftmaxKind kind,
+                       Value input, int64_t axis, bool keepDim,
+                       RankedTensorType resultType, const RowStats &stats);
 
 } // namespace mlir::attic::reference
 

@@ -88,4 +88,18 @@ def Attic_UpdateRuleAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Attic_SoftmaxKind : I32EnumAttr<"SoftmaxKind",
+    "the member of the softmax family a softmax form computes", [
+      I32EnumAttrCase<"softmax", 0>,
+      I32EnumAttrCase<"log_softmax", 1>,
+      I32EnumAttrCase<"logsumexp", 2>
+    ]> {
+  let cppNamespace = "::mlir::attic";
+  let genSpecializedAttr = 0;
+}
+def Attic_SoftmaxKindAttr
+    : EnumAttr<Attic_Dialect, Attic_SoftmaxKind, "softmax_kind"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 #endif // ATTIC_DIALECT_TD

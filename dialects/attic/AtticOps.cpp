@@ -579,3 +579,46 @@ LogicalResult TopKSoftmaxOp::fold(FoldAdaptor,
 
 #define GET_OP_CLASSES
 #include "dialects/attic/AtticOps.cpp.inc"
+
+//===----------------------------------------------------------------------===//
+// Softmax forms
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// The checks shared by the softmax forms: the axis, keep_dim only with
+/// logsumexp, and the result type of the kind.
+LogicalResult verifySoftmaxForm(Operation *op, RankedTensorType input,
+                                int64_t axis, SoftmaxKind kind, bool keepDim,
+                                RankedTensorType result) {
+  if (failed(checkAxis(op, axis, input.getRank())))
+    return failure();
+  if (axis < 0)
+    axis += input.getRank();
+  if (keepDim && kind != SoftmaxKind::logsumexp)
+    return op->emitOpError("keep_dim applies to logsumexp only, not to ")
+           << stringifySoftmaxKind(kind);
+  if (failed(checkElementType(op, result.getElementType(),
+                              input.getElementType(), "result", "input")))
+    return failure();
+  if (kind != SoftmaxKind::logsumexp)
+    return checkShape(op, result, input.getShape(), "result",
+                      "the input shape");
+  RankedTensorType expected =
+      LogSumExpOp::inferResultType(input, axis, keepDim);
+  return checkShape(op, result, expected.getShape(), "result",
+                    keepDim ? "the input shape with the axis set to 1"
+                            : "the input shape without the axis");
+}
+
+} // namespace
+
+LogicalResult OnlineSoftmaxOp::verify() {
+  return verifySoftmaxForm(*this, getInput().getType(), getAxis(), getKind(),
+                           getKeepDim(), getType());
+}
+
+LogicalResult TwoPassSoftmaxOp::verify() {
+  return verifySoftmaxForm(*this, getInput().getType(), getAxis(), getKind(),
+                           getKeepDim(), getType());
+}

@@ -400,4 +400,6 @@ def Attic_TopKSoftmaxOp : Attic_Op<"topk_softmax", [Pure]> {
   }];
 }
 
+include "dialects/attic/AtticFormOps.td"
+
 #endif // ATTIC_OPS_TD

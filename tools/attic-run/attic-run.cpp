@@ -77,6 +77,10 @@ static cl::opt<bool>
               cl::desc("Tile and vectorize linalg ops (default true; "
                        "--vectorize=false compiles scalar loops)"),
               cl::init(true));
+static cl::opt<bool> allFunctions(
+    "all-functions",
+    cl::desc("Run every public function on random inputs (with --compare: "
+             "compare each with its reference compilation)"));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random inputs"),
                               cl::init(0));
 
@@ -174,8 +178,8 @@ std::string shapeString(const HostArray &array) {
 /// returns whether they agree within the tolerances. NaN matches NaN, and an
 /// infinity matches the same infinity.
 bool compareArrays(const HostArray &got, const HostArray &expected,
-                   unsigned index, StringRef against) {
-  llvm::outs() << "result " << index << " vs " << against << ": ";
+                   unsigned index, StringRef against, StringRef prefix = "") {
+  llvm::outs() << prefix << "result " << index << " vs " << against << ": ";
   if (got.shape != expected.shape) {
     llvm::outs() << "shape " << shapeString(got) << " differs from "
                  << shapeString(expected) << "\n";
@@ -271,6 +275,40 @@ double peakRssMiB() {
   return usage.ru_maxrss / 1024.0; // ru_maxrss is in KiB on Linux.
 }
 
+/// --all-functions: every public function on random inputs, compared with
+/// its reference compilation under --compare.
+int runAllFunctions(ModuleOp module, const CpuPipelineOptions &options) {
+  if (!functionName.empty() || !inputs.empty() || !expects.empty() ||
+      !outputs.empty() || !dataSet.empty() || timeRuns || printResults)
+    fail("--all-functions runs every function on random inputs; it takes no "
+         "--function, --input, --expect, --output, --data-set, --time or "
+         "--print");
+  auto references = check(JitFunction::compileAll(module, "", options));
+  SmallVector<std::unique_ptr<JitFunction>> candidates;
+  if (!compare.empty())
+    candidates = check(JitFunction::compileAll(module, compare, options));
+  std::mt19937_64 rng(seed);
+  bool ok = true;
+  for (std::unique_ptr<JitFunction> &reference : references) {
+    std::string prefix = ("@" + reference->getName() + ": ").str();
+    SmallVector<HostArray> args;
+    for (auto [i, type] : llvm::enumerate(reference->getArgumentTypes()))
+      args.push_back(randomArray(type, "random", i, rng));
+    SmallVector<HostArray> expected = check(reference->call(args));
+    auto candidate = llvm::find_if(candidates, [&](const auto &jit) {
+      return jit->getName() == reference->getName();
+    });
+    if (candidate == candidates.end()) {
+      llvm::outs() << prefix << "ran\n";
+      continue;
+    }
+    SmallVector<HostArray> got = check((*candidate)->call(args));
+    for (auto [i, result] : llvm::enumerate(got))
+      ok &= compareArrays(result, expected[i], i, "reference", prefix);
+  }
+  return ok ? 0 : 1;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -286,9 +324,11 @@ int main(int argc, char **argv) {
   OwningOpRef<ModuleOp> module =
       check(cpu::parseModuleFile(&context, inputFile));
 
-  std::string function = chooseFunction(*module);
   CpuPipelineOptions pipelineOptions;
   pipelineOptions.vectorize = vectorize;
+  if (allFunctions)
+    return runAllFunctions(*module, pipelineOptions);
+  std::string function = chooseFunction(*module);
   std::unique_ptr<JitFunction> reference =
       check(JitFunction::compile(*module, function, "", pipelineOptions));
   std::unique_ptr<JitFunction> candidate;

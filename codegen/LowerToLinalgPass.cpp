@@ -1,5 +1,10 @@
-//===- LowerToLinalgPass.cpp - The reference lowering as a pass -----------===//
+//===- LowerToLinalgPass.cpp - attic ops to linalg, tensor, arith, math ---===//
+//
+// Semantic ops take the reference lowering, form ops their own lowering.
+//
+//===----------------------------------------------------------------------===//
 
+#include "codegen/forms/Forms.h"
 #include "codegen/reference/Reference.h"
 #include "dialects/attic/AtticOps.h"
 #include "passes/Passes.h"
@@ -18,39 +23,6 @@ namespace mlir::attic {
 
 using namespace mlir;
 using namespace mlir::attic;
-
-void mlir::attic::populateReferenceLoweringPatterns(
-    RewritePatternSet &patterns) {
-  populateSoftmaxReferencePatterns(patterns);
-  populateAttentionReferencePatterns(patterns);
-  populateLinearAttentionReferencePatterns(patterns);
-  populateLossReferencePatterns(patterns);
-  populateTopKSoftmaxReferencePatterns(patterns);
-}
-
-std::optional<StringRef> mlir::attic::referenceLoweringBlocker(Operation *op) {
-  auto headCounts = [](RankedTensorType q, RankedTensorType k) {
-    return !ShapedType::isDynamic(q.getDimSize(1)) &&
-           !ShapedType::isDynamic(k.getDimSize(1));
-  };
-  if (auto attention = dyn_cast<AttentionOp>(op)) {
-    if (!headCounts(attention.getQuery().getType(),
-                    attention.getKey().getType()))
-      return StringRef("the reference lowering needs static head counts");
-    bool scaled = !attention.hasFeatureMapKernel();
-    if (scaled && !attention.getEffectiveScale())
-      return StringRef("the default scale 1/sqrt(D) needs a static head size "
-                       "D; give a scale");
-  }
-  if (auto linear = dyn_cast<LinearAttentionOp>(op)) {
-    if (!headCounts(linear.getQuery().getType(), linear.getKey().getType()))
-      return StringRef("the reference lowering needs static head counts");
-    if (!linear.getEffectiveScale())
-      return StringRef("the default scale 1/sqrt(Dk) needs a static head "
-                       "size Dk; give a scale");
-  }
-  return std::nullopt;
-}
 
 namespace mlir::attic {
 namespace {
@@ -71,6 +43,7 @@ struct LowerAtticToLinalgPass final
       return signalPassFailure();
     RewritePatternSet patterns(&getContext());
     populateReferenceLoweringPatterns(patterns);
+    populateFormLoweringPatterns(patterns);
     ConversionTarget target(getContext());
     target.addIllegalDialect<AtticDialect>();
     target.markUnknownOpDynamicallyLegal([](Operation *) { return true; });

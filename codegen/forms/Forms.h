@@ -1,0 +1,28 @@
+//===- Forms.h - Lowering of attic form ops ---------------------*- C++ -*-===//
+//
+// Each form op lowers to linalg, tensor, arith, math and scf on tensors,
+// like the reference lowering, so the CPU pipeline (tiling, vectorization,
+// bufferization) applies to both.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_CODEGEN_FORMS_FORMS_H
+#define ATTIC_CODEGEN_FORMS_FORMS_H
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlir::attic {
+
+/// attic.online_softmax: one reduction carrying the running maximum and
+/// rescaled sum, then the output pass; attic.two_pass_softmax: one reduction
+/// over (mantissa, exponent) pairs, then the output pass.
+void populateSoftmaxFormLoweringPatterns(RewritePatternSet &patterns);
+
+/// Every form lowering pattern.
+void populateFormLoweringPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::attic
+
+#endif // ATTIC_CODEGEN_FORMS_FORMS_H

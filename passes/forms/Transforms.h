@@ -1,0 +1,42 @@
+//===- Transforms.h - Rewrites of semantic ops into forms -------*- C++ -*-===//
+//
+// Each form is a C++ rewrite first, a pattern set second and a pass third,
+// so other compilers can apply it where they choose.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_PASSES_FORMS_TRANSFORMS_H
+#define ATTIC_PASSES_FORMS_TRANSFORMS_H
+
+#include "mlir/Support/LLVM.h"
+
+namespace mlir {
+class Operation;
+class RewritePatternSet;
+class RewriterBase;
+} // namespace mlir
+
+namespace mlir::attic {
+
+/// How the softmax family is computed.
+enum class SoftmaxAlgorithm {
+  /// attic.online_softmax: running maximum and rescaled sum in one pass.
+  Online,
+  /// attic.two_pass_softmax: (mantissa, exponent) pairs, no maximum pass.
+  TwoPass,
+};
+
+/// Replaces `op`, an attic.softmax, attic.log_softmax or attic.logsumexp,
+/// by the form op of `algorithm` computing the same result. Fails, leaving
+/// `op` alone, for any other op.
+FailureOr<Operation *> rewriteSoftmaxAsForm(RewriterBase &rewriter,
+                                            Operation *op,
+                                            SoftmaxAlgorithm algorithm);
+
+/// Patterns applying rewriteSoftmaxAsForm to every op of the softmax family.
+void populateSoftmaxFormPatterns(RewritePatternSet &patterns,
+                                 SoftmaxAlgorithm algorithm);
+
+} // namespace mlir::attic
+
+#endif // ATTIC_PASSES_FORMS_TRANSFORMS_H
