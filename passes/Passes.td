@@ -36,6 +36,24 @@ def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
   ];
 }
 
+def FlashAttentionPass : Pass<"attic-flash-attention"> {
+  let summary = "Compute softmax and softplus attention block by block";
+  let description = [{
+    Replaces every `attic.attention` with the `softmax` or `softplus` kernel
+    by `attic.flash_attention`: the same result computed over blocks of
+    `block-q` queries and `block-kv` keys with running row statistics, so no
+    `Sq x Skv` score matrix is ever built. Blocks no query of a row block
+    can see (above the causal diagonal, outside a sliding window, past
+    `kv_lengths`) are skipped. Other kernels are left alone.
+  }];
+  let options = [
+    Option<"blockQ", "block-q", "int64_t", /*default=*/"64",
+           "Queries per block">,
+    Option<"blockKv", "block-kv", "int64_t", /*default=*/"64",
+           "Keys and values per block">
+  ];
+}
+
 def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
   let summary = "Lower attic ops to linalg, tensor, arith and math (reference)";
   let description = [{

@@ -20,6 +20,10 @@ namespace mlir::attic {
 /// over (mantissa, exponent) pairs, then the output pass.
 void populateSoftmaxFormLoweringPatterns(RewritePatternSet &patterns);
 
+/// attic.flash_attention: loops over batch, head and query block, and an
+/// inner loop over the visible key/value blocks with running statistics.
+void populateFlashAttentionLoweringPatterns(RewritePatternSet &patterns);
+
 /// Every form lowering pattern.
 void populateFormLoweringPatterns(RewritePatternSet &patterns);
 

@@ -222,7 +222,3 @@ void mlir::attic::populateSoftmaxFormLoweringPatterns(
     RewritePatternSet &patterns) {
   patterns.add<LowerOnlineSoftmax, LowerTwoPassSoftmax>(patterns.getContext());
 }
-
-void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
-  populateSoftmaxFormLoweringPatterns(patterns);
-}

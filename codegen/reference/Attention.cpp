@@ -12,6 +12,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/reference/AttentionWeights.h"
 #include "codegen/reference/Builders.h"
 #include "codegen/reference/Reference.h"
 #include "dialects/attic/AtticOps.h"
@@ -32,7 +33,6 @@ using namespace mlir::attic::reference;
 namespace {
 
 using utils::IteratorType;
-constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
 /// phi(x) of the feature-map kernels, in the accumulator type.
 Value featureMap(OpBuilder &b, Location loc, AttentionKernel kernel, Value x) {
@@ -47,18 +47,6 @@ Value featureMap(OpBuilder &b, Location loc, AttentionKernel kernel, Value x) {
   Value linear = arith::AddFOp::create(b, loc, x, one);
   Value exponential = math::ExpOp::create(b, loc, x);
   return arith::SelectOp::create(b, loc, positive, linear, exponential);
-}
-
-/// softplus(x) = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|))
-/// so that large |x| neither overflows nor loses the result.
-Value softplus(OpBuilder &b, Location loc, Value x) {
-  Type type = x.getType();
-  Value zero = constF(b, loc, type, 0.0);
-  Value pos = arith::MaximumFOp::create(b, loc, x, zero);
-  Value negAbs = arith::NegFOp::create(b, loc, math::AbsFOp::create(b, loc, x));
-  Value tail =
-      math::Log1pOp::create(b, loc, math::ExpOp::create(b, loc, negAbs));
-  return arith::AddFOp::create(b, loc, pos, tail);
 }
 
 struct LowerAttention final : OpRewritePattern<AttentionOp> {
@@ -151,85 +139,23 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
 
     Value sq = getValueOrCreateConstantIndexOp(rewriter, loc, qSizes[2]);
     Value skv = getValueOrCreateConstantIndexOp(rewriter, loc, kSizes[2]);
+    AttentionScoring scoring = AttentionScoring::of(op);
     bool softmax = kernel == AttentionKernel::softmax;
-    double scale = op.getEffectiveScale().value_or(1.0);
-    std::optional<double> softcap;
-    if (auto cap = op.getSoftcap())
-      softcap = cap->convertToDouble();
-    std::optional<int64_t> left = op.getLeftWindow(),
-                           right = op.getRightWindow();
-    bool causal = op.getCausal();
 
     Value wInit = emptyTensor(rewriter, loc, sSizes, acc);
     Value weights = parallelGeneric(
         rewriter, loc, inputs, wInit, maps,
         [&](OpBuilder &nb, Location l, ValueRange args) {
           unsigned next = 1;
-          Value s = args[0];
-          Value visible =
-              arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
-          auto both = [&](Value cond) {
-            visible = arith::AndIOp::create(nb, l, visible, cond);
-          };
-          // Logits (softmax, softplus) or the gaussian exponent.
-          Value logit;
-          if (kernel == AttentionKernel::gaussian) {
-            logit = arith::MulFOp::create(nb, l, s,
-                                          constF(nb, l, acc, -0.5 * scale));
-          } else if (!op.hasFeatureMapKernel()) {
-            logit = arith::MulFOp::create(nb, l, s, constF(nb, l, acc, scale));
-            if (softcap) {
-              Value c = constF(nb, l, acc, *softcap);
-              Value t = math::TanhOp::create(
-                  nb, l, arith::DivFOp::create(nb, l, logit, c));
-              logit = arith::MulFOp::create(nb, l, t, c);
-            }
-          }
-          if (mask) {
-            Value m = args[next++];
-            if (m.getType().isInteger(1))
-              both(m);
-            else
-              logit =
-                  arith::AddFOp::create(nb, l, castFloat(nb, l, m, acc), logit);
-          }
-          // Visibility from positions: L = kv_lengths[b] or Skv,
-          // off = L - Sq, query i at absolute position i + off.
+          Value maskElt = mask ? args[next++] : Value();
+          Value len = lengths ? toI64(nb, l, args[next++]) : toI64(nb, l, skv);
           Value iIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 2));
           Value jIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 3));
-          Value len = lengths ? toI64(nb, l, args[next++]) : toI64(nb, l, skv);
-          if (lengths)
-            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, jIdx,
-                                       len));
-          Value pos = arith::AddIOp::create(
-              nb, l, iIdx, arith::SubIOp::create(nb, l, len, toI64(nb, l, sq)));
-          auto offset = [&](int64_t delta) {
-            return arith::AddIOp::create(
-                nb, l, pos,
-                arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(delta)));
-          };
-          if (causal)
-            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, jIdx,
-                                       pos));
-          if (left)
-            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sge, jIdx,
-                                       offset(-*left)));
-          if (right)
-            both(arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sle, jIdx,
-                                       offset(*right)));
-
-          Value w;
-          if (softmax)
-            w = logit;
-          else if (kernel == AttentionKernel::softplus)
-            w = softplus(nb, l, logit);
-          else if (kernel == AttentionKernel::gaussian)
-            w = math::ExpOp::create(nb, l, logit);
-          else
-            w = s;
-          Value hidden = constF(nb, l, acc, softmax ? kNegInf : 0.0);
           linalg::YieldOp::create(
-              nb, l, Value(arith::SelectOp::create(nb, l, visible, w, hidden)));
+              nb, l,
+              buildAttentionWeight(nb, l, scoring, args[0], maskElt, len,
+                                   lengths != nullptr, iIdx, jIdx,
+                                   toI64(nb, l, sq)));
         });
 
     // 3. Normalization weights.

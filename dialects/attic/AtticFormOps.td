@@ -75,4 +75,52 @@ def Attic_TwoPassSoftmaxOp : Attic_SoftmaxFormOp<"two_pass_softmax"> {
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Attention forms
+//===----------------------------------------------------------------------===//
+
+def Attic_FlashAttentionOp : Attic_Op<"flash_attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Attention tiled over query and key/value blocks";
+  let description = [{
+    `attic.attention` (every operand and attribute with the same meaning)
+    computed block by block as in FlashAttention-2: for each batch, query
+    head and block of `block_q` queries, a loop over blocks of `block_kv`
+    keys computes the block's scores, folds them into a running row maximum
+    and sum (`softmax`; `softplus` needs no maximum) and accumulates the
+    weighted values, which are divided by the sum at the end. No score
+    matrix larger than `block_q x block_kv` exists. The key/value loop
+    starts at the sliding window's first visible key and stops after the
+    last key visible to the block (causal bound, window, `kv_lengths`), so
+    invisible blocks are skipped, not masked. Grouped-query heads read their
+    shared key/value head in place. A row with no visible key gives zeros.
+
+    Kernels: `softmax` and `softplus`.
+
+    ```mlir
+    %o = attic.flash_attention %q, %k, %v {causal, block_q = 64, block_kv = 64}
+           : tensor<2x8x1024x64xf32>, tensor<2x2x1024x64xf32>,
+             tensor<2x2x1024x64xf32> -> tensor<2x8x1024x64xf32>
+    ```
+  }];
+  let arguments = !con(AtticAttentionArguments,
+                       (ins Attic_I64Attr:$block_q, Attic_I64Attr:$block_kv));
+  let results = (outs Attic_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`kv_lengths` `(` $kv_lengths^ `:` type($kv_lengths) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale applied to q.k: the attribute, or 1/sqrt(D) by default
+    /// (none when D is dynamic and no scale is given).
+    std::optional<double> getEffectiveScale();
+    /// Always false: the tiled form takes the softmax and softplus kernels.
+    bool hasFeatureMapKernel() { return false; }
+  }];
+}
+
 #endif // ATTIC_FORM_OPS_TD

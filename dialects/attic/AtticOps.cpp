@@ -252,10 +252,12 @@ static LogicalResult checkMaskBroadcast(Operation *op, RankedTensorType mask,
   return success();
 }
 
-LogicalResult AttentionOp::verify() {
-  Operation *op = *this;
-  RankedTensorType q = getQuery().getType(), k = getKey().getType(),
-                   v = getValue().getType(), out = getType();
+/// The checks of attic.attention, shared by its forms.
+template <typename OpTy>
+static LogicalResult verifyAttentionLike(OpTy self) {
+  Operation *op = self;
+  RankedTensorType q = self.getQuery().getType(), k = self.getKey().getType(),
+                   v = self.getValue().getType(), out = self.getType();
   if (failed(checkRank(op, q, 4, "query", "[B, Hq, Sq, D]")) ||
       failed(checkRank(op, k, 4, "key", "[B, Hkv, Skv, D]")) ||
       failed(checkRank(op, v, 4, "value", "[B, Hkv, Skv, Dv]")))
@@ -283,13 +285,13 @@ LogicalResult AttentionOp::verify() {
     return failure();
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
       (hkv == 0 || hq % hkv != 0))
-    return emitOpError() << "query head count " << hq
+    return self.emitOpError() << "query head count " << hq
                          << " must be a multiple of key/value head count "
                          << hkv;
   if (failed(checkShape(op, out, {b, hq, sq, dv}, "result", "[B, Hq, Sq, Dv]")))
     return failure();
 
-  if (Value mask = getMask()) {
+  if (Value mask = self.getMask()) {
     auto maskType = cast<RankedTensorType>(mask.getType());
     if (failed(checkMaskBroadcast(op, maskType, {b, hq, sq, skv})))
       return failure();
@@ -297,13 +299,13 @@ LogicalResult AttentionOp::verify() {
     if (!maskElt.isInteger(1) &&
         failed(checkElementType(op, maskElt, elt, "float mask", "query")))
       return failure();
-    if (!maskElt.isInteger(1) && hasFeatureMapKernel())
-      return emitOpError() << "a float mask needs a kernel with scores "
+    if (!maskElt.isInteger(1) && self.hasFeatureMapKernel())
+      return self.emitOpError() << "a float mask needs a kernel with scores "
                            << "(softmax, softplus or gaussian), not '"
-                           << stringifyAttentionKernel(getKernel())
+                           << stringifyAttentionKernel(self.getKernel())
                            << "'; use an i1 mask";
   }
-  if (Value lengths = getKvLengths()) {
+  if (Value lengths = self.getKvLengths()) {
     auto type = cast<RankedTensorType>(lengths.getType());
     if (failed(checkRank(op, type, 1, "kv_lengths", "[B]")) ||
         failed(checkDim(op, type.getDimSize(0), b, "kv_lengths size",
@@ -311,26 +313,28 @@ LogicalResult AttentionOp::verify() {
       return failure();
   }
 
-  if (failed(checkPositive(op, getScale(), "scale", "")) ||
-      failed(checkPositive(op, getSoftcap(), "softcap",
+  if (failed(checkPositive(op, self.getScale(), "scale", "")) ||
+      failed(checkPositive(op, self.getSoftcap(), "softcap",
                            " (omit it to disable capping)")) ||
-      failed(checkNonNegative(op, getLeftWindow(), "left_window",
+      failed(checkNonNegative(op, self.getLeftWindow(), "left_window",
                               " (omit it for an unbounded window)")) ||
-      failed(checkNonNegative(op, getRightWindow(), "right_window",
+      failed(checkNonNegative(op, self.getRightWindow(), "right_window",
                               " (omit it for an unbounded window)")))
     return failure();
 
-  StringRef kernel = stringifyAttentionKernel(getKernel());
-  if (hasFeatureMapKernel() && getScale())
-    return emitOpError() << "scale has no effect with the '" << kernel
+  StringRef kernel = stringifyAttentionKernel(self.getKernel());
+  if (self.hasFeatureMapKernel() && self.getScale())
+    return self.emitOpError() << "scale has no effect with the '" << kernel
                          << "' kernel, whose weights are normalized per row";
-  bool hasLogits = getKernel() == AttentionKernel::softmax ||
-                   getKernel() == AttentionKernel::softplus;
-  if (!hasLogits && getSoftcap())
-    return emitOpError() << "softcap applies to softmax and softplus scores, "
+  bool hasLogits = self.getKernel() == AttentionKernel::softmax ||
+                   self.getKernel() == AttentionKernel::softplus;
+  if (!hasLogits && self.getSoftcap())
+    return self.emitOpError() << "softcap applies to softmax and softplus scores, "
                          << "not to the '" << kernel << "' kernel";
   return success();
 }
+
+LogicalResult AttentionOp::verify() { return verifyAttentionLike(*this); }
 
 //===----------------------------------------------------------------------===//
 // LinearAttentionOp
@@ -621,4 +625,23 @@ LogicalResult OnlineSoftmaxOp::verify() {
 LogicalResult TwoPassSoftmaxOp::verify() {
   return verifySoftmaxForm(*this, getInput().getType(), getAxis(), getKind(),
                            getKeepDim(), getType());
+}
+
+//===----------------------------------------------------------------------===//
+// Attention forms
+//===----------------------------------------------------------------------===//
+
+std::optional<double> FlashAttentionOp::getEffectiveScale() {
+  return effectiveScale(getScale(), getQuery().getType());
+}
+
+LogicalResult FlashAttentionOp::verify() {
+  if (getKernel() != AttentionKernel::softmax &&
+      getKernel() != AttentionKernel::softplus)
+    return emitOpError() << "takes the softmax and softplus kernels, not '"
+                         << stringifyAttentionKernel(getKernel()) << "'";
+  if (getBlockQ() < 1 || getBlockKv() < 1)
+    return emitOpError() << "block sizes must be at least 1, got block_q = "
+                         << getBlockQ() << " and block_kv = " << getBlockKv();
+  return verifyAttentionLike(*this);
 }

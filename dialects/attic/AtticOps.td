@@ -120,6 +120,22 @@ def Attic_LogSumExpOp : Attic_AxisOp<"logsumexp"> {
 // Attention
 //===----------------------------------------------------------------------===//
 
+// The operands and attributes of attic.attention, shared by its forms.
+defvar AtticAttentionArguments = (ins
+  Attic_FloatTensor:$query,
+  Attic_FloatTensor:$key,
+  Attic_FloatTensor:$value,
+  Optional<RankedTensorOf<[I1, AnyFloat]>>:$mask,
+  Optional<Attic_IntTensor>:$kv_lengths,
+  OptionalAttr<F64Attr>:$scale,
+  UnitAttr:$causal,
+  OptionalAttr<Attic_I64Attr>:$left_window,
+  OptionalAttr<Attic_I64Attr>:$right_window,
+  OptionalAttr<F64Attr>:$softcap,
+  DefaultValuedAttr<Attic_AttentionKernelAttr,
+                    "::mlir::attic::AttentionKernel::softmax">:$kernel
+);
+
 def Attic_AttentionOp : Attic_Op<"attention",
     [Pure, AttrSizedOperandSegments]> {
   let summary = "Scaled dot-product attention and its kernel variants";
@@ -168,20 +184,7 @@ def Attic_AttentionOp : Attic_Op<"attention",
              tensor<2x2x128x64xf32> -> tensor<2x8x1x64xf32>
     ```
   }];
-  let arguments = (ins
-    Attic_FloatTensor:$query,
-    Attic_FloatTensor:$key,
-    Attic_FloatTensor:$value,
-    Optional<RankedTensorOf<[I1, AnyFloat]>>:$mask,
-    Optional<Attic_IntTensor>:$kv_lengths,
-    OptionalAttr<F64Attr>:$scale,
-    UnitAttr:$causal,
-    OptionalAttr<Attic_I64Attr>:$left_window,
-    OptionalAttr<Attic_I64Attr>:$right_window,
-    OptionalAttr<F64Attr>:$softcap,
-    DefaultValuedAttr<Attic_AttentionKernelAttr,
-                      "::mlir::attic::AttentionKernel::softmax">:$kernel
-  );
+  let arguments = AtticAttentionArguments;
   let results = (outs Attic_FloatTensor:$result);
   let assemblyFormat = [{
     $query `,` $key `,` $value

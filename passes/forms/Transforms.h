@@ -10,6 +10,8 @@
 
 #include "mlir/Support/LLVM.h"
 
+#include <cstdint>
+
 namespace mlir {
 class Operation;
 class RewritePatternSet;
@@ -36,6 +38,24 @@ FailureOr<Operation *> rewriteSoftmaxAsForm(RewriterBase &rewriter,
 /// Patterns applying rewriteSoftmaxAsForm to every op of the softmax family.
 void populateSoftmaxFormPatterns(RewritePatternSet &patterns,
                                  SoftmaxAlgorithm algorithm);
+
+/// Block sizes of attic.flash_attention.
+struct FlashAttentionOptions {
+  int64_t blockQ = 64;
+  int64_t blockKv = 64;
+};
+
+/// Replaces `op`, an attic.attention with the softmax or softplus kernel, by
+/// attic.flash_attention with the same operands and attributes and the
+/// block sizes of `options`. Fails, leaving `op` alone, for other kernels.
+FailureOr<Operation *>
+rewriteAttentionAsFlash(RewriterBase &rewriter, Operation *op,
+                        const FlashAttentionOptions &options);
+
+/// Patterns applying rewriteAttentionAsFlash to every attic.attention it
+/// takes.
+void populateFlashAttentionPatterns(RewritePatternSet &patterns,
+                                    const FlashAttentionOptions &options);
 
 } // namespace mlir::attic
 

@@ -1,0 +1,8 @@
+//===- Forms.cpp - Every form lowering ------------------------------------===//
+
+#include "codegen/forms/Forms.h"
+
+void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
+  populateSoftmaxFormLoweringPatterns(patterns);
+  populateFlashAttentionLoweringPatterns(patterns);
+}
