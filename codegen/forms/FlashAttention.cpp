@@ -92,9 +92,9 @@ std::pair<Value, AffineMap> maskTile(OpBuilder &b, Location loc, Value mask,
 
 /// A reduction of the last dimension of a [1, 1, r, c] tensor into
 /// [1, 1, r], starting from `init` and combining with `combine`.
-Value reduceLast(OpBuilder &b, Location loc, Value input, Value init,
-                 function_ref<Value(OpBuilder &, Location, Value, Value)>
-                     combine) {
+Value reduceLast(
+    OpBuilder &b, Location loc, Value input, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
   MLIRContext *ctx = b.getContext();
   AffineMap all = AffineMap::getMultiDimIdentityMap(4, ctx);
   return linalg::GenericOp::create(
@@ -198,8 +198,7 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
     end = ix.max(end, zero);
     Value start = zero;
     if (scoring.leftWindow)
-      start = ix.max(zero, ix.sub(ix.add(row, off),
-                                  ix.c(*scoring.leftWindow)));
+      start = ix.max(zero, ix.sub(ix.add(row, off), ix.c(*scoring.leftWindow)));
 
     Value qTile = tile(b, loc, op.getQuery(), batch, head, row, rows, zero, d);
     SmallVector<OpFoldResult> rowSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
@@ -256,9 +255,8 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
           SmallVector<Value> inputs = {scores};
           SmallVector<AffineMap> maps = {all4};
           if (Value mask = op.getMask()) {
-            auto [slice, map] =
-                maskTile(nb, l, mask, {batch, head, row, key},
-                         {nx.c(1), nx.c(1), rows, keys});
+            auto [slice, map] = maskTile(nb, l, mask, {batch, head, row, key},
+                                         {nx.c(1), nx.c(1), rows, keys});
             inputs.push_back(slice);
             maps.push_back(map);
           }
@@ -268,15 +266,17 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
               nb, l, inputs, emptyTensor(nb, l, sSizes, acc), maps,
               [&](OpBuilder &bb, Location ll, ValueRange args) {
                 Value i = arith::AddIOp::create(
-                    bb, ll, rowI64, toI64(bb, ll, linalg::IndexOp::create(bb, ll, 2)));
+                    bb, ll, rowI64,
+                    toI64(bb, ll, linalg::IndexOp::create(bb, ll, 2)));
                 Value j = arith::AddIOp::create(
-                    bb, ll, keyI64, toI64(bb, ll, linalg::IndexOp::create(bb, ll, 3)));
+                    bb, ll, keyI64,
+                    toI64(bb, ll, linalg::IndexOp::create(bb, ll, 3)));
                 Value maskElt = op.getMask() ? args[1] : Value();
                 linalg::YieldOp::create(
                     bb, ll,
-                    buildAttentionWeight(bb, ll, scoring, args[0], maskElt,
-                                         lengthI64, op.getKvLengths() != nullptr,
-                                         i, j, sqI64));
+                    buildAttentionWeight(
+                        bb, ll, scoring, args[0], maskElt, lengthI64,
+                        op.getKvLengths() != nullptr, i, j, sqI64));
               });
 
           // Running statistics: the new maximum and the rescaling factor.
@@ -298,10 +298,11 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
                 {IteratorType::parallel, IteratorType::parallel,
                  IteratorType::parallel},
                 [&](OpBuilder &bb, Location ll, ValueRange args) {
-                  Value mx = arith::MaximumFOp::create(bb, ll, args[0], args[1]);
-                  Value isInf = arith::CmpFOp::create(
-                      bb, ll, arith::CmpFPredicate::OEQ, mx,
-                      constF(bb, ll, acc, kNegInf));
+                  Value mx =
+                      arith::MaximumFOp::create(bb, ll, args[0], args[1]);
+                  Value isInf =
+                      arith::CmpFOp::create(bb, ll, arith::CmpFPredicate::OEQ,
+                                            mx, constF(bb, ll, acc, kNegInf));
                   Value safe = arith::SelectOp::create(
                       bb, ll, isInf, constF(bb, ll, acc, 0.0), mx);
                   Value a = math::ExpOp::create(
@@ -323,7 +324,8 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
                   linalg::YieldOp::create(
                       bb, ll,
                       Value(math::ExpOp::create(
-                          bb, ll, arith::SubFOp::create(bb, ll, args[0], safe))));
+                          bb, ll,
+                          arith::SubFOp::create(bb, ll, args[0], safe))));
                 });
           }
 
@@ -331,8 +333,8 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
           Value scaledSum = sum, scaledAcc = accum;
           if (alpha) {
             scaledSum = parallelGeneric(
-                nb, l, ValueRange{sum, alpha}, emptyTensor(nb, l, rowSizes, acc),
-                {rowMap3, rowMap3, rowMap3},
+                nb, l, ValueRange{sum, alpha},
+                emptyTensor(nb, l, rowSizes, acc), {rowMap3, rowMap3, rowMap3},
                 [&](OpBuilder &bb, Location ll, ValueRange args) {
                   linalg::YieldOp::create(
                       bb, ll,
@@ -379,8 +381,8 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
         b, loc, ValueRange{accum, sum}, emptyTensor(b, loc, accSizes, elt),
         {all4, rowMap, all4}, [&](OpBuilder &bb, Location ll, ValueRange args) {
           Value zeroF = constF(bb, ll, acc, 0.0);
-          Value empty = arith::CmpFOp::create(
-              bb, ll, arith::CmpFPredicate::OEQ, args[1], zeroF);
+          Value empty = arith::CmpFOp::create(bb, ll, arith::CmpFPredicate::OEQ,
+                                              args[1], zeroF);
           Value o = arith::SelectOp::create(
               bb, ll, empty, zeroF,
               arith::DivFOp::create(bb, ll, args[0], args[1]));

@@ -24,9 +24,8 @@ Value reference::softplus(OpBuilder &b, Location loc, Value x) {
 
 Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
                                       const AttentionScoring &scoring, Value s,
-                                      Value mask, Value length,
-                                      bool hasLengths, Value i, Value j,
-                                      Value sq) {
+                                      Value mask, Value length, bool hasLengths,
+                                      Value i, Value j, Value sq) {
   Type acc = s.getType();
   AttentionKernel kernel = scoring.kernel;
   Value visible = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
@@ -36,10 +35,11 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
   // Logits (softmax, softplus) or the gaussian exponent.
   Value logit;
   if (kernel == AttentionKernel::gaussian) {
-    logit =
-        arith::MulFOp::create(b, loc, s, constF(b, loc, acc, -0.5 * scoring.scale));
+    logit = arith::MulFOp::create(b, loc, s,
+                                  constF(b, loc, acc, -0.5 * scoring.scale));
   } else if (!scoring.featureMap) {
-    logit = arith::MulFOp::create(b, loc, s, constF(b, loc, acc, scoring.scale));
+    logit =
+        arith::MulFOp::create(b, loc, s, constF(b, loc, acc, scoring.scale));
     if (scoring.softcap) {
       Value c = constF(b, loc, acc, *scoring.softcap);
       Value t =
@@ -51,13 +51,14 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
     if (mask.getType().isInteger(1))
       both(mask);
     else
-      logit = arith::AddFOp::create(b, loc, castFloat(b, loc, mask, acc), logit);
+      logit =
+          arith::AddFOp::create(b, loc, castFloat(b, loc, mask, acc), logit);
   }
   // Visibility from positions: query i sits at i + length - sq.
   if (hasLengths)
     both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, j, length));
-  Value pos =
-      arith::AddIOp::create(b, loc, i, arith::SubIOp::create(b, loc, length, sq));
+  Value pos = arith::AddIOp::create(b, loc, i,
+                                    arith::SubIOp::create(b, loc, length, sq));
   auto offset = [&](int64_t delta) {
     return arith::AddIOp::create(
         b, loc, pos,

@@ -54,9 +54,9 @@ Value softplus(OpBuilder &b, Location loc, Value x);
 /// yields the logit, or -inf when hidden; softplus and gaussian their
 /// weight and the feature maps the score itself, or 0 when hidden.
 Value buildAttentionWeight(OpBuilder &b, Location loc,
-                           const AttentionScoring &scoring, Value s,
-                           Value mask, Value length, bool hasLengths, Value i,
-                           Value j, Value sq);
+                           const AttentionScoring &scoring, Value s, Value mask,
+                           Value length, bool hasLengths, Value i, Value j,
+                           Value sq);
 
 } // namespace mlir::attic::reference
 

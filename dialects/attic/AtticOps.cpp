@@ -253,8 +253,7 @@ static LogicalResult checkMaskBroadcast(Operation *op, RankedTensorType mask,
 }
 
 /// The checks of attic.attention, shared by its forms.
-template <typename OpTy>
-static LogicalResult verifyAttentionLike(OpTy self) {
+template <typename OpTy> static LogicalResult verifyAttentionLike(OpTy self) {
   Operation *op = self;
   RankedTensorType q = self.getQuery().getType(), k = self.getKey().getType(),
                    v = self.getValue().getType(), out = self.getType();
@@ -285,9 +284,9 @@ static LogicalResult verifyAttentionLike(OpTy self) {
     return failure();
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
       (hkv == 0 || hq % hkv != 0))
-    return self.emitOpError() << "query head count " << hq
-                         << " must be a multiple of key/value head count "
-                         << hkv;
+    return self.emitOpError()
+           << "query head count " << hq
+           << " must be a multiple of key/value head count " << hkv;
   if (failed(checkShape(op, out, {b, hq, sq, dv}, "result", "[B, Hq, Sq, Dv]")))
     return failure();
 
@@ -301,9 +300,9 @@ static LogicalResult verifyAttentionLike(OpTy self) {
       return failure();
     if (!maskElt.isInteger(1) && self.hasFeatureMapKernel())
       return self.emitOpError() << "a float mask needs a kernel with scores "
-                           << "(softmax, softplus or gaussian), not '"
-                           << stringifyAttentionKernel(self.getKernel())
-                           << "'; use an i1 mask";
+                                << "(softmax, softplus or gaussian), not '"
+                                << stringifyAttentionKernel(self.getKernel())
+                                << "'; use an i1 mask";
   }
   if (Value lengths = self.getKvLengths()) {
     auto type = cast<RankedTensorType>(lengths.getType());
@@ -324,13 +323,15 @@ static LogicalResult verifyAttentionLike(OpTy self) {
 
   StringRef kernel = stringifyAttentionKernel(self.getKernel());
   if (self.hasFeatureMapKernel() && self.getScale())
-    return self.emitOpError() << "scale has no effect with the '" << kernel
-                         << "' kernel, whose weights are normalized per row";
+    return self.emitOpError()
+           << "scale has no effect with the '" << kernel
+           << "' kernel, whose weights are normalized per row";
   bool hasLogits = self.getKernel() == AttentionKernel::softmax ||
                    self.getKernel() == AttentionKernel::softplus;
   if (!hasLogits && self.getSoftcap())
-    return self.emitOpError() << "softcap applies to softmax and softplus scores, "
-                         << "not to the '" << kernel << "' kernel";
+    return self.emitOpError()
+           << "softcap applies to softmax and softplus scores, "
+           << "not to the '" << kernel << "' kernel";
   return success();
 }
 

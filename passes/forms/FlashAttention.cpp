@@ -61,9 +61,10 @@ struct FlashAttentionPass final
   using Base::Base;
   void runOnOperation() override {
     if (blockQ < 1 || blockKv < 1) {
-      getOperation()->emitError()
+      emitError(getOperation()->getLoc())
           << "attic-flash-attention: block sizes must be at least 1, got "
-          << "block-q=" << blockQ << " and block-kv=" << blockKv;
+          << "block-q=" << static_cast<int64_t>(blockQ)
+          << " and block-kv=" << static_cast<int64_t>(blockKv);
       return signalPassFailure();
     }
     RewritePatternSet patterns(&getContext());
