@@ -354,16 +354,17 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
                          [](OpBuilder &bb, Location ll, Value x, Value r) {
                            return Value(arith::AddFOp::create(bb, ll, r, x));
                          });
-          // acc' = alpha acc + p v; dims (b, h, i, e, j), j reduced.
+          // acc' = alpha acc + p v; dims (b, h, i, j, e), j reduced and e,
+          // along which v and acc are contiguous, innermost.
           Value newAcc =
               linalg::GenericOp::create(
                   nb, l, scaledAcc.getType(), ValueRange{probs, vTile},
                   scaledAcc,
-                  {map5({bd, hd, id, xd}), map5({bd, hd, xd, jd}),
-                   map5({bd, hd, id, jd})},
+                  {map5({bd, hd, id, jd}), map5({bd, hd, jd, xd}),
+                   map5({bd, hd, id, xd})},
                   {IteratorType::parallel, IteratorType::parallel,
-                   IteratorType::parallel, IteratorType::parallel,
-                   IteratorType::reduction},
+                   IteratorType::parallel, IteratorType::reduction,
+                   IteratorType::parallel},
                   [&](OpBuilder &bb, Location ll, ValueRange args) {
                     Value prod = arith::MulFOp::create(
                         bb, ll, args[0], castFloat(bb, ll, args[1], acc));

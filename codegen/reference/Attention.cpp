@@ -168,8 +168,9 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     // its own: inside the contraction it would be added once per column e).
     SmallVector<OpFoldResult> oSizes = {qSizes[0], qSizes[1], qSizes[2],
                                         vSizes[3]};
-    // Dims (b, h, i, e, j): e walks Dv, j the keys (reduced).
-    AffineExpr e = getAffineDimExpr(3, ctx), key = getAffineDimExpr(4, ctx);
+    // Dims (b, h, i, j, e): j walks the keys (reduced), e walks Dv,
+    // innermost because v and the output are contiguous along it.
+    AffineExpr key = getAffineDimExpr(3, ctx), e = getAffineDimExpr(4, ctx);
     Value oInit = filledTensor(rewriter, loc, oSizes, acc, 0.0);
     Value output = linalg::GenericOp::create(
                        rewriter, loc, oInit.getType(),
@@ -177,8 +178,8 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
                        {map5({b, h, i, key}), map5({b, kvHead, key, e}),
                         map5({b, h, i, e})},
                        {IteratorType::parallel, IteratorType::parallel,
-                        IteratorType::parallel, IteratorType::parallel,
-                        IteratorType::reduction},
+                        IteratorType::parallel, IteratorType::reduction,
+                        IteratorType::parallel},
                        [&](OpBuilder &nb, Location l, ValueRange args) {
                          Value v = castFloat(nb, l, args[1], acc);
                          linalg::YieldOp::create(

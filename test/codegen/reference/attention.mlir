@@ -19,7 +19,8 @@ func.func @gqa(%q: tensor<2x8x16x32xf16>, %k: tensor<2x2x24x32xf16>,
   // CHECK: arith.maximumf
   // CHECK: math.exp
   // CHECK: arith.divf
-  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "parallel", "reduction"]
+  // The output contraction reduces the keys with Dv innermost.
+  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "parallel", "reduction", "parallel"]
   // CHECK-SAME: outs(%{{.*}} : tensor<2x8x16x64xf32>)
   // CHECK: arith.truncf %{{.*}} : f32 to f16
   // CHECK-NOT: attic.
