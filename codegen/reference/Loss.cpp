@@ -12,6 +12,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/reference/Builders.h"
+#include "codegen/reference/CrossEntropy.h"
 #include "codegen/reference/Reference.h"
 #include "dialects/attic/AtticOps.h"
 
@@ -29,20 +30,6 @@ using namespace mlir::attic::reference;
 namespace {
 
 using utils::IteratorType;
-
-/// The loss attributes both ops share.
-struct LossAttrs {
-  Reduction reduction;
-  std::optional<int64_t> ignoreIndex;
-  double labelSmoothing;
-  double zLoss;
-
-  template <typename OpTy> static LossAttrs get(OpTy op) {
-    return {op.getReduction(), op.getIgnoreIndex(),
-            op.getLabelSmoothing().convertToDouble(),
-            op.getZLoss().convertToDouble()};
-  }
-};
 
 /// The cross-entropy of `logits` `[N, C, d...]` (any float type) against
 /// `labels` `[N, d...]`: the loss of `lossType` and, when `lseType` is set,
@@ -62,12 +49,12 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
   AffineMap all = b.getMultiDimIdentityMap(rank);
   AffineMap pos = all.dropResult(1);
   AffineMap posId = b.getMultiDimIdentityMap(posRank);
-  double eps = attrs.labelSmoothing;
 
+  CrossEntropyStats stats;
   // 1. The log-sum-exp of every position.
-  RowStats stats = buildRowStats(b, loc, logits, 1);
-  Value lse = parallelGeneric(
-      b, loc, ValueRange{stats.max, stats.sum},
+  RowStats rowStats = buildRowStats(b, loc, logits, 1);
+  stats.lse = parallelGeneric(
+      b, loc, ValueRange{rowStats.max, rowStats.sum},
       emptyTensor(b, loc, posSizes, acc), {posId, posId, posId},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value logSum = math::LogOp::create(nb, l, args[1]);
@@ -76,9 +63,8 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
       });
 
   // 2. The smoothing term sum_c w_c (lse - x_c).
-  Value smooth;
-  if (eps != 0.0) {
-    SmallVector<Value> inputs = {logits, lse};
+  if (attrs.labelSmoothing != 0.0) {
+    SmallVector<Value> inputs = {logits, stats.lse};
     SmallVector<AffineMap> maps = {all, pos};
     if (weights) {
       inputs.push_back(weights);
@@ -88,7 +74,7 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
     SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
     iterators[1] = IteratorType::reduction;
     Value init = filledTensor(b, loc, posSizes, acc, 0.0);
-    smooth =
+    stats.smooth =
         linalg::GenericOp::create(
             b, loc, init.getType(), inputs, init, maps, iterators,
             [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -103,16 +89,58 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
             .getResult(0);
   }
 
-  // 3. The loss and applied weight of every position. The label indexes the
-  // logits through tensor.extract; it is clamped to [0, C) so that an ignored
-  // (or out-of-range) label never reads outside the tensor.
+  // 3. The label's logit, read through tensor.extract at the clamped label.
   Value numClasses = getValueOrCreateConstantIndexOp(b, loc, sizes[1]);
-  Value numClassesI64 = toI64(b, loc, numClasses);
+  stats.labelLogit = parallelGeneric(
+      b, loc, labels, emptyTensor(b, loc, posSizes, acc), {posId, posId},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> indices;
+        for (int64_t d = 0; d < posRank; ++d)
+          indices.push_back(linalg::IndexOp::create(nb, l, d));
+        indices.insert(indices.begin() + 1,
+                       clampedClass(nb, l, args[0], numClasses));
+        linalg::YieldOp::create(
+            nb, l,
+            castFloat(nb, l, tensor::ExtractOp::create(nb, l, logits, indices),
+                      acc));
+      });
+  return finishCrossEntropy(b, loc, labels, weights, attrs, numClasses, stats,
+                            lossType, lseType);
+}
+
+} // namespace
+
+Value reference::clampedClass(OpBuilder &b, Location loc, Value label,
+                              Value numClasses) {
   Value lastClass = arith::SubIOp::create(
-      b, loc, numClassesI64,
+      b, loc, toI64(b, loc, numClasses),
       arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(1)));
-  Value numClassesF = arith::SIToFPOp::create(b, loc, acc, numClassesI64);
-  SmallVector<Value> inputs = {labels, lse};
+  Value zero = arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(0));
+  Value clamped = arith::MaxSIOp::create(
+      b, loc, zero,
+      arith::MinSIOp::create(b, loc, toI64(b, loc, label), lastClass));
+  return arith::IndexCastOp::create(b, loc, b.getIndexType(), clamped);
+}
+
+SmallVector<Value> reference::finishCrossEntropy(
+    OpBuilder &b, Location loc, Value labels, Value weights,
+    const LossAttrs &attrs, Value numClasses, const CrossEntropyStats &stats,
+    RankedTensorType lossType, RankedTensorType lseType) {
+  MLIRContext *ctx = b.getContext();
+  auto lseType0 = cast<RankedTensorType>(stats.lse.getType());
+  int64_t posRank = lseType0.getRank();
+  Type acc = lseType0.getElementType();
+  SmallVector<OpFoldResult> posSizes = getSizes(b, loc, stats.lse);
+  AffineMap posId = b.getMultiDimIdentityMap(posRank);
+  double eps = attrs.labelSmoothing;
+  Value lse = stats.lse, smooth = stats.smooth;
+
+  // The loss and applied weight of every position. The label is clamped to
+  // [0, C) so that an ignored (or out-of-range) label never reads outside
+  // the weights.
+  Value numClassesF =
+      arith::SIToFPOp::create(b, loc, acc, toI64(b, loc, numClasses));
+  SmallVector<Value> inputs = {labels, lse, stats.labelLogit};
   if (smooth)
     inputs.push_back(smooth);
   SmallVector<AffineMap> maps(inputs.size() + 2, posId);
@@ -124,17 +152,8 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value label = toI64(nb, l, args[0]);
         Value rowLse = args[1];
-        Value zeroI = arith::ConstantOp::create(nb, l, nb.getI64IntegerAttr(0));
-        Value clamped = arith::MaxSIOp::create(
-            nb, l, zeroI, arith::MinSIOp::create(nb, l, label, lastClass));
-        Value classIdx =
-            arith::IndexCastOp::create(nb, l, nb.getIndexType(), clamped);
-        SmallVector<Value> indices;
-        for (int64_t d = 0; d < posRank; ++d)
-          indices.push_back(linalg::IndexOp::create(nb, l, d));
-        indices.insert(indices.begin() + 1, classIdx);
-        Value labelLogit = castFloat(
-            nb, l, tensor::ExtractOp::create(nb, l, logits, indices), acc);
+        Value labelLogit = args[2];
+        Value classIdx = clampedClass(nb, l, label, numClasses);
         Value zero = constF(nb, l, acc, 0.0);
         Value one = constF(nb, l, acc, 1.0);
         Value labelWeight =
@@ -157,7 +176,7 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
             nb, l, arith::MulFOp::create(nb, l, labelWeight, nll),
             constF(nb, l, acc, 1.0 - eps));
         if (smooth) {
-          Value perClass = arith::DivFOp::create(nb, l, args[2], numClassesF);
+          Value perClass = arith::DivFOp::create(nb, l, args[3], numClassesF);
           loss = arith::AddFOp::create(
               nb, l, loss,
               arith::MulFOp::create(nb, l, perClass, constF(nb, l, acc, eps)));
@@ -227,6 +246,8 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
     results.push_back(castTensor(b, loc, lse, lseType));
   return results;
 }
+
+namespace {
 
 RankedTensorType optionalType(Value value) {
   return value ? cast<RankedTensorType>(value.getType()) : RankedTensorType();

@@ -14,12 +14,14 @@ func.func @mean_bf16(%x: tensor<4x10xbf16>, %y: tensor<4xi32>, %w: tensor<10xbf1
   // CHECK: math.log
   // The smoothing term reads the class weights along the class axis.
   // CHECK: linalg.generic {{.*}} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<4x10xbf16>, tensor<4xf32>, tensor<10xbf16>)
-  // Per position: clamp, gather, ignore.
-  // CHECK: %[[PER:[a-zA-Z0-9_]+]]:2 = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%{{.*}}, %{{.*}}, %{{.*}} : tensor<4xi32>, tensor<4xf32>, tensor<4xf32>)
+  // The label's logit: clamp, gather.
+  // CHECK: linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%{{.*}} : tensor<4xi32>) outs(%{{.*}} : tensor<4xf32>)
   // CHECK: arith.extsi %{{.*}} : i32 to i64
   // CHECK: arith.minsi
   // CHECK: arith.maxsi
   // CHECK: tensor.extract %{{.*}}[%{{.*}}, %{{.*}}] : tensor<4x10xbf16>
+  // Per position: the label's weight, ignore.
+  // CHECK: %[[PER:[a-zA-Z0-9_]+]]:2 = linalg.generic {{.*}} iterator_types = ["parallel"]} ins(%{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<4xi32>, tensor<4xf32>, tensor<4xf32>, tensor<4xf32>)
   // CHECK: tensor.extract %{{.*}}[%{{.*}}] : tensor<10xbf16>
   // CHECK: arith.cmpi ne, %{{.*}}, %c-100_i64 : i64
   // The totals of losses and applied weights, in f64, then their ratio.
