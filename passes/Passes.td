@@ -36,6 +36,22 @@ def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
   ];
 }
 
+def CutCrossEntropyPass : Pass<"attic-cut-cross-entropy"> {
+  let summary = "Compute linear cross-entropy without the N x V logits";
+  let description = [{
+    Replaces every `attic.linear_cross_entropy` by `attic.cut_cross_entropy`:
+    the same loss (and log-sum-exp) computed over blocks of `block-n` tokens
+    and `block-v` classes with a running log-sum-exp, so the `N x V` logits
+    are never materialized.
+  }];
+  let options = [
+    Option<"blockN", "block-n", "int64_t", /*default=*/"128",
+           "Tokens per block">,
+    Option<"blockV", "block-v", "int64_t", /*default=*/"512",
+           "Classes per block">
+  ];
+}
+
 def FlashAttentionPass : Pass<"attic-flash-attention"> {
   let summary = "Compute softmax and softplus attention block by block";
   let description = [{

@@ -39,19 +39,6 @@ namespace {
 using utils::IteratorType;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-/// Index arithmetic with a short spelling.
-struct IndexMath {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value sub(Value x, Value y) { return arith::SubIOp::create(b, loc, x, y); }
-  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value max(Value x, Value y) { return arith::MaxSIOp::create(b, loc, x, y); }
-  Value div(Value x, Value y) { return arith::DivUIOp::create(b, loc, x, y); }
-  Value dim(Value t, int64_t d) { return tensor::DimOp::create(b, loc, t, d); }
-};
-
 /// A [1, 1, rows, cols] slice of a [B, H, S, X] tensor.
 Value tile(OpBuilder &b, Location loc, Value tensor, Value batch, Value head,
            Value row, Value rows, Value col, Value cols) {
@@ -88,23 +75,6 @@ std::pair<Value, AffineMap> maskTile(OpBuilder &b, Location loc, Value mask,
   Value slice =
       tensor::ExtractSliceOp::create(b, loc, mask, off, size, strides);
   return {slice, AffineMap::get(4, 0, exprs, b.getContext())};
-}
-
-/// A reduction of the last dimension of a [1, 1, r, c] tensor into
-/// [1, 1, r], starting from `init` and combining with `combine`.
-Value reduceLast(
-    OpBuilder &b, Location loc, Value input, Value init,
-    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
-  MLIRContext *ctx = b.getContext();
-  AffineMap all = AffineMap::getMultiDimIdentityMap(4, ctx);
-  return linalg::GenericOp::create(
-             b, loc, init.getType(), input, init, {all, all.dropResult(3)},
-             {IteratorType::parallel, IteratorType::parallel,
-              IteratorType::parallel, IteratorType::reduction},
-             [&](OpBuilder &nb, Location l, ValueRange args) {
-               linalg::YieldOp::create(nb, l, combine(nb, l, args[0], args[1]));
-             })
-      .getResult(0);
 }
 
 struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
@@ -283,49 +253,23 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
           Value newMax = m, alpha;
           Value probs = weights;
           if (softmax) {
-            Value blockMax = reduceLast(
+            Value blockMax = reduceInnermost(
                 nb, l, weights, filledTensor(nb, l, rowSizes, acc, kNegInf),
                 [](OpBuilder &bb, Location ll, Value x, Value r) {
                   return Value(arith::MaximumFOp::create(bb, ll, x, r));
                 });
-            // m' = max(m, blockMax); alpha = exp(m - m'), with -inf rows
-            // subtracting 0 so that they stay -inf (weights 0), not NaN.
-            Value pairInit = emptyTensor(nb, l, rowSizes, acc);
-            auto stats = linalg::GenericOp::create(
-                nb, l, TypeRange{pairInit.getType(), pairInit.getType()},
-                ValueRange{m, blockMax}, ValueRange{pairInit, pairInit},
-                {rowMap3, rowMap3, rowMap3, rowMap3},
-                {IteratorType::parallel, IteratorType::parallel,
-                 IteratorType::parallel},
-                [&](OpBuilder &bb, Location ll, ValueRange args) {
-                  Value mx =
-                      arith::MaximumFOp::create(bb, ll, args[0], args[1]);
-                  Value isInf =
-                      arith::CmpFOp::create(bb, ll, arith::CmpFPredicate::OEQ,
-                                            mx, constF(bb, ll, acc, kNegInf));
-                  Value safe = arith::SelectOp::create(
-                      bb, ll, isInf, constF(bb, ll, acc, 0.0), mx);
-                  Value a = math::ExpOp::create(
-                      bb, ll, arith::SubFOp::create(bb, ll, args[0], safe));
-                  linalg::YieldOp::create(bb, ll, ValueRange{mx, a});
-                });
-            newMax = stats.getResult(0);
-            alpha = stats.getResult(1);
-            // p = exp(s - m'), the safe m' recomputed per element.
+            RunningMax running = updateRunningMax(nb, l, m, blockMax);
+            newMax = running.newMax;
+            alpha = running.alpha;
+            // p = exp(s - m').
             probs = parallelGeneric(
                 nb, l, ValueRange{weights, newMax},
                 emptyTensor(nb, l, sSizes, acc), {all4, rowMap, all4},
                 [&](OpBuilder &bb, Location ll, ValueRange args) {
-                  Value isInf = arith::CmpFOp::create(
-                      bb, ll, arith::CmpFPredicate::OEQ, args[1],
-                      constF(bb, ll, acc, kNegInf));
-                  Value safe = arith::SelectOp::create(
-                      bb, ll, isInf, constF(bb, ll, acc, 0.0), args[1]);
                   linalg::YieldOp::create(
                       bb, ll,
                       Value(math::ExpOp::create(
-                          bb, ll,
-                          arith::SubFOp::create(bb, ll, args[0], safe))));
+                          bb, ll, subtractSafeMax(bb, ll, args[0], args[1]))));
                 });
           }
 
@@ -349,11 +293,11 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
                       Value(arith::MulFOp::create(bb, ll, args[0], args[1])));
                 });
           }
-          Value newSum =
-              reduceLast(nb, l, probs, scaledSum,
-                         [](OpBuilder &bb, Location ll, Value x, Value r) {
-                           return Value(arith::AddFOp::create(bb, ll, r, x));
-                         });
+          Value newSum = reduceInnermost(
+              nb, l, probs, scaledSum,
+              [](OpBuilder &bb, Location ll, Value x, Value r) {
+                return Value(arith::AddFOp::create(bb, ll, r, x));
+              });
           // acc' = alpha acc + p v; dims (b, h, i, j, e), j reduced and e,
           // along which v and acc are contiguous, innermost.
           Value newAcc =

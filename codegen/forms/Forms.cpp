@@ -5,4 +5,5 @@
 void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
   populateSoftmaxFormLoweringPatterns(patterns);
   populateFlashAttentionLoweringPatterns(patterns);
+  populateCutCrossEntropyLoweringPatterns(patterns);
 }

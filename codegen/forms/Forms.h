@@ -24,6 +24,11 @@ void populateSoftmaxFormLoweringPatterns(RewritePatternSet &patterns);
 /// inner loop over the visible key/value blocks with running statistics.
 void populateFlashAttentionLoweringPatterns(RewritePatternSet &patterns);
 
+/// attic.cut_cross_entropy: a loop over token blocks, an inner loop over
+/// class blocks with a running log-sum-exp, the label's logit and the
+/// smoothing sum, then the loss as the reference computes it.
+void populateCutCrossEntropyLoweringPatterns(RewritePatternSet &patterns);
+
 /// Every form lowering pattern.
 void populateFormLoweringPatterns(RewritePatternSet &patterns);
 

@@ -289,3 +289,72 @@ Value reference::softmaxFromStats(OpBuilder &b, Location loc, SoftmaxKind kind,
   }
   llvm_unreachable("unknown softmax kind");
 }
+
+Value IndexMath::c(int64_t v) {
+  return arith::ConstantIndexOp::create(b, loc, v);
+}
+Value IndexMath::add(Value x, Value y) {
+  return arith::AddIOp::create(b, loc, x, y);
+}
+Value IndexMath::sub(Value x, Value y) {
+  return arith::SubIOp::create(b, loc, x, y);
+}
+Value IndexMath::min(Value x, Value y) {
+  return arith::MinSIOp::create(b, loc, x, y);
+}
+Value IndexMath::max(Value x, Value y) {
+  return arith::MaxSIOp::create(b, loc, x, y);
+}
+Value IndexMath::div(Value x, Value y) {
+  return arith::DivUIOp::create(b, loc, x, y);
+}
+Value IndexMath::dim(Value tensor, int64_t d) {
+  return tensor::DimOp::create(b, loc, tensor, d);
+}
+
+Value reference::reduceInnermost(
+    OpBuilder &b, Location loc, Value input, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine) {
+  int64_t rank = cast<RankedTensorType>(input.getType()).getRank();
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators.back() = utils::IteratorType::reduction;
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), input, init,
+             {all, all.dropResult(rank - 1)}, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(nb, l, combine(nb, l, args[0], args[1]));
+             })
+      .getResult(0);
+}
+
+Value reference::subtractSafeMax(OpBuilder &b, Location loc, Value x, Value m) {
+  Type type = m.getType();
+  Value isInf = arith::CmpFOp::create(
+      b, loc, arith::CmpFPredicate::OEQ, m,
+      constF(b, loc, type, -std::numeric_limits<double>::infinity()));
+  Value safe =
+      arith::SelectOp::create(b, loc, isInf, constF(b, loc, type, 0.0), m);
+  return arith::SubFOp::create(b, loc, x, safe);
+}
+
+RunningMax reference::updateRunningMax(OpBuilder &b, Location loc, Value max,
+                                       Value blockMax) {
+  auto type = cast<RankedTensorType>(max.getType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  Value init =
+      emptyTensor(b, loc, getSizes(b, loc, max), type.getElementType());
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange{type, type}, ValueRange{max, blockMax},
+      ValueRange{init, init}, {id, id, id, id},
+      SmallVector<utils::IteratorType>(type.getRank(),
+                                       utils::IteratorType::parallel),
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value newMax = arith::MaximumFOp::create(nb, l, args[0], args[1]);
+        Value alpha =
+            math::ExpOp::create(nb, l, subtractSafeMax(nb, l, args[0], newMax));
+        linalg::YieldOp::create(nb, l, ValueRange{newMax, alpha});
+      });
+  return {generic.getResult(0), generic.getResult(1)};
+}

@@ -109,6 +109,39 @@ Value softmaxFromStats(OpBuilder &b, Location loc, SoftmaxKind kind,
                        Value input, int64_t axis, bool keepDim,
                        RankedTensorType resultType, const RowStats &stats);
 
+/// Index arithmetic with short spellings, for loop bounds and tile sizes.
+struct IndexMath {
+  OpBuilder &b;
+  Location loc;
+  Value c(int64_t v);
+  Value add(Value x, Value y);
+  Value sub(Value x, Value y);
+  Value min(Value x, Value y);
+  Value max(Value x, Value y);
+  Value div(Value x, Value y);
+  Value dim(Value tensor, int64_t d);
+};
+
+/// Reduces the innermost dimension of `input` into `init` (its shape
+/// without that dimension) with `combine(element, accumulator)`.
+Value reduceInnermost(
+    OpBuilder &b, Location loc, Value input, Value init,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> combine);
+
+/// One step of a running maximum, elementwise over same-shaped tensors:
+/// newMax = max(max, blockMax) and alpha = exp(max - newMax), where a
+/// newMax of -inf counts as 0 so that an all -inf row stays NaN-free.
+struct RunningMax {
+  Value newMax;
+  Value alpha;
+};
+RunningMax updateRunningMax(OpBuilder &b, Location loc, Value max,
+                            Value blockMax);
+
+/// x - m for the exponent of a running softmax, with m = -inf taken as 0
+/// (a row that has seen only -inf).
+Value subtractSafeMax(OpBuilder &b, Location loc, Value x, Value m);
+
 } // namespace mlir::attic::reference
 
 #endif // ATTIC_CODEGEN_REFERENCE_BUILDERS_H

@@ -123,4 +123,42 @@ def Attic_FlashAttentionOp : Attic_Op<"flash_attention",
   }];
 }
 
+//===----------------------------------------------------------------------===//
+// Loss forms
+//===----------------------------------------------------------------------===//
+
+def Attic_CutCrossEntropyOp : Attic_Op<"cut_cross_entropy",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Linear cross-entropy without the N x V logits";
+  let description = [{
+    `attic.linear_cross_entropy` (every operand and attribute with the same
+    meaning) computed as in "Cut Your Losses in Large-Vocabulary Language
+    Models": for each block of `block_n` tokens, a loop over blocks of
+    `block_v` classes computes that block of logits (matmul, bias, softcap),
+    folds it into a running log-sum-exp (maximum and rescaled sum), picks out
+    the label's logit when the label falls in the block and, with label
+    smoothing, accumulates the (weighted) sum of the logits. The loss then
+    follows from those per-token numbers. No tensor larger than
+    `block_n x block_v` holds logits.
+
+    ```mlir
+    %loss = attic.cut_cross_entropy %h, %w, %y
+              {ignore_index = -100 : i64, block_n = 256, block_v = 512}
+              : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                tensor<4096xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = !con(AtticLinearCrossEntropyArguments,
+                       (ins Attic_I64Attr:$block_n, Attic_I64Attr:$block_v));
+  let results = (outs Attic_FloatTensor:$loss, Optional<Attic_FloatTensor>:$lse);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels)
+    `->` type(results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // ATTIC_FORM_OPS_TD

@@ -522,11 +522,13 @@ LogicalResult CrossEntropyOp::verify() {
                     getZLoss().convertToDouble(), getLoss(), getLse());
 }
 
-LogicalResult LinearCrossEntropyOp::verify() {
-  Operation *op = *this;
-  RankedTensorType hidden = getHidden().getType(),
-                   classifier = getClassifier().getType(),
-                   labels = getLabels().getType();
+/// The checks of attic.linear_cross_entropy, shared by its form.
+template <typename OpTy>
+static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
+  Operation *op = self;
+  RankedTensorType hidden = self.getHidden().getType(),
+                   classifier = self.getClassifier().getType(),
+                   labels = self.getLabels().getType();
   if (failed(checkRank(op, hidden, 2, "hidden", "[N, D]")) ||
       failed(checkRank(op, classifier, 2, "classifier", "[V, D]")) ||
       failed(checkElementType(op, classifier.getElementType(),
@@ -538,16 +540,21 @@ LogicalResult LinearCrossEntropyOp::verify() {
     return failure();
   Type elt = hidden.getElementType();
   int64_t vocab = classifier.getDimSize(0);
-  if (failed(checkClassVector(op, getBias(), vocab, elt, "bias", "[V]",
+  if (failed(checkClassVector(op, self.getBias(), vocab, elt, "bias", "[V]",
                               "hidden")) ||
-      failed(checkClassVector(op, getWeights(), vocab, elt, "weights", "[V]",
-                              "hidden")) ||
-      failed(checkPositive(op, getSoftcap(), "softcap",
+      failed(checkClassVector(op, self.getWeights(), vocab, elt, "weights",
+                              "[V]", "hidden")) ||
+      failed(checkPositive(op, self.getSoftcap(), "softcap",
                            " (omit it to disable capping)")))
     return failure();
-  return verifyLoss(op, {hidden.getDimSize(0)}, elt, getReduction(),
-                    getLabelSmoothing().convertToDouble(),
-                    getZLoss().convertToDouble(), getLoss(), getLse());
+  return verifyLoss(op, {hidden.getDimSize(0)}, elt, self.getReduction(),
+                    self.getLabelSmoothing().convertToDouble(),
+                    self.getZLoss().convertToDouble(), self.getLoss(),
+                    self.getLse());
+}
+
+LogicalResult LinearCrossEntropyOp::verify() {
+  return verifyLinearCrossEntropyLike(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -645,4 +652,11 @@ LogicalResult FlashAttentionOp::verify() {
     return emitOpError() << "block sizes must be at least 1, got block_q = "
                          << getBlockQ() << " and block_kv = " << getBlockKv();
   return verifyAttentionLike(*this);
+}
+
+LogicalResult CutCrossEntropyOp::verify() {
+  if (getBlockN() < 1 || getBlockV() < 1)
+    return emitOpError() << "block sizes must be at least 1, got block_n = "
+                         << getBlockN() << " and block_v = " << getBlockV();
+  return verifyLinearCrossEntropyLike(*this);
 }

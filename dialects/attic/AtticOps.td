@@ -322,6 +322,22 @@ def Attic_CrossEntropyOp : Attic_LossOp<"cross_entropy"> {
   }];
 }
 
+// The operands and attributes of attic.linear_cross_entropy, shared by its
+// form.
+defvar AtticLinearCrossEntropyArguments = (ins
+  Attic_FloatTensor:$hidden,
+  Attic_FloatTensor:$classifier,
+  Attic_IntTensor:$labels,
+  Optional<Attic_FloatTensor>:$bias,
+  Optional<Attic_FloatTensor>:$weights,
+  OptionalAttr<F64Attr>:$softcap,
+  DefaultValuedAttr<Attic_ReductionAttr,
+                    "::mlir::attic::Reduction::mean">:$reduction,
+  OptionalAttr<Attic_I64Attr>:$ignore_index,
+  DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
+  DefaultValuedAttr<F64Attr, "0.0">:$z_loss
+);
+
 def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
     [AttrSizedOperandSegments]> {
   let summary = "Classifier matmul fused with softmax cross-entropy";
@@ -341,19 +357,7 @@ def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
                 tensor<4096xi64> -> tensor<f32>
     ```
   }];
-  let arguments = (ins
-    Attic_FloatTensor:$hidden,
-    Attic_FloatTensor:$classifier,
-    Attic_IntTensor:$labels,
-    Optional<Attic_FloatTensor>:$bias,
-    Optional<Attic_FloatTensor>:$weights,
-    OptionalAttr<F64Attr>:$softcap,
-    DefaultValuedAttr<Attic_ReductionAttr,
-                      "::mlir::attic::Reduction::mean">:$reduction,
-    OptionalAttr<Attic_I64Attr>:$ignore_index,
-    DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
-    DefaultValuedAttr<F64Attr, "0.0">:$z_loss
-  );
+  let arguments = AtticLinearCrossEntropyArguments;
   let results = (outs Attic_FloatTensor:$loss, Optional<Attic_FloatTensor>:$lse);
   let assemblyFormat = [{
     $hidden `,` $classifier `,` $labels

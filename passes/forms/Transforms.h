@@ -57,6 +57,22 @@ rewriteAttentionAsFlash(RewriterBase &rewriter, Operation *op,
 void populateFlashAttentionPatterns(RewritePatternSet &patterns,
                                     const FlashAttentionOptions &options);
 
+/// Block sizes of attic.cut_cross_entropy.
+struct CutCrossEntropyOptions {
+  int64_t blockN = 128;
+  int64_t blockV = 512;
+};
+
+/// Replaces `op`, an attic.linear_cross_entropy, by attic.cut_cross_entropy
+/// with the same operands and attributes and the block sizes of `options`.
+FailureOr<Operation *>
+rewriteLinearCrossEntropyAsCut(RewriterBase &rewriter, Operation *op,
+                               const CutCrossEntropyOptions &options);
+
+/// Patterns applying rewriteLinearCrossEntropyAsCut.
+void populateCutCrossEntropyPatterns(RewritePatternSet &patterns,
+                                     const CutCrossEntropyOptions &options);
+
 } // namespace mlir::attic
 
 #endif // ATTIC_PASSES_FORMS_TRANSFORMS_H

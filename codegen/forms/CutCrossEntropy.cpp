@@ -1,0 +1,319 @@
+//===- CutCrossEntropy.cpp - Lowering of attic.cut_cross_entropy ----------===//
+//
+// A loop over token blocks carries the per-token statistics [N]; inside it a
+// loop over class blocks carries, per token of the block, the running
+// maximum m and sum s of the log-sum-exp, the label's logit and (with label
+// smoothing) the weighted sum of the logits:
+//
+//   z    = h_blk w_blk^T (+ bias, softcap)              [bn, bv]
+//   m'   = max(m, rowmax z),   s' = exp(m - m') s + rowsum exp(z - m')
+//   zy' = zy + z[label]  (when the label is in the block)
+//   swz' = swz + sum_j w_j z_j
+//
+// Then lse = m + log s and the smoothing sum lse sum_c w_c - swz feed the
+// loss computation the reference uses. No tensor holds more than
+// block_n x block_v logits.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/forms/Forms.h"
+#include "codegen/reference/Builders.h"
+#include "codegen/reference/CrossEntropy.h"
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::reference;
+
+namespace {
+
+using utils::IteratorType;
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+/// A [rows, cols] slice at (row, 0) of a 2-D tensor, or a [rows] slice of a
+/// 1-D one.
+Value rowsOf(OpBuilder &b, Location loc, Value tensor, Value row, Value rows) {
+  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+  SmallVector<OpFoldResult> offsets = {row}, sizes = {rows};
+  if (rank == 2) {
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(getSizes(b, loc, tensor)[1]);
+  }
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  return tensor::ExtractSliceOp::create(b, loc, tensor, offsets, sizes,
+                                        strides);
+}
+
+Value insertRows(OpBuilder &b, Location loc, Value slice, Value dest, Value row,
+                 Value rows) {
+  return tensor::InsertSliceOp::create(
+      b, loc, slice, dest, ArrayRef<OpFoldResult>{row},
+      ArrayRef<OpFoldResult>{rows}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+}
+
+struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CutCrossEntropyOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    IndexMath ix{rewriter, loc};
+    Value hidden = op.getHidden(), classifier = op.getClassifier(),
+          labels = op.getLabels(), bias = op.getBias(),
+          weights = op.getWeights();
+    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
+    LossAttrs attrs = LossAttrs::get(op);
+    bool smoothing = attrs.labelSmoothing != 0.0;
+    std::optional<double> softcap;
+    if (auto cap = op.getSoftcap())
+      softcap = cap->convertToDouble();
+
+    Value tokens = ix.dim(hidden, 0), classes = ix.dim(classifier, 0);
+    Value blockN = ix.c(op.getBlockN()), blockV = ix.c(op.getBlockV());
+    Value zero = ix.c(0);
+    OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
+    Value lseAll = emptyTensor(rewriter, loc, {n}, acc);
+    Value zyAll = emptyTensor(rewriter, loc, {n}, acc);
+    Value swzAll = emptyTensor(rewriter, loc, {n}, acc);
+
+    AffineExpr i, j, d;
+    bindDims(ctx, i, j, d);
+    auto map3 = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(3, 0, exprs, ctx);
+    };
+    AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+    AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+    AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+
+    auto tokenLoop = scf::ForOp::create(
+        rewriter, loc, zero, tokens, blockN, ValueRange{lseAll, zyAll, swzAll},
+        [&](OpBuilder &b, Location l, Value tok, ValueRange all) {
+          IndexMath tx{b, l};
+          Value rows = tx.min(blockN, tx.sub(tokens, tok));
+          Value hTile = rowsOf(b, l, hidden, tok, rows);
+          Value labTile = rowsOf(b, l, labels, tok, rows);
+          SmallVector<OpFoldResult> rowSizes = {rows};
+          Value m0 = filledTensor(b, l, rowSizes, acc, kNegInf);
+          Value zeros = filledTensor(b, l, rowSizes, acc, 0.0);
+
+          auto classLoop = scf::ForOp::create(
+              b, l, zero, classes, blockV, ValueRange{m0, zeros, zeros, zeros},
+              [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
+                IndexMath cx{nb, nl};
+                Value m = state[0], s = state[1], zy = state[2], swz = state[3];
+                Value cols = cx.min(blockV, cx.sub(classes, cls));
+                Value wTile = rowsOf(nb, nl, classifier, cls, cols);
+                SmallVector<OpFoldResult> zSizes = {rows, cols};
+
+                // The block's logits.
+                Value zInit = filledTensor(nb, nl, zSizes, acc, 0.0);
+                Value z =
+                    linalg::GenericOp::create(
+                        nb, nl, zInit.getType(), ValueRange{hTile, wTile},
+                        zInit, {map3({i, d}), map3({j, d}), map3({i, j})},
+                        {IteratorType::parallel, IteratorType::parallel,
+                         IteratorType::reduction},
+                        [&](OpBuilder &bb, Location ll, ValueRange args) {
+                          Value prod = arith::MulFOp::create(
+                              bb, ll, castFloat(bb, ll, args[0], acc),
+                              castFloat(bb, ll, args[1], acc));
+                          linalg::YieldOp::create(bb, ll,
+                                                  Value(arith::AddFOp::create(
+                                                      bb, ll, args[2], prod)));
+                        })
+                        .getResult(0);
+                if (bias || softcap) {
+                  SmallVector<Value> inputs = {z};
+                  SmallVector<AffineMap> maps = {id2};
+                  if (bias) {
+                    inputs.push_back(rowsOf(nb, nl, bias, cls, cols));
+                    maps.push_back(colOf2);
+                  }
+                  maps.push_back(id2);
+                  z = parallelGeneric(
+                      nb, nl, inputs, emptyTensor(nb, nl, zSizes, acc), maps,
+                      [&](OpBuilder &bb, Location ll, ValueRange args) {
+                        Value v = args[0];
+                        if (bias)
+                          v = arith::AddFOp::create(
+                              bb, ll, v, castFloat(bb, ll, args[1], acc));
+                        if (softcap) {
+                          Value c = constF(bb, ll, acc, *softcap);
+                          Value t = math::TanhOp::create(
+                              bb, ll, arith::DivFOp::create(bb, ll, v, c));
+                          v = arith::MulFOp::create(bb, ll, t, c);
+                        }
+                        linalg::YieldOp::create(bb, ll, v);
+                      });
+                }
+
+                // The running log-sum-exp.
+                Value blockMax = reduceInnermost(
+                    nb, nl, z, filledTensor(nb, nl, rowSizes, acc, kNegInf),
+                    [](OpBuilder &bb, Location ll, Value x, Value r) {
+                      return Value(arith::MaximumFOp::create(bb, ll, x, r));
+                    });
+                RunningMax running = updateRunningMax(nb, nl, m, blockMax);
+                Value scaled = parallelGeneric(
+                    nb, nl, ValueRange{s, running.alpha},
+                    emptyTensor(nb, nl, rowSizes, acc),
+                    {AffineMap::getMultiDimIdentityMap(1, ctx),
+                     AffineMap::getMultiDimIdentityMap(1, ctx),
+                     AffineMap::getMultiDimIdentityMap(1, ctx)},
+                    [&](OpBuilder &bb, Location ll, ValueRange args) {
+                      linalg::YieldOp::create(bb, ll,
+                                              Value(arith::MulFOp::create(
+                                                  bb, ll, args[0], args[1])));
+                    });
+                SmallVector<IteratorType> reduceJ = {IteratorType::parallel,
+                                                     IteratorType::reduction};
+                Value newSum =
+                    linalg::GenericOp::create(
+                        nb, nl, scaled.getType(), ValueRange{z, running.newMax},
+                        scaled, {id2, rowOf2, rowOf2}, reduceJ,
+                        [&](OpBuilder &bb, Location ll, ValueRange args) {
+                          Value e = math::ExpOp::create(
+                              bb, ll,
+                              subtractSafeMax(bb, ll, args[0], args[1]));
+                          linalg::YieldOp::create(
+                              bb, ll,
+                              Value(arith::AddFOp::create(bb, ll, args[2], e)));
+                        })
+                        .getResult(0);
+
+                // The label's logit, where the clamped label is in the block.
+                Value clsI64 = toI64(nb, nl, cls);
+                Value newZy =
+                    linalg::GenericOp::create(
+                        nb, nl, zy.getType(), ValueRange{z, labTile}, zy,
+                        {id2, rowOf2, rowOf2}, reduceJ,
+                        [&](OpBuilder &bb, Location ll, ValueRange args) {
+                          Value label = toI64(
+                              bb, ll, clampedClass(bb, ll, args[1], classes));
+                          Value column = arith::AddIOp::create(
+                              bb, ll, clsI64,
+                              toI64(bb, ll,
+                                    linalg::IndexOp::create(bb, ll, 1)));
+                          Value hit = arith::CmpIOp::create(
+                              bb, ll, arith::CmpIPredicate::eq, column, label);
+                          Value picked = arith::SelectOp::create(
+                              bb, ll, hit, args[0], constF(bb, ll, acc, 0.0));
+                          linalg::YieldOp::create(
+                              bb, ll,
+                              Value(arith::AddFOp::create(bb, ll, args[2],
+                                                          picked)));
+                        })
+                        .getResult(0);
+
+                // The (weighted) sum of the logits, for label smoothing.
+                Value newSwz = swz;
+                if (smoothing) {
+                  SmallVector<Value> inputs = {z};
+                  SmallVector<AffineMap> maps = {id2};
+                  if (weights) {
+                    inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
+                    maps.push_back(colOf2);
+                  }
+                  maps.push_back(rowOf2);
+                  newSwz =
+                      linalg::GenericOp::create(
+                          nb, nl, swz.getType(), inputs, swz, maps, reduceJ,
+                          [&](OpBuilder &bb, Location ll, ValueRange args) {
+                            Value t = args[0];
+                            if (weights)
+                              t = arith::MulFOp::create(
+                                  bb, ll, t, castFloat(bb, ll, args[1], acc));
+                            linalg::YieldOp::create(
+                                bb, ll,
+                                Value(arith::AddFOp::create(bb, ll, args.back(),
+                                                            t)));
+                          })
+                          .getResult(0);
+                }
+                scf::YieldOp::create(
+                    nb, nl, ValueRange{running.newMax, newSum, newZy, newSwz});
+              });
+
+          // lse = m + log s (m = -inf counts as 0: an all -inf row gives
+          // log 0 = -inf).
+          Value lse = parallelGeneric(
+              b, l, ValueRange{classLoop.getResult(0), classLoop.getResult(1)},
+              emptyTensor(b, l, rowSizes, acc),
+              {AffineMap::getMultiDimIdentityMap(1, ctx),
+               AffineMap::getMultiDimIdentityMap(1, ctx),
+               AffineMap::getMultiDimIdentityMap(1, ctx)},
+              [&](OpBuilder &bb, Location ll, ValueRange args) {
+                Value logSum = math::LogOp::create(bb, ll, args[1]);
+                Value negMax =
+                    subtractSafeMax(bb, ll, constF(bb, ll, acc, 0.0), args[0]);
+                linalg::YieldOp::create(
+                    bb, ll,
+                    Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
+              });
+          scf::YieldOp::create(
+              b, l,
+              ValueRange{
+                  insertRows(b, l, lse, all[0], tok, rows),
+                  insertRows(b, l, classLoop.getResult(2), all[1], tok, rows),
+                  insertRows(b, l, classLoop.getResult(3), all[2], tok, rows)});
+        });
+
+    CrossEntropyStats stats;
+    stats.lse = tokenLoop.getResult(0);
+    stats.labelLogit = tokenLoop.getResult(1);
+    if (smoothing) {
+      // sum_c w_c (lse - z_c) = lse sum_c w_c - sum_c w_c z_c.
+      Value weightSum;
+      if (weights) {
+        weightSum = reduceInnermost(
+            rewriter, loc, weights, filledTensor(rewriter, loc, {}, acc, 0.0),
+            [&](OpBuilder &bb, Location ll, Value x, Value r) -> Value {
+              return arith::AddFOp::create(bb, ll, r,
+                                           castFloat(bb, ll, x, acc));
+            });
+      }
+      AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
+      SmallVector<Value> inputs = {stats.lse, tokenLoop.getResult(2)};
+      SmallVector<AffineMap> maps = {id1, id1};
+      if (weightSum) {
+        inputs.push_back(weightSum);
+        maps.push_back(AffineMap::get(1, 0, ctx));
+      }
+      maps.push_back(id1);
+      stats.smooth = parallelGeneric(
+          rewriter, loc, inputs, emptyTensor(rewriter, loc, {n}, acc), maps,
+          [&](OpBuilder &bb, Location ll, ValueRange args) {
+            Value total = weightSum ? args[2]
+                                    : arith::SIToFPOp::create(
+                                          bb, ll, acc, toI64(bb, ll, classes));
+            Value r = arith::SubFOp::create(
+                bb, ll, arith::MulFOp::create(bb, ll, args[0], total), args[1]);
+            linalg::YieldOp::create(bb, ll, r);
+          });
+    }
+    RankedTensorType lseType =
+        op.getLse() ? cast<RankedTensorType>(op.getLse().getType())
+                    : RankedTensorType();
+    rewriter.replaceOp(op, finishCrossEntropy(rewriter, loc, labels, weights,
+                                              attrs, classes, stats,
+                                              op.getLoss().getType(), lseType));
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attic::populateCutCrossEntropyLoweringPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerCutCrossEntropy>(patterns.getContext());
+}
