@@ -118,20 +118,10 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
                 // The block's logits.
                 Value zInit = filledTensor(nb, nl, zSizes, acc, 0.0);
                 Value z =
-                    linalg::GenericOp::create(
-                        nb, nl, zInit.getType(), ValueRange{hTile, wTile},
-                        zInit, {map3({i, d}), map3({j, d}), map3({i, j})},
-                        {IteratorType::parallel, IteratorType::parallel,
-                         IteratorType::reduction},
-                        [&](OpBuilder &bb, Location ll, ValueRange args) {
-                          Value prod = arith::MulFOp::create(
-                              bb, ll, castFloat(bb, ll, args[0], acc),
-                              castFloat(bb, ll, args[1], acc));
-                          linalg::YieldOp::create(bb, ll,
-                                                  Value(arith::AddFOp::create(
-                                                      bb, ll, args[2], prod)));
-                        })
-                        .getResult(0);
+                    contract(nb, nl, hTile, wTile, zInit,
+                             {map3({i, d}), map3({j, d}), map3({i, j})},
+                             {IteratorType::parallel, IteratorType::parallel,
+                              IteratorType::reduction});
                 if (bias || softcap) {
                   SmallVector<Value> inputs = {z};
                   SmallVector<AffineMap> maps = {id2};

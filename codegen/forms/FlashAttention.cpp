@@ -204,22 +204,12 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
                                               nb.getIndexAttr(1), rows, keys};
           Value sInit = filledTensor(nb, l, sSizes, acc, 0.0);
           Value scores =
-              linalg::GenericOp::create(
-                  nb, l, sInit.getType(), ValueRange{qTile, kTile}, sInit,
-                  {map5({bd, hd, id, xd}), map5({bd, hd, jd, xd}),
-                   map5({bd, hd, id, jd})},
-                  {IteratorType::parallel, IteratorType::parallel,
-                   IteratorType::parallel, IteratorType::parallel,
-                   IteratorType::reduction},
-                  [&](OpBuilder &bb, Location ll, ValueRange args) {
-                    Value prod = arith::MulFOp::create(
-                        bb, ll, castFloat(bb, ll, args[0], acc),
-                        castFloat(bb, ll, args[1], acc));
-                    linalg::YieldOp::create(
-                        bb, ll,
-                        Value(arith::AddFOp::create(bb, ll, args[2], prod)));
-                  })
-                  .getResult(0);
+              contract(nb, l, qTile, kTile, sInit,
+                       {map5({bd, hd, id, xd}), map5({bd, hd, jd, xd}),
+                        map5({bd, hd, id, jd})},
+                       {IteratorType::parallel, IteratorType::parallel,
+                        IteratorType::parallel, IteratorType::parallel,
+                        IteratorType::reduction});
 
           // Weights (softmax: logits, -inf where hidden).
           SmallVector<Value> inputs = {scores};
@@ -301,22 +291,12 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
           // acc' = alpha acc + p v; dims (b, h, i, j, e), j reduced and e,
           // along which v and acc are contiguous, innermost.
           Value newAcc =
-              linalg::GenericOp::create(
-                  nb, l, scaledAcc.getType(), ValueRange{probs, vTile},
-                  scaledAcc,
-                  {map5({bd, hd, id, jd}), map5({bd, hd, jd, xd}),
-                   map5({bd, hd, id, xd})},
-                  {IteratorType::parallel, IteratorType::parallel,
-                   IteratorType::parallel, IteratorType::reduction,
-                   IteratorType::parallel},
-                  [&](OpBuilder &bb, Location ll, ValueRange args) {
-                    Value prod = arith::MulFOp::create(
-                        bb, ll, args[0], castFloat(bb, ll, args[1], acc));
-                    linalg::YieldOp::create(
-                        bb, ll,
-                        Value(arith::AddFOp::create(bb, ll, args[2], prod)));
-                  })
-                  .getResult(0);
+              contract(nb, l, probs, vTile, scaledAcc,
+                       {map5({bd, hd, id, jd}), map5({bd, hd, jd, xd}),
+                        map5({bd, hd, id, xd})},
+                       {IteratorType::parallel, IteratorType::parallel,
+                        IteratorType::parallel, IteratorType::reduction,
+                        IteratorType::parallel});
           scf::YieldOp::create(nb, l, ValueRange{newMax, newSum, newAcc});
         });
 

@@ -34,27 +34,14 @@ reduceRowsToPair(OpBuilder &b, Location loc, Value input, int64_t axis,
                  function_ref<std::pair<Value, Value>(OpBuilder &, Location,
                                                       Value, Value, Value)>
                      body) {
-  auto type = cast<RankedTensorType>(input.getType());
-  int64_t rank = type.getRank();
-  FloatType acc = accumulatorType(type.getElementType());
-  SmallVector<OpFoldResult> rowSizes = getSizes(b, loc, input);
-  rowSizes.erase(rowSizes.begin() + axis);
-  AffineMap all = b.getMultiDimIdentityMap(rank);
-  AffineMap row = all.dropResult(axis);
-  SmallVector<utils::IteratorType> iterators(rank,
-                                             utils::IteratorType::parallel);
-  iterators[axis] = utils::IteratorType::reduction;
-  Value acc0 = filledTensor(b, loc, rowSizes, acc, init0);
-  Value acc1 = filledTensor(b, loc, rowSizes, acc, init1);
-  auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange{acc0.getType(), acc1.getType()}, input,
-      ValueRange{acc0, acc1}, {all, row, row}, iterators,
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value x = castFloat(nb, l, args[0], acc);
-        auto [new0, new1] = body(nb, l, x, args[1], args[2]);
-        linalg::YieldOp::create(nb, l, ValueRange{new0, new1});
-      });
-  return {generic.getResult(0), generic.getResult(1)};
+  SmallVector<Value> results =
+      reduceAxis(b, loc, input, axis, {}, {init0, init1},
+                 [&](OpBuilder &nb, Location l, Value x, ValueRange,
+                     ValueRange accs) -> SmallVector<Value> {
+                   auto [new0, new1] = body(nb, l, x, accs[0], accs[1]);
+                   return {new0, new1};
+                 });
+  return {results[0], results[1]};
 }
 
 Value isNegInf(OpBuilder &b, Location loc, Value x) {

@@ -172,23 +172,11 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
     // innermost because v and the output are contiguous along it.
     AffineExpr key = getAffineDimExpr(3, ctx), e = getAffineDimExpr(4, ctx);
     Value oInit = filledTensor(rewriter, loc, oSizes, acc, 0.0);
-    Value output = linalg::GenericOp::create(
-                       rewriter, loc, oInit.getType(),
-                       ValueRange{weights, op.getValue()}, oInit,
-                       {map5({b, h, i, key}), map5({b, kvHead, key, e}),
-                        map5({b, h, i, e})},
-                       {IteratorType::parallel, IteratorType::parallel,
-                        IteratorType::parallel, IteratorType::reduction,
-                        IteratorType::parallel},
-                       [&](OpBuilder &nb, Location l, ValueRange args) {
-                         Value v = castFloat(nb, l, args[1], acc);
-                         linalg::YieldOp::create(
-                             nb, l,
-                             Value(arith::AddFOp::create(
-                                 nb, l, args[2],
-                                 arith::MulFOp::create(nb, l, args[0], v))));
-                       })
-                       .getResult(0);
+    Value output = contract(
+        rewriter, loc, weights, op.getValue(), oInit,
+        {map5({b, h, i, key}), map5({b, kvHead, key, e}), map5({b, h, i, e})},
+        {IteratorType::parallel, IteratorType::parallel, IteratorType::parallel,
+         IteratorType::reduction, IteratorType::parallel});
     Value rowSum;
     if (l1) {
       SmallVector<OpFoldResult> rowSizes(sSizes.begin(), sSizes.end() - 1);

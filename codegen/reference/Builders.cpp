@@ -153,46 +153,23 @@ Value reference::zeroNegInfMax(OpBuilder &b, Location loc, Value rawMax) {
 
 RowStats reference::buildRowStats(OpBuilder &b, Location loc, Value input,
                                   int64_t axis) {
-  auto type = cast<RankedTensorType>(input.getType());
-  int64_t rank = type.getRank();
-  FloatType acc = accumulatorType(type.getElementType());
-
-  SmallVector<OpFoldResult> rowSizes = getSizes(b, loc, input);
-  rowSizes.erase(rowSizes.begin() + axis);
-  AffineMap all = b.getMultiDimIdentityMap(rank);
-  AffineMap row = all.dropResult(axis);
-  SmallVector<utils::IteratorType> reduceAxis(rank,
-                                              utils::IteratorType::parallel);
-  reduceAxis[axis] = utils::IteratorType::reduction;
-  double negInf = -std::numeric_limits<double>::infinity();
-
   // Pass 1: the row maximum.
-  Value maxInit = filledTensor(b, loc, rowSizes, acc, negInf);
-  Value rawMax =
-      linalg::GenericOp::create(
-          b, loc, maxInit.getType(), input, maxInit, {all, row}, reduceAxis,
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value x = castFloat(nb, l, args[0], acc);
-            linalg::YieldOp::create(
-                nb, l, Value(arith::MaximumFOp::create(nb, l, x, args[1])));
-          })
-          .getResult(0);
-
+  Value rawMax = reduceAxis(
+      b, loc, input, axis, {}, {-std::numeric_limits<double>::infinity()},
+      [](OpBuilder &nb, Location l, Value x, ValueRange,
+         ValueRange accs) -> SmallVector<Value> {
+        return {arith::MaximumFOp::create(nb, l, x, accs[0])};
+      })[0];
   Value max = zeroNegInfMax(b, loc, rawMax);
 
   // Pass 2: the sum of exponentials.
-  Value sumInit = filledTensor(b, loc, rowSizes, acc, 0.0);
-  Value sum = linalg::GenericOp::create(
-                  b, loc, sumInit.getType(), ValueRange{input, max}, sumInit,
-                  {all, row, row}, reduceAxis,
-                  [&](OpBuilder &nb, Location l, ValueRange args) {
-                    Value x = castFloat(nb, l, args[0], acc);
-                    Value shifted = arith::SubFOp::create(nb, l, x, args[1]);
-                    Value e = math::ExpOp::create(nb, l, shifted);
-                    linalg::YieldOp::create(
-                        nb, l, Value(arith::AddFOp::create(nb, l, args[2], e)));
-                  })
-                  .getResult(0);
+  Value sum = reduceAxis(b, loc, input, axis, max, {0.0},
+                         [](OpBuilder &nb, Location l, Value x, ValueRange row,
+                            ValueRange accs) -> SmallVector<Value> {
+                           Value e = math::ExpOp::create(
+                               nb, l, arith::SubFOp::create(nb, l, x, row[0]));
+                           return {arith::AddFOp::create(nb, l, accs[0], e)};
+                         })[0];
   return {max, sum};
 }
 
@@ -357,4 +334,54 @@ RunningMax reference::updateRunningMax(OpBuilder &b, Location loc, Value max,
         linalg::YieldOp::create(nb, l, ValueRange{newMax, alpha});
       });
   return {generic.getResult(0), generic.getResult(1)};
+}
+
+Value reference::contract(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                          Value init, ArrayRef<AffineMap> maps,
+                          ArrayRef<utils::IteratorType> iterators) {
+  Type acc = cast<RankedTensorType>(init.getType()).getElementType();
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps,
+             iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value prod =
+                   arith::MulFOp::create(nb, l, castFloat(nb, l, args[0], acc),
+                                         castFloat(nb, l, args[1], acc));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
+             })
+      .getResult(0);
+}
+
+SmallVector<Value> reference::reduceAxis(
+    OpBuilder &b, Location loc, Value input, int64_t axis, ValueRange rows,
+    ArrayRef<double> inits,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange,
+                                    ValueRange)>
+        body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  FloatType acc = accumulatorType(type.getElementType());
+  SmallVector<OpFoldResult> rowSizes = getSizes(b, loc, input);
+  rowSizes.erase(rowSizes.begin() + axis);
+  AffineMap all = b.getMultiDimIdentityMap(rank);
+  AffineMap row = all.dropResult(axis);
+  SmallVector<utils::IteratorType> iterators(rank,
+                                             utils::IteratorType::parallel);
+  iterators[axis] = utils::IteratorType::reduction;
+  SmallVector<Value> inputs = {input}, outs;
+  llvm::append_range(inputs, rows);
+  for (double init : inits)
+    outs.push_back(filledTensor(b, loc, rowSizes, acc, init));
+  SmallVector<AffineMap> maps = {all};
+  maps.append(rows.size() + outs.size(), row);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange(ValueRange(outs)), inputs, outs, maps, iterators,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = castFloat(nb, l, args[0], acc);
+        linalg::YieldOp::create(nb, l,
+                                body(nb, l, x, args.slice(1, rows.size()),
+                                     args.take_back(outs.size())));
+      });
+  return SmallVector<Value>(generic.getResults());
 }

@@ -10,6 +10,7 @@
 
 #include "dialects/attic/AtticDialect.h"
 
+#include "mlir/Dialect/Utils/StructuredOpsUtils.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 
@@ -108,6 +109,23 @@ Value selectNonEmpty(OpBuilder &b, Location loc, Value sum, Value value,
 Value softmaxFromStats(OpBuilder &b, Location loc, SoftmaxKind kind,
                        Value input, int64_t axis, bool keepDim,
                        RankedTensorType resultType, const RowStats &stats);
+
+/// A linalg.generic computing init + sum(lhs * rhs) over its reduction
+/// loops, both factors cast to `init`'s element type first.
+Value contract(OpBuilder &b, Location loc, Value lhs, Value rhs, Value init,
+               ArrayRef<AffineMap> maps,
+               ArrayRef<utils::IteratorType> iterators);
+
+/// A reduction of `input` along `axis` into one row tensor per entry of
+/// `inits` (filled with that value, in the accumulator type). `rows` are
+/// read at the element's row. `body` maps x (in the accumulator type), the
+/// row values and the accumulators to the new accumulators.
+SmallVector<Value>
+reduceAxis(OpBuilder &b, Location loc, Value input, int64_t axis,
+           ValueRange rows, ArrayRef<double> inits,
+           function_ref<SmallVector<Value>(OpBuilder &, Location, Value x,
+                                           ValueRange row, ValueRange accs)>
+               body);
 
 /// Index arithmetic with short spellings, for loop bounds and tile sizes.
 struct IndexMath {

@@ -281,22 +281,12 @@ struct LowerLinearCrossEntropy final : OpRewritePattern<LinearCrossEntropyOp> {
     bindDims(ctx, tok, cls, d);
     Value init = filledTensor(rewriter, loc, {n, v}, acc, 0.0);
     Value logits =
-        linalg::GenericOp::create(
-            rewriter, loc, init.getType(),
-            ValueRange{op.getHidden(), op.getClassifier()}, init,
-            {AffineMap::get(3, 0, {tok, d}, ctx),
-             AffineMap::get(3, 0, {cls, d}, ctx),
-             AffineMap::get(3, 0, {tok, cls}, ctx)},
-            {IteratorType::parallel, IteratorType::parallel,
-             IteratorType::reduction},
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value h = castFloat(nb, l, args[0], acc);
-              Value w = castFloat(nb, l, args[1], acc);
-              Value prod = arith::MulFOp::create(nb, l, h, w);
-              linalg::YieldOp::create(
-                  nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
-            })
-            .getResult(0);
+        contract(rewriter, loc, op.getHidden(), op.getClassifier(), init,
+                 {AffineMap::get(3, 0, {tok, d}, ctx),
+                  AffineMap::get(3, 0, {cls, d}, ctx),
+                  AffineMap::get(3, 0, {tok, cls}, ctx)},
+                 {IteratorType::parallel, IteratorType::parallel,
+                  IteratorType::reduction});
 
     // Bias, then the softcap c * tanh(z / c).
     Value bias = op.getBias();
