@@ -37,18 +37,29 @@ def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
 }
 
 def CutCrossEntropyPass : Pass<"attic-cut-cross-entropy"> {
-  let summary = "Compute linear cross-entropy without the N x V logits";
+  let summary = "Compute linear cross-entropy and its gradient without the "
+                "N x V logits";
   let description = [{
     Replaces every `attic.linear_cross_entropy` by `attic.cut_cross_entropy`:
     the same loss (and log-sum-exp) computed over blocks of `block-n` tokens
     and `block-v` classes with a running log-sum-exp, so the `N x V` logits
-    are never materialized.
+    are never materialized. Replaces every `attic.linear_cross_entropy_grad`
+    by `attic.cut_cross_entropy_grad`, the same gradients computed over the
+    same blocks: `filter-eps` is the gradient filtering threshold (`auto`,
+    the default, is the element type's machine epsilon / 32, as in cut
+    cross-entropy; `none` or 0 turns filtering off) and `sort-vocab` orders
+    the classes by average logit first.
   }];
   let options = [
     Option<"blockN", "block-n", "int64_t", /*default=*/"128",
            "Tokens per block">,
     Option<"blockV", "block-v", "int64_t", /*default=*/"512",
-           "Classes per block">
+           "Classes per block">,
+    Option<"filterEps", "filter-eps", "std::string", /*default=*/"\"auto\"",
+           "Gradient filtering threshold: auto (machine epsilon / 32), none, "
+           "or a number in [0, 1)">,
+    Option<"sortVocab", "sort-vocab", "bool", /*default=*/"false",
+           "Order the classes by average logit before the gradient blocks">
   ];
 }
 

@@ -16,6 +16,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/forms/CutCrossEntropy.h"
 #include "codegen/forms/Forms.h"
 #include "codegen/reference/Builders.h"
 #include "codegen/reference/CrossEntropy.h"
@@ -33,15 +34,13 @@
 using namespace mlir;
 using namespace mlir::attic;
 using namespace mlir::attic::reference;
-
-namespace {
+using namespace mlir::attic::forms;
 
 using utils::IteratorType;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
-/// A [rows, cols] slice at (row, 0) of a 2-D tensor, or a [rows] slice of a
-/// 1-D one.
-Value rowsOf(OpBuilder &b, Location loc, Value tensor, Value row, Value rows) {
+Value forms::rowsOf(OpBuilder &b, Location loc, Value tensor, Value row,
+                    Value rows) {
   int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
   SmallVector<OpFoldResult> offsets = {row}, sizes = {rows};
   if (rank == 2) {
@@ -53,47 +52,42 @@ Value rowsOf(OpBuilder &b, Location loc, Value tensor, Value row, Value rows) {
                                         strides);
 }
 
-Value insertRows(OpBuilder &b, Location loc, Value slice, Value dest, Value row,
-                 Value rows) {
-  return tensor::InsertSliceOp::create(
-      b, loc, slice, dest, ArrayRef<OpFoldResult>{row},
-      ArrayRef<OpFoldResult>{rows}, ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
+Value forms::insertRows(OpBuilder &b, Location loc, Value slice, Value dest,
+                        Value row, Value rows) {
+  int64_t rank = cast<RankedTensorType>(dest.getType()).getRank();
+  SmallVector<OpFoldResult> offsets = {row}, sizes = {rows};
+  if (rank == 2) {
+    offsets.push_back(b.getIndexAttr(0));
+    sizes.push_back(getSizes(b, loc, dest)[1]);
+  }
+  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
+                                       strides);
 }
 
-struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
-  using OpRewritePattern::OpRewritePattern;
-
-  LogicalResult matchAndRewrite(CutCrossEntropyOp op,
-                                PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
-    IndexMath ix{rewriter, loc};
-    Value hidden = op.getHidden(), classifier = op.getClassifier(),
-          labels = op.getLabels(), bias = op.getBias(),
-          weights = op.getWeights();
-    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
-    LossAttrs attrs = LossAttrs::get(op);
-    bool smoothing = attrs.labelSmoothing != 0.0;
-    std::optional<double> softcap;
-    if (auto cap = op.getSoftcap())
-      softcap = cap->convertToDouble();
-
-    Value tokens = ix.dim(hidden, 0), classes = ix.dim(classifier, 0);
-    Value blockN = ix.c(op.getBlockN()), blockV = ix.c(op.getBlockV());
-    Value zero = ix.c(0);
-    OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
-    Value lseAll = emptyTensor(rewriter, loc, {n}, acc);
-    Value zyAll = emptyTensor(rewriter, loc, {n}, acc);
-    Value swzAll = emptyTensor(rewriter, loc, {n}, acc);
-
-    AffineExpr i, j, d;
-    bindDims(ctx, i, j, d);
-    auto map3 = [&](ArrayRef<AffineExpr> exprs) {
-      return AffineMap::get(3, 0, exprs, ctx);
-    };
-    AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
-    AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
-    AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
+                                        const LinearLossOperands &in,
+                                        int64_t blockSizeN, int64_t blockSizeV,
+                                        bool withLabelLogit,
+                                        bool withLogitSum) {
+  MLIRContext *ctx = rewriter.getContext();
+  IndexMath ix{rewriter, loc};
+  Value hidden = in.hidden, classifier = in.classifier, labels = in.labels,
+        bias = in.bias, weights = in.weights;
+  std::optional<double> softcap = in.softcap;
+  bool smoothing = withLogitSum;
+  FloatType acc = accumulatorType(
+      cast<RankedTensorType>(hidden.getType()).getElementType());
+  Value tokens = ix.dim(hidden, 0), classes = ix.dim(classifier, 0);
+  Value blockN = ix.c(blockSizeN), blockV = ix.c(blockSizeV);
+  Value zero = ix.c(0);
+  OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
+  Value lseAll = emptyTensor(rewriter, loc, {n}, acc);
+  Value zyAll = emptyTensor(rewriter, loc, {n}, acc);
+  Value swzAll = emptyTensor(rewriter, loc, {n}, acc);
+  AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
+  AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
+  AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
 
     auto tokenLoop = scf::ForOp::create(
         rewriter, loc, zero, tokens, blockN, ValueRange{lseAll, zyAll, swzAll},
@@ -116,36 +110,10 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
                 SmallVector<OpFoldResult> zSizes = {rows, cols};
 
                 // The block's logits.
-                Value zInit = filledTensor(nb, nl, zSizes, acc, 0.0);
-                Value z =
-                    contract(nb, nl, hTile, wTile, zInit,
-                             {map3({i, d}), map3({j, d}), map3({i, j})},
-                             {IteratorType::parallel, IteratorType::parallel,
-                              IteratorType::reduction});
-                if (bias || softcap) {
-                  SmallVector<Value> inputs = {z};
-                  SmallVector<AffineMap> maps = {id2};
-                  if (bias) {
-                    inputs.push_back(rowsOf(nb, nl, bias, cls, cols));
-                    maps.push_back(colOf2);
-                  }
-                  maps.push_back(id2);
-                  z = parallelGeneric(
-                      nb, nl, inputs, emptyTensor(nb, nl, zSizes, acc), maps,
-                      [&](OpBuilder &bb, Location ll, ValueRange args) {
-                        Value v = args[0];
-                        if (bias)
-                          v = arith::AddFOp::create(
-                              bb, ll, v, castFloat(bb, ll, args[1], acc));
-                        if (softcap) {
-                          Value c = constF(bb, ll, acc, *softcap);
-                          Value t = math::TanhOp::create(
-                              bb, ll, arith::DivFOp::create(bb, ll, v, c));
-                          v = arith::MulFOp::create(bb, ll, t, c);
-                        }
-                        linalg::YieldOp::create(bb, ll, v);
-                      });
-                }
+                Value z = linearLogits(
+                    nb, nl, hTile, wTile,
+                    bias ? rowsOf(nb, nl, bias, cls, cols) : Value(), softcap,
+                    acc);
 
                 // The running log-sum-exp.
                 Value blockMax = reduceInnermost(
@@ -183,7 +151,9 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
 
                 // The label's logit, where the clamped label is in the block.
                 Value clsI64 = toI64(nb, nl, cls);
-                Value newZy =
+                Value newZy = zy;
+                if (withLabelLogit)
+                  newZy =
                     linalg::GenericOp::create(
                         nb, nl, zy.getType(), ValueRange{z, labTile}, zy,
                         {id2, rowOf2, rowOf2}, reduceJ,
@@ -258,9 +228,40 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
                   insertRows(b, l, classLoop.getResult(3), all[2], tok, rows)});
         });
 
-    CrossEntropyStats stats;
-    stats.lse = tokenLoop.getResult(0);
+  CutStatistics stats;
+  stats.lse = tokenLoop.getResult(0);
+  if (withLabelLogit)
     stats.labelLogit = tokenLoop.getResult(1);
+  if (withLogitSum)
+    stats.weightedLogitSum = tokenLoop.getResult(2);
+  return stats;
+}
+
+namespace {
+
+struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CutCrossEntropyOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value hidden = op.getHidden(), classifier = op.getClassifier(),
+          labels = op.getLabels(), bias = op.getBias(),
+          weights = op.getWeights();
+    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
+    LossAttrs attrs = LossAttrs::get(op);
+    bool smoothing = attrs.labelSmoothing != 0.0;
+    std::optional<double> softcap = softcapOf(op);
+    Value classes = tensor::DimOp::create(rewriter, loc, classifier, 0);
+    OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
+
+    LinearLossOperands in{hidden, classifier, labels, bias, weights, softcap};
+    CutStatistics cut = buildCutStatistics(rewriter, loc, in, op.getBlockN(),
+                                           op.getBlockV(), true, smoothing);
+    CrossEntropyStats stats;
+    stats.lse = cut.lse;
+    stats.labelLogit = cut.labelLogit;
     if (smoothing) {
       // sum_c w_c (lse - z_c) = lse sum_c w_c - sum_c w_c z_c.
       Value weightSum;
@@ -273,7 +274,7 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
             });
       }
       AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
-      SmallVector<Value> inputs = {stats.lse, tokenLoop.getResult(2)};
+      SmallVector<Value> inputs = {stats.lse, cut.weightedLogitSum};
       SmallVector<AffineMap> maps = {id1, id1};
       if (weightSum) {
         inputs.push_back(weightSum);

@@ -6,4 +6,5 @@ void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
   populateSoftmaxFormLoweringPatterns(patterns);
   populateFlashAttentionLoweringPatterns(patterns);
   populateCutCrossEntropyLoweringPatterns(patterns);
+  populateCutCrossEntropyGradLoweringPatterns(patterns);
 }

@@ -29,6 +29,11 @@ void populateFlashAttentionLoweringPatterns(RewritePatternSet &patterns);
 /// smoothing sum, then the loss as the reference computes it.
 void populateCutCrossEntropyLoweringPatterns(RewritePatternSet &patterns);
 
+/// attic.cut_cross_entropy_grad: a loop over token blocks, an inner loop
+/// over class blocks (skipping those below the filtering threshold) that
+/// accumulates the gradients, then the label and smoothing terms exactly.
+void populateCutCrossEntropyGradLoweringPatterns(RewritePatternSet &patterns);
+
 /// Every form lowering pattern.
 void populateFormLoweringPatterns(RewritePatternSet &patterns);
 

@@ -33,6 +33,13 @@ struct LossAttrs {
   }
 };
 
+/// The softcap of a linear cross-entropy op, if it has one.
+template <typename OpTy> std::optional<double> softcapOf(OpTy op) {
+  if (auto cap = op.getSoftcap())
+    return cap->convertToDouble();
+  return std::nullopt;
+}
+
 /// What the loss needs of each position's logits, in the accumulator type,
 /// shaped like the labels.
 struct CrossEntropyStats {
@@ -58,6 +65,57 @@ SmallVector<Value> finishCrossEntropy(OpBuilder &b, Location loc, Value labels,
                                       const CrossEntropyStats &stats,
                                       RankedTensorType lossType,
                                       RankedTensorType lseType);
+
+/// The log-sum-exp of every row of `logits` [rows, C] (the accumulator
+/// type), -inf for an all -inf row.
+Value logSumExpRows(OpBuilder &b, Location loc, Value logits);
+
+/// The logits `hidden . classifier^T` (+ `bias`, then softcapped)
+/// [rows, classes] in the accumulator type `acc`; `hidden` is [rows, D],
+/// `classifier` [classes, D] and `bias` [classes] or null.
+Value linearLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
+                   Value bias, std::optional<double> softcap, FloatType acc);
+
+/// The per-token coefficients of the gradient of the loss with respect to
+/// the logits, [N] in the type of the lse, 0 where the label is ignored:
+///   dz_c = alpha p_c - beta [c = y] - gamma w_c
+/// with alpha = g (w_y (1 - eps) + eps W / C + 2 z_loss lse),
+/// beta = g w_y (1 - eps) and gamma = g eps / C, g the token's share of the
+/// loss gradient and W = sum_c w_c.
+struct LossGradCoefficients {
+  Value alpha;
+  Value beta;
+  /// Null without label smoothing.
+  Value gamma;
+};
+
+/// LossGradCoefficients from the labels [N], class weights (or null), the
+/// lse [N] (accumulator type) and `gradLoss` (0-D, or [N] for reduction
+/// none).
+LossGradCoefficients lossGradCoefficients(OpBuilder &b, Location loc,
+                                          Value labels, Value weights,
+                                          const LossAttrs &attrs,
+                                          Value numClasses, Value lse,
+                                          Value gradLoss);
+
+/// The terms of dz that logitGrad includes: the softmax term alpha p always.
+struct LogitGradTerms {
+  /// -beta at the label's column.
+  bool label = true;
+  /// -gamma w_c.
+  bool smoothing = false;
+};
+
+/// The gradient with respect to the pre-softcap logits of a [rows, cols]
+/// block of logits `z` (after the softcap) whose first column is class
+/// `classOffset`: dz as LossGradCoefficients defines it, times
+/// 1 - (z / softcap)^2 with a softcap. `lse`, the coefficients and `labels`
+/// are the block's rows; `weights` its columns (or null). A row whose alpha
+/// is 0 takes no softmax term, so an ignored token never reads its lse.
+Value logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
+                const LossGradCoefficients &coefficients, Value labels,
+                Value weights, Value classOffset, Value numClasses,
+                std::optional<double> softcap, LogitGradTerms terms);
 
 } // namespace mlir::attic::reference
 

@@ -52,15 +52,7 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
 
   CrossEntropyStats stats;
   // 1. The log-sum-exp of every position.
-  RowStats rowStats = buildRowStats(b, loc, logits, 1);
-  stats.lse = parallelGeneric(
-      b, loc, ValueRange{rowStats.max, rowStats.sum},
-      emptyTensor(b, loc, posSizes, acc), {posId, posId, posId},
-      [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value logSum = math::LogOp::create(nb, l, args[1]);
-        linalg::YieldOp::create(
-            nb, l, Value(arith::AddFOp::create(nb, l, args[0], logSum)));
-      });
+  stats.lse = logSumExpRows(b, loc, logits);
 
   // 2. The smoothing term sum_c w_c (lse - x_c).
   if (attrs.labelSmoothing != 0.0) {
@@ -120,6 +112,67 @@ Value reference::clampedClass(OpBuilder &b, Location loc, Value label,
       b, loc, zero,
       arith::MinSIOp::create(b, loc, toI64(b, loc, label), lastClass));
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), clamped);
+}
+
+Value reference::logSumExpRows(OpBuilder &b, Location loc, Value logits) {
+  auto type = cast<RankedTensorType>(logits.getType());
+  FloatType acc = accumulatorType(type.getElementType());
+  SmallVector<OpFoldResult> rowSizes = getSizes(b, loc, logits);
+  rowSizes.erase(rowSizes.begin() + 1);
+  AffineMap id = b.getMultiDimIdentityMap(rowSizes.size());
+  RowStats rowStats = buildRowStats(b, loc, logits, 1);
+  return parallelGeneric(
+      b, loc, ValueRange{rowStats.max, rowStats.sum},
+      emptyTensor(b, loc, rowSizes, acc), {id, id, id},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value logSum = math::LogOp::create(nb, l, args[1]);
+        linalg::YieldOp::create(
+            nb, l, Value(arith::AddFOp::create(nb, l, args[0], logSum)));
+      });
+}
+
+Value reference::linearLogits(OpBuilder &b, Location loc, Value hidden,
+                              Value classifier, Value bias,
+                              std::optional<double> softcap, FloatType acc) {
+  MLIRContext *ctx = b.getContext();
+  OpFoldResult rows = getSizes(b, loc, hidden)[0];
+  OpFoldResult classes = getSizes(b, loc, classifier)[0];
+
+  // z[i, j] = sum_d hidden[i, d] classifier[j, d], in the accumulator type.
+  AffineExpr i, j, d;
+  bindDims(ctx, i, j, d);
+  Value logits = contract(
+      b, loc, hidden, classifier, filledTensor(b, loc, {rows, classes}, acc, 0.0),
+      {AffineMap::get(3, 0, {i, d}, ctx), AffineMap::get(3, 0, {j, d}, ctx),
+       AffineMap::get(3, 0, {i, j}, ctx)},
+      {IteratorType::parallel, IteratorType::parallel,
+       IteratorType::reduction});
+  if (!bias && !softcap)
+    return logits;
+
+  // Bias, then the softcap c * tanh(z / c).
+  AffineMap id = b.getMultiDimIdentityMap(2);
+  SmallVector<Value> inputs = {logits};
+  SmallVector<AffineMap> maps = {id};
+  if (bias) {
+    inputs.push_back(bias);
+    maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(1, ctx)));
+  }
+  maps.push_back(id);
+  return parallelGeneric(
+      b, loc, inputs, emptyTensor(b, loc, {rows, classes}, acc), maps,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value z = args[0];
+        if (bias)
+          z = arith::AddFOp::create(nb, l, z, castFloat(nb, l, args[1], acc));
+        if (softcap) {
+          Value c = constF(nb, l, acc, *softcap);
+          Value t =
+              math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, z, c));
+          z = arith::MulFOp::create(nb, l, t, c);
+        }
+        linalg::YieldOp::create(nb, l, z);
+      });
 }
 
 SmallVector<Value> reference::finishCrossEntropy(
@@ -271,52 +324,10 @@ struct LowerLinearCrossEntropy final : OpRewritePattern<LinearCrossEntropyOp> {
   LogicalResult matchAndRewrite(LinearCrossEntropyOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
-    OpFoldResult n = getSizes(rewriter, loc, op.getHidden())[0];
-    OpFoldResult v = getSizes(rewriter, loc, op.getClassifier())[0];
-
-    // z[n, v] = sum_d hidden[n, d] classifier[v, d], in the accumulator type.
-    AffineExpr tok, cls, d;
-    bindDims(ctx, tok, cls, d);
-    Value init = filledTensor(rewriter, loc, {n, v}, acc, 0.0);
     Value logits =
-        contract(rewriter, loc, op.getHidden(), op.getClassifier(), init,
-                 {AffineMap::get(3, 0, {tok, d}, ctx),
-                  AffineMap::get(3, 0, {cls, d}, ctx),
-                  AffineMap::get(3, 0, {tok, cls}, ctx)},
-                 {IteratorType::parallel, IteratorType::parallel,
-                  IteratorType::reduction});
-
-    // Bias, then the softcap c * tanh(z / c).
-    Value bias = op.getBias();
-    std::optional<APFloat> softcap = op.getSoftcap();
-    if (bias || softcap) {
-      AffineMap id = rewriter.getMultiDimIdentityMap(2);
-      SmallVector<Value> inputs = {logits};
-      SmallVector<AffineMap> maps = {id};
-      if (bias) {
-        inputs.push_back(bias);
-        maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(1, ctx)));
-      }
-      maps.push_back(id);
-      logits = parallelGeneric(
-          rewriter, loc, inputs, emptyTensor(rewriter, loc, {n, v}, acc), maps,
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value z = args[0];
-            if (bias)
-              z = arith::AddFOp::create(nb, l, z,
-                                        castFloat(nb, l, args[1], acc));
-            if (softcap) {
-              Value c = constF(nb, l, acc, softcap->convertToDouble());
-              Value t = math::TanhOp::create(
-                  nb, l, arith::DivFOp::create(nb, l, z, c));
-              z = arith::MulFOp::create(nb, l, t, c);
-            }
-            linalg::YieldOp::create(nb, l, z);
-          });
-    }
-
+        linearLogits(rewriter, loc, op.getHidden(), op.getClassifier(),
+                     op.getBias(), softcapOf(op), acc);
     rewriter.replaceOp(op,
                        buildCrossEntropy(rewriter, loc, logits, op.getLabels(),
                                          op.getWeights(), LossAttrs::get(op),

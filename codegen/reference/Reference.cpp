@@ -12,6 +12,7 @@ void mlir::attic::populateReferenceLoweringPatterns(
   populateAttentionReferencePatterns(patterns);
   populateLinearAttentionReferencePatterns(patterns);
   populateLossReferencePatterns(patterns);
+  populateLossGradReferencePatterns(patterns);
   populateTopKSoftmaxReferencePatterns(patterns);
 }
 

@@ -32,6 +32,10 @@ void populateAttentionReferencePatterns(RewritePatternSet &patterns);
 /// z_loss, bias and softcap.
 void populateLossReferencePatterns(RewritePatternSet &patterns);
 
+/// linear_cross_entropy_grad with its N x V logits and their gradient
+/// materialized.
+void populateLossGradReferencePatterns(RewritePatternSet &patterns);
+
 /// linear_attention as the token-by-token recurrence of its update rule.
 void populateLinearAttentionReferencePatterns(RewritePatternSet &patterns);
 

@@ -161,4 +161,54 @@ def Attic_CutCrossEntropyOp : Attic_Op<"cut_cross_entropy",
   let hasVerifier = 1;
 }
 
+def Attic_CutCrossEntropyGradOp : Attic_Op<"cut_cross_entropy_grad",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Gradient of linear cross-entropy without the N x V logits";
+  let description = [{
+    `attic.linear_cross_entropy_grad` (every operand, attribute and result
+    with the same meaning) computed as in "Cut Your Losses in
+    Large-Vocabulary Language Models": for each block of `block_n` tokens, a
+    loop over blocks of `block_v` classes recomputes that block of logits
+    and its softmax from the log-sum-exp, and accumulates the block's share
+    of `grad_hidden`, `grad_classifier` and `grad_bias`. No tensor larger
+    than `block_n x block_v` holds logits or their gradient.
+
+    Gradient filtering: a block whose softmax entries are all below
+    `filter_eps` is skipped (its softmax term contributes less than
+    `filter_eps` per entry); 0 disables filtering. The label term and,
+    without a softcap, the label-smoothing term are exact rank-one or sparse
+    updates applied outside the blocks, so filtering never drops them; with
+    both a softcap and label smoothing every block has a dense term, and no
+    block is skipped. With `sort_vocab`, the classes are first ordered by
+    their average logit over the tokens (largest first), so that the
+    probable classes share blocks and more blocks can be skipped; the
+    gradients come back in the original order.
+
+    ```mlir
+    %dh, %dc = attic.cut_cross_entropy_grad %h, %w, %y, %dl lse(%lse : tensor<4096xf32>)
+                 {block_n = 128, block_v = 512, filter_eps = 3.7252902984e-09,
+                  sort_vocab}
+                 : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                   tensor<4096xi64>, tensor<f32>
+                 -> tensor<4096x2048xf32>, tensor<131072x2048xf32>
+    ```
+  }];
+  let arguments = !con(AtticLinearCrossEntropyGradArguments,
+                       (ins Attic_I64Attr:$block_n, Attic_I64Attr:$block_v,
+                            DefaultValuedAttr<F64Attr, "0.0">:$filter_eps,
+                            UnitAttr:$sort_vocab));
+  let results = (outs Attic_FloatTensor:$grad_hidden,
+                      Attic_FloatTensor:$grad_classifier,
+                      Optional<Attic_FloatTensor>:$grad_bias);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels `,` $grad_loss
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    (`lse` `(` $lse^ `:` type($lse) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels) `,`
+    type($grad_loss) `->` type(results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // ATTIC_FORM_OPS_TD

@@ -451,32 +451,9 @@ LogicalResult LinearAttentionOp::verify() {
 // Losses
 //===----------------------------------------------------------------------===//
 
-/// Checks what cross_entropy and linear_cross_entropy share: the loss and lse
-/// results for per-position shape `positions`, and the loss attributes.
-static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
-                                Type elt, Reduction reduction,
-                                double labelSmoothing, double zLoss, Value loss,
-                                Value lse) {
-  auto lossType = cast<RankedTensorType>(loss.getType());
-  if (failed(checkElementType(op, lossType.getElementType(), elt, "loss",
-                              "logits")))
-    return failure();
-  if (reduction == Reduction::none) {
-    if (failed(checkShape(op, lossType, positions, "loss",
-                          "the label shape (reduction 'none')")))
-      return failure();
-  } else if (lossType.getRank() != 0) {
-    return op->emitOpError()
-           << "loss must be a 0-D tensor with reduction '"
-           << stringifyReduction(reduction) << "', got " << lossType;
-  }
-  if (lse) {
-    auto lseType = cast<RankedTensorType>(lse.getType());
-    if (failed(checkElementType(op, lseType.getElementType(), elt, "lse",
-                                "logits")) ||
-        failed(checkShape(op, lseType, positions, "lse", "the label shape")))
-      return failure();
-  }
+/// Checks the loss attributes every loss op shares.
+static LogicalResult verifyLossAttributes(Operation *op, double labelSmoothing,
+                                          double zLoss) {
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
     return op->emitOpError() << "label_smoothing must be in [0, 1], got "
                              << formatDouble(labelSmoothing);
@@ -484,6 +461,53 @@ static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
     return op->emitOpError() << "z_loss must be non-negative and finite, got "
                              << formatDouble(zLoss);
   return success();
+}
+
+/// Checks a per-position tensor (a loss with reduction 'none', its
+/// gradient, an lse) of `positions` elements of type `elt`.
+static LogicalResult checkPerPosition(Operation *op, Value value,
+                                      ArrayRef<int64_t> positions, Type elt,
+                                      StringRef name, StringRef eltRef,
+                                      StringRef layout) {
+  auto type = cast<RankedTensorType>(value.getType());
+  if (failed(checkElementType(op, type.getElementType(), elt, name, eltRef)) ||
+      failed(checkShape(op, type, positions, name, layout)))
+    return failure();
+  return success();
+}
+
+/// Checks a loss value, or the gradient of one: per position with
+/// reduction 'none', 0-D otherwise.
+static LogicalResult checkLossShaped(Operation *op, Value loss,
+                                     ArrayRef<int64_t> positions, Type elt,
+                                     Reduction reduction, StringRef name,
+                                     StringRef eltRef) {
+  if (reduction == Reduction::none)
+    return checkPerPosition(op, loss, positions, elt, name, eltRef,
+                            "the label shape (reduction 'none')");
+  auto type = cast<RankedTensorType>(loss.getType());
+  if (failed(checkElementType(op, type.getElementType(), elt, name, eltRef)))
+    return failure();
+  if (type.getRank() != 0)
+    return op->emitOpError()
+           << name << " must be a 0-D tensor with reduction '"
+           << stringifyReduction(reduction) << "', got " << type;
+  return success();
+}
+
+/// Checks what cross_entropy and linear_cross_entropy share: the loss and lse
+/// results for per-position shape `positions`, and the loss attributes.
+static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
+                                Type elt, Reduction reduction,
+                                double labelSmoothing, double zLoss, Value loss,
+                                Value lse) {
+  if (failed(checkLossShaped(op, loss, positions, elt, reduction, "loss",
+                             "logits")))
+    return failure();
+  if (lse && failed(checkPerPosition(op, lse, positions, elt, "lse", "logits",
+                                     "the label shape")))
+    return failure();
+  return verifyLossAttributes(op, labelSmoothing, zLoss);
 }
 
 /// Checks an optional per-class vector operand (weights, bias) against the
@@ -522,9 +546,10 @@ LogicalResult CrossEntropyOp::verify() {
                     getZLoss().convertToDouble(), getLoss(), getLse());
 }
 
-/// The checks of attic.linear_cross_entropy, shared by its form.
+/// The operand checks of attic.linear_cross_entropy, shared by its form and
+/// the gradient ops.
 template <typename OpTy>
-static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
+static LogicalResult verifyLinearCrossEntropyOperands(OpTy self) {
   Operation *op = self;
   RankedTensorType hidden = self.getHidden().getType(),
                    classifier = self.getClassifier().getType(),
@@ -547,14 +572,70 @@ static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
       failed(checkPositive(op, self.getSoftcap(), "softcap",
                            " (omit it to disable capping)")))
     return failure();
-  return verifyLoss(op, {hidden.getDimSize(0)}, elt, self.getReduction(),
+  return success();
+}
+
+/// The checks of attic.linear_cross_entropy, shared by its form.
+template <typename OpTy>
+static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
+  if (failed(verifyLinearCrossEntropyOperands(self)))
+    return failure();
+  RankedTensorType hidden = self.getHidden().getType();
+  return verifyLoss(self, {hidden.getDimSize(0)}, hidden.getElementType(),
+                    self.getReduction(),
                     self.getLabelSmoothing().convertToDouble(),
                     self.getZLoss().convertToDouble(), self.getLoss(),
                     self.getLse());
 }
 
+/// The checks of attic.linear_cross_entropy_grad, shared by its form: the
+/// operands of the loss, grad_loss shaped like the loss, the lse, and one
+/// gradient of the type of each of hidden, classifier and bias.
+template <typename OpTy>
+static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
+  Operation *op = self;
+  if (failed(verifyLinearCrossEntropyOperands(self)))
+    return failure();
+  RankedTensorType hidden = self.getHidden().getType();
+  Type elt = hidden.getElementType();
+  SmallVector<int64_t> positions = {hidden.getDimSize(0)};
+  if (failed(checkLossShaped(op, self.getGradLoss(), positions, elt,
+                             self.getReduction(), "grad_loss", "hidden")))
+    return failure();
+  if (self.getLse() &&
+      failed(checkPerPosition(op, self.getLse(), positions, elt, "lse",
+                              "hidden", "[N]")))
+    return failure();
+  auto checkGrad = [&](Value grad, Value of, StringRef name,
+                       StringRef ofName) -> LogicalResult {
+    if (grad.getType() != of.getType())
+      return op->emitOpError()
+             << name << " must have the type of " << ofName << ", "
+             << of.getType() << ", got " << grad.getType();
+    return success();
+  };
+  if (failed(checkGrad(self.getGradHidden(), self.getHidden(), "grad_hidden",
+                       "hidden")) ||
+      failed(checkGrad(self.getGradClassifier(), self.getClassifier(),
+                       "grad_classifier", "classifier")))
+    return failure();
+  if (self.getBias() && !self.getGradBias())
+    return self.emitOpError("has a bias but no grad_bias result");
+  if (!self.getBias() && self.getGradBias())
+    return self.emitOpError("has a grad_bias result but no bias");
+  if (self.getBias() && failed(checkGrad(self.getGradBias(), self.getBias(),
+                                         "grad_bias", "bias")))
+    return failure();
+  return verifyLossAttributes(op, self.getLabelSmoothing().convertToDouble(),
+                              self.getZLoss().convertToDouble());
+}
+
 LogicalResult LinearCrossEntropyOp::verify() {
   return verifyLinearCrossEntropyLike(*this);
+}
+
+LogicalResult LinearCrossEntropyGradOp::verify() {
+  return verifyLinearCrossEntropyGradLike(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -659,4 +740,15 @@ LogicalResult CutCrossEntropyOp::verify() {
     return emitOpError() << "block sizes must be at least 1, got block_n = "
                          << getBlockN() << " and block_v = " << getBlockV();
   return verifyLinearCrossEntropyLike(*this);
+}
+
+LogicalResult CutCrossEntropyGradOp::verify() {
+  if (getBlockN() < 1 || getBlockV() < 1)
+    return emitOpError() << "block sizes must be at least 1, got block_n = "
+                         << getBlockN() << " and block_v = " << getBlockV();
+  double eps = getFilterEps().convertToDouble();
+  if (!(eps >= 0 && eps < 1))
+    return emitOpError() << "filter_eps must be in [0, 1), got "
+                         << formatDouble(eps);
+  return verifyLinearCrossEntropyGradLike(*this);
 }

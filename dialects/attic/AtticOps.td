@@ -368,6 +368,59 @@ def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
   }];
 }
 
+// The operands and attributes of the gradient of linear_cross_entropy: those
+// of the loss, the gradient of the loss result and, optionally, the lse the
+// forward computed.
+defvar AtticLinearCrossEntropyGradArguments = !con(
+  AtticLinearCrossEntropyArguments,
+  (ins Attic_FloatTensor:$grad_loss, Optional<Attic_FloatTensor>:$lse));
+
+def Attic_LinearCrossEntropyGradOp : Attic_LossOp<"linear_cross_entropy_grad",
+    [AttrSizedOperandSegments]> {
+  let summary = "Gradient of linear_cross_entropy";
+  let description = [{
+    The gradients of `attic.linear_cross_entropy` (same operands and
+    attributes) with respect to `hidden`, `classifier` and, when there is a
+    bias, `bias`, given `grad_loss`, the gradient of the loss result (`[N]`
+    with reduction `none`, 0-D otherwise). `lse` `[N]`, the log-sum-exp the
+    forward op returned, saves recomputing it; without it the op computes it.
+
+    With `p = softmax(z)` over the classes of a token, `y` its label, `w`
+    the class weights (1 without), `W = sum_c w_c`, `eps` the label
+    smoothing and `g` the token's share of `grad_loss` (`grad_loss[i]`,
+    `grad_loss` or `grad_loss / sum of applied weights` for `none`, `sum`
+    and `mean`; 0 where the label is ignored), the gradient of the loss with
+    respect to the logits is
+
+        dz_c = g (w_y (1 - eps) + eps W / C + 2 z_loss lse) p_c
+             - g w_y (1 - eps) [c = y] - g (eps / C) w_c
+
+    then `du = dz (1 - (z / softcap)^2)` with a softcap, and
+    `grad_hidden = du . classifier`, `grad_classifier = du^T . hidden`,
+    `grad_bias = sum_n du`.
+
+    ```mlir
+    %dh, %dc = attic.linear_cross_entropy_grad %h, %w, %y, %dl
+                 lse(%lse : tensor<4096xf32>) {ignore_index = -100 : i64}
+                 : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                   tensor<4096xi64>, tensor<f32>
+                 -> tensor<4096x2048xf32>, tensor<131072x2048xf32>
+    ```
+  }];
+  let arguments = AtticLinearCrossEntropyGradArguments;
+  let results = (outs Attic_FloatTensor:$grad_hidden,
+                      Attic_FloatTensor:$grad_classifier,
+                      Optional<Attic_FloatTensor>:$grad_bias);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels `,` $grad_loss
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    (`lse` `(` $lse^ `:` type($lse) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels) `,`
+    type($grad_loss) `->` type(results)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Top-k of a softmax
 //===----------------------------------------------------------------------===//

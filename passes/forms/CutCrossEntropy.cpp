@@ -1,11 +1,19 @@
-//===- CutCrossEntropy.cpp - linear_cross_entropy as cut_cross_entropy ----===//
+//===- CutCrossEntropy.cpp - linear cross-entropy in cut form -------------===//
+//
+// attic.linear_cross_entropy -> attic.cut_cross_entropy and
+// attic.linear_cross_entropy_grad -> attic.cut_cross_entropy_grad.
+//
+//===----------------------------------------------------------------------===//
 
 #include "dialects/attic/AtticOps.h"
 #include "passes/Passes.h"
 #include "passes/forms/Transforms.h"
 
+#include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
+
+#include <cmath>
 
 namespace mlir::attic {
 #define GEN_PASS_DEF_CUTCROSSENTROPYPASS
@@ -33,6 +41,37 @@ attic::rewriteLinearCrossEntropyAsCut(RewriterBase &rewriter, Operation *op,
   return cut.getOperation();
 }
 
+double attic::defaultFilterEps(Type type) {
+  auto floatType = dyn_cast<FloatType>(type);
+  if (!floatType)
+    return 0.0;
+  int precision = llvm::APFloat::semanticsPrecision(floatType.getFloatSemantics());
+  return std::ldexp(1.0, 1 - precision) / 32.0;
+}
+
+FailureOr<Operation *> attic::rewriteLinearCrossEntropyGradAsCut(
+    RewriterBase &rewriter, Operation *op,
+    const CutCrossEntropyOptions &options) {
+  auto grad = dyn_cast<LinearCrossEntropyGradOp>(op);
+  if (!grad || options.blockN < 1 || options.blockV < 1)
+    return failure();
+  double eps = options.filterEps.value_or(
+      defaultFilterEps(grad.getHidden().getType().getElementType()));
+  if (!(eps >= 0 && eps < 1))
+    return failure();
+  rewriter.setInsertionPoint(op);
+  auto cut = CutCrossEntropyGradOp::create(
+      rewriter, op->getLoc(), op->getResultTypes(), grad.getHidden(),
+      grad.getClassifier(), grad.getLabels(), grad.getBias(), grad.getWeights(),
+      grad.getSoftcapAttr(), grad.getReductionAttr(), grad.getIgnoreIndexAttr(),
+      grad.getLabelSmoothingAttr(), grad.getZLossAttr(), grad.getGradLoss(),
+      grad.getLse(), rewriter.getI64IntegerAttr(options.blockN),
+      rewriter.getI64IntegerAttr(options.blockV), rewriter.getF64FloatAttr(eps),
+      options.sortVocab ? rewriter.getUnitAttr() : UnitAttr());
+  rewriter.replaceOp(op, cut);
+  return cut.getOperation();
+}
+
 namespace {
 struct LinearCrossEntropyToCut final : OpRewritePattern<LinearCrossEntropyOp> {
   LinearCrossEntropyToCut(MLIRContext *ctx,
@@ -44,11 +83,24 @@ struct LinearCrossEntropyToCut final : OpRewritePattern<LinearCrossEntropyOp> {
   }
   CutCrossEntropyOptions options;
 };
+
+struct LinearCrossEntropyGradToCut final
+    : OpRewritePattern<LinearCrossEntropyGradOp> {
+  LinearCrossEntropyGradToCut(MLIRContext *ctx,
+                              const CutCrossEntropyOptions &options)
+      : OpRewritePattern(ctx), options(options) {}
+  LogicalResult matchAndRewrite(LinearCrossEntropyGradOp op,
+                                PatternRewriter &rewriter) const override {
+    return rewriteLinearCrossEntropyGradAsCut(rewriter, op, options);
+  }
+  CutCrossEntropyOptions options;
+};
 } // namespace
 
 void attic::populateCutCrossEntropyPatterns(
     RewritePatternSet &patterns, const CutCrossEntropyOptions &options) {
-  patterns.add<LinearCrossEntropyToCut>(patterns.getContext(), options);
+  patterns.add<LinearCrossEntropyToCut, LinearCrossEntropyGradToCut>(
+      patterns.getContext(), options);
 }
 
 namespace mlir::attic {
@@ -64,8 +116,25 @@ struct CutCrossEntropyPass final
           << " and block-v=" << static_cast<int64_t>(blockV);
       return signalPassFailure();
     }
+    CutCrossEntropyOptions options;
+    options.blockN = blockN;
+    options.blockV = blockV;
+    options.sortVocab = sortVocab;
+    StringRef eps = filterEps;
+    if (eps == "none") {
+      options.filterEps = 0.0;
+    } else if (eps != "auto") {
+      double value;
+      if (eps.getAsDouble(value) || !(value >= 0 && value < 1)) {
+        emitError(getOperation()->getLoc())
+            << "attic-cut-cross-entropy: filter-eps must be 'auto', 'none' "
+            << "or a number in [0, 1), got '" << eps << "'";
+        return signalPassFailure();
+      }
+      options.filterEps = value;
+    }
     RewritePatternSet patterns(&getContext());
-    populateCutCrossEntropyPatterns(patterns, {blockN, blockV});
+    populateCutCrossEntropyPatterns(patterns, options);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -11,11 +11,13 @@
 #include "mlir/Support/LLVM.h"
 
 #include <cstdint>
+#include <optional>
 
 namespace mlir {
 class Operation;
 class RewritePatternSet;
 class RewriterBase;
+class Type;
 } // namespace mlir
 
 namespace mlir::attic {
@@ -57,11 +59,23 @@ rewriteAttentionAsFlash(RewriterBase &rewriter, Operation *op,
 void populateFlashAttentionPatterns(RewritePatternSet &patterns,
                                     const FlashAttentionOptions &options);
 
-/// Block sizes of attic.cut_cross_entropy.
+/// Block sizes of attic.cut_cross_entropy and, for the gradient, its
+/// filtering threshold and vocabulary sorting.
 struct CutCrossEntropyOptions {
   int64_t blockN = 128;
   int64_t blockV = 512;
+  /// Skip gradient blocks whose softmax entries all fall below this; unset
+  /// derives it from the element type as cut cross-entropy does (its
+  /// machine epsilon / 32: 2^-28 for f32, 2^-12 for bf16); 0 disables
+  /// filtering.
+  std::optional<double> filterEps;
+  /// Order the classes by average logit before the gradient blocks.
+  bool sortVocab = false;
 };
+
+/// The default gradient filtering threshold for element type `type`: its
+/// machine epsilon / 32.
+double defaultFilterEps(Type type);
 
 /// Replaces `op`, an attic.linear_cross_entropy, by attic.cut_cross_entropy
 /// with the same operands and attributes and the block sizes of `options`.
@@ -69,7 +83,15 @@ FailureOr<Operation *>
 rewriteLinearCrossEntropyAsCut(RewriterBase &rewriter, Operation *op,
                                const CutCrossEntropyOptions &options);
 
-/// Patterns applying rewriteLinearCrossEntropyAsCut.
+/// Replaces `op`, an attic.linear_cross_entropy_grad, by
+/// attic.cut_cross_entropy_grad with the same operands and attributes and
+/// the block sizes, filtering threshold and sorting of `options`.
+FailureOr<Operation *>
+rewriteLinearCrossEntropyGradAsCut(RewriterBase &rewriter, Operation *op,
+                                   const CutCrossEntropyOptions &options);
+
+/// Patterns applying rewriteLinearCrossEntropyAsCut and
+/// rewriteLinearCrossEntropyGradAsCut.
 void populateCutCrossEntropyPatterns(RewritePatternSet &patterns,
                                      const CutCrossEntropyOptions &options);
 

@@ -492,6 +492,66 @@ def case_lce_bias_softcap():
                     weights=True, smoothing=0.1, z=1e-3)
 
 
+def lce_grad_case(seed, N, D, V, reduction, bias=False, softcap=None,
+                  weights=False, ignore=None, smoothing=0.0, z=0.0,
+                  with_lse=False):
+    """The gradient of linear cross-entropy by central finite differences of
+    the float64 loss above: inputs (hidden, classifier, labels[, bias]
+    [, weights], grad_loss[, lse]), outputs (grad_hidden, grad_classifier
+    [, grad_bias])."""
+    ins, (_, lse) = lce_case(seed, N, D, V, reduction, bias, softcap, weights,
+                             ignore, smoothing, z)
+    h, W, y = ins[0], ins[1], ins[2]
+    b = ins[3] if bias else None
+    w = ins[-1] if weights else None
+    r = rng(seed + 1000)
+    shape = (N,) if reduction == "none" else ()
+    g = r.uniform(0.5, 2, shape).astype(F32)
+
+    def total(h_, W_, b_):
+        loss, _ = cross_entropy(linear_logits(h_, W_, b_, softcap), y, w,
+                                reduction, ignore, smoothing, z)
+        return float(np.sum(np.asarray(g, np.float64) * loss))
+
+    params = [np.asarray(h, np.float64), np.asarray(W, np.float64)]
+    if bias:
+        params.append(np.asarray(b, np.float64))
+    grads = []
+    for k, param in enumerate(params):
+        grad = np.zeros_like(param)
+        for idx in np.ndindex(param.shape):
+            step = 1e-5 * max(1.0, abs(param[idx]))
+            saved = param[idx]
+            param[idx] = saved + step
+            up = total(*params, *([] if bias else [None]))
+            param[idx] = saved - step
+            down = total(*params, *([] if bias else [None]))
+            param[idx] = saved
+            grad[idx] = (up - down) / (2 * step)
+        grads.append(grad)
+    ins = ins + [g] + ([lse.astype(F32)] if with_lse else [])
+    return ins, grads
+
+
+def case_lce_grad_mean():
+    return lce_grad_case(42, 6, 8, 17, "mean", ignore=-100)
+
+
+def case_lce_grad_full():
+    return lce_grad_case(43, 5, 8, 16, "none", bias=True, softcap=3.0,
+                         weights=True, smoothing=0.1, z=1e-3, with_lse=True)
+
+
+def case_lce_grad_sum():
+    return lce_grad_case(44, 7, 4, 11, "sum", bias=True, weights=True,
+                         smoothing=0.2, z=1e-2)
+
+
+def case_lce_grad_mean_weights():
+    return lce_grad_case(45, 9, 5, 13, "mean", weights=True, ignore=3,
+                         smoothing=0.05, softcap=2.0, with_lse=True)
+
+
 def case_topk_rows():
     x = rng(50).integers(-3, 4, (5, 9)).astype(F32)  # many ties
     x[2] = -np.inf

@@ -1,0 +1,635 @@
+//===- CutCrossEntropyGrad.cpp - Lowering of attic.cut_cross_entropy_grad -===//
+//
+// The gradient of linear cross-entropy without the N x V logits. With
+// dz = alpha p - beta [c = y] - gamma w_c (see LossGradCoefficients) and
+// du = dz (1 - (z / softcap)^2):
+//
+//   1. lse (given, or by the forward's blockwise statistics) and the
+//      per-token coefficients alpha, beta, gamma
+//   2. with sort_vocab, the classes ordered by average logit, largest first
+//   3. the blocks: for each block of tokens, for each block of classes,
+//        z = h_blk w_blk^T (+ bias, softcap)                 [bn, bv]
+//        skip the block if every alpha != 0 row has z - lse < log(eps)
+//        du = alpha exp(z - lse) (- gamma w_c) (1 - (z / c)^2)
+//        grad_hidden[blk] += du w_blk, grad_classifier[blk] += du^T h_blk,
+//        grad_bias[blk] += colsum du
+//   4. the terms the blocks leave out, exactly: the label term
+//      (-beta (1 - (z_y / c)^2) at each token's label: a gather into
+//      grad_hidden and a scatter into grad_classifier and grad_bias) and,
+//      without a softcap, the smoothing term (-gamma w_c: rank one).
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/forms/CutCrossEntropy.h"
+#include "codegen/forms/Forms.h"
+#include "codegen/reference/Builders.h"
+#include "codegen/reference/CrossEntropy.h"
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::reference;
+using namespace mlir::attic::forms;
+
+namespace {
+
+using utils::IteratorType;
+constexpr double kNegInf = -std::numeric_limits<double>::infinity();
+
+AffineMap map3(MLIRContext *ctx, unsigned d0, unsigned d1) {
+  return AffineMap::get(
+      3, 0, {getAffineDimExpr(d0, ctx), getAffineDimExpr(d1, ctx)}, ctx);
+}
+
+/// out[r, d] += sum_k lhs(r, k) rhs[k, d] with the summed dimension second,
+/// so the innermost loop runs along rows of `rhs` and `out`; `lhsTransposed`
+/// reads lhs as [k, r].
+Value accumulateProduct(OpBuilder &b, Location loc, Value lhs, Value rhs,
+                        Value out, bool lhsTransposed) {
+  MLIRContext *ctx = b.getContext();
+  return contract(b, loc, lhs, rhs, out,
+                  {lhsTransposed ? map3(ctx, 1, 0) : map3(ctx, 0, 1),
+                   map3(ctx, 1, 2), map3(ctx, 0, 2)},
+                  {IteratorType::parallel, IteratorType::reduction,
+                   IteratorType::parallel});
+}
+
+/// `out` + the column sums of `du` [rows, cols] -> [cols].
+Value accumulateColumnSums(OpBuilder &b, Location loc, Value du, Value out) {
+  MLIRContext *ctx = b.getContext();
+  return linalg::GenericOp::create(
+             b, loc, out.getType(), du, out,
+             {AffineMap::get(2, 0,
+                             {getAffineDimExpr(1, ctx),
+                              getAffineDimExpr(0, ctx)},
+                             ctx),
+              AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
+             {IteratorType::parallel, IteratorType::reduction},
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddFOp::create(nb, l, args[1], args[0])));
+             })
+      .getResult(0);
+}
+
+/// Rows `order[i]` of `source` ([V, D] or [V]), as `elementType`.
+Value gatherRows(OpBuilder &b, Location loc, Value source, Value order,
+                 Type elementType) {
+  MLIRContext *ctx = b.getContext();
+  auto type = cast<RankedTensorType>(source.getType());
+  int64_t rank = type.getRank();
+  return parallelGeneric(
+      b, loc, order,
+      emptyTensor(b, loc, getSizes(b, loc, source), elementType),
+      {AffineMap::get(rank, 0, getAffineDimExpr(0, ctx)),
+       b.getMultiDimIdentityMap(rank)},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        SmallVector<Value> indices = {args[0]};
+        if (rank == 2)
+          indices.push_back(linalg::IndexOp::create(nb, l, 1));
+        linalg::YieldOp::create(
+            nb, l,
+            castFloat(nb, l, tensor::ExtractOp::create(nb, l, source, indices),
+                      elementType));
+      });
+}
+
+/// The permutation [V] (index) that orders `keys` [V] from largest to
+/// smallest: a Shell sort with gaps shrinking by 4/9, on tensors.
+Value sortDescending(OpBuilder &b, Location loc, Value keys) {
+  IndexMath ix{b, loc};
+  Value size = ix.dim(keys, 0);
+  Type indexType = b.getIndexType();
+  Value order = parallelGeneric(
+      b, loc, ValueRange{}, emptyTensor(b, loc, {size}, indexType),
+      {b.getMultiDimIdentityMap(1)},
+      [&](OpBuilder &nb, Location l, ValueRange) {
+        linalg::YieldOp::create(nb, l,
+                                Value(linalg::IndexOp::create(nb, l, 0)));
+      });
+  auto nextGap = [](IndexMath &m, Value gap) {
+    return m.max(m.div(arith::MulIOp::create(m.b, m.loc, gap, m.c(4)), m.c(9)),
+                 m.c(1));
+  };
+  Value firstGap = nextGap(ix, size);
+  Type keysType = keys.getType(), orderType = order.getType();
+  auto gaps = scf::WhileOp::create(
+      b, loc, TypeRange{indexType, keysType, orderType},
+      ValueRange{firstGap, keys, order},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value more = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::sgt,
+                                           args[0], IndexMath{nb, l}.c(0));
+        scf::ConditionOp::create(nb, l, more, args);
+      },
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        IndexMath gx{nb, l};
+        Value gap = args[0];
+        // Insertion sort of every gap-strided sequence.
+        auto pass = scf::ForOp::create(
+            nb, l, gap, size, gx.c(1), ValueRange{args[1], args[2]},
+            [&](OpBuilder &fb, Location fl, Value i, ValueRange sorted) {
+              Value key = tensor::ExtractOp::create(fb, fl, sorted[0], i);
+              Value id = tensor::ExtractOp::create(fb, fl, sorted[1], i);
+              auto shift = scf::WhileOp::create(
+                  fb, fl, TypeRange{indexType, keysType, orderType},
+                  ValueRange{i, sorted[0], sorted[1]},
+                  [&](OpBuilder &wb, Location wl, ValueRange state) {
+                    IndexMath wx{wb, wl};
+                    Value j = state[0];
+                    Value inRange = arith::CmpIOp::create(
+                        wb, wl, arith::CmpIPredicate::sge, j, gap);
+                    Value prevIdx = arith::SelectOp::create(
+                        wb, wl, inRange, wx.sub(j, gap), wx.c(0));
+                    Value prev =
+                        tensor::ExtractOp::create(wb, wl, state[1], prevIdx);
+                    Value smaller = arith::CmpFOp::create(
+                        wb, wl, arith::CmpFPredicate::OLT, prev, key);
+                    scf::ConditionOp::create(
+                        wb, wl,
+                        arith::AndIOp::create(wb, wl, inRange, smaller), state);
+                  },
+                  [&](OpBuilder &wb, Location wl, ValueRange state) {
+                    IndexMath wx{wb, wl};
+                    Value j = state[0], prevIdx = wx.sub(j, gap);
+                    Value k = tensor::InsertOp::create(
+                        wb, wl,
+                        tensor::ExtractOp::create(wb, wl, state[1], prevIdx),
+                        state[1], j);
+                    Value o = tensor::InsertOp::create(
+                        wb, wl,
+                        tensor::ExtractOp::create(wb, wl, state[2], prevIdx),
+                        state[2], j);
+                    scf::YieldOp::create(wb, wl, ValueRange{prevIdx, k, o});
+                  });
+              Value j = shift.getResult(0);
+              Value k =
+                  tensor::InsertOp::create(fb, fl, key, shift.getResult(1), j);
+              Value o =
+                  tensor::InsertOp::create(fb, fl, id, shift.getResult(2), j);
+              scf::YieldOp::create(fb, fl, ValueRange{k, o});
+            });
+        Value isLast = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                             gap, gx.c(1));
+        Value next =
+            arith::SelectOp::create(nb, l, isLast, gx.c(0), nextGap(gx, gap));
+        scf::YieldOp::create(
+            nb, l, ValueRange{next, pass.getResult(0), pass.getResult(1)});
+      });
+  return gaps.getResult(2);
+}
+
+/// The average logit of every class over the tokens, mean_i(h_i) . w_c
+/// (+ bias): exact for the logits before the softcap, which orders the
+/// classes as the capped ones nearly do.
+Value averageLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
+                    Value bias, FloatType acc) {
+  MLIRContext *ctx = b.getContext();
+  Value tokens = arith::IndexCastOp::create(
+      b, loc, b.getI64Type(), IndexMath{b, loc}.dim(hidden, 0));
+  Value tokensF = arith::SIToFPOp::create(b, loc, acc, tokens);
+  Value sums = reduceAxis(b, loc, hidden, 0, {}, {0.0},
+                          [](OpBuilder &nb, Location l, Value x, ValueRange,
+                             ValueRange accs) -> SmallVector<Value> {
+                            return {arith::AddFOp::create(nb, l, accs[0], x)};
+                          })[0];
+  AffineMap id1 = b.getMultiDimIdentityMap(1);
+  Value mean = parallelGeneric(
+      b, loc, sums, emptyTensor(b, loc, getSizes(b, loc, sums), acc),
+      {id1, id1}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        linalg::YieldOp::create(
+            nb, l, Value(arith::DivFOp::create(nb, l, args[0], tokensF)));
+      });
+  OpFoldResult classes = getSizes(b, loc, classifier)[0];
+  Value init = bias ? castTensor(b, loc, bias,
+                                 RankedTensorType::get(
+                                     cast<RankedTensorType>(bias.getType())
+                                         .getShape(),
+                                     acc))
+                    : filledTensor(b, loc, {classes}, acc, 0.0);
+  return contract(b, loc, classifier, mean, init,
+                  {AffineMap::get(2, 0,
+                                  {getAffineDimExpr(0, ctx),
+                                   getAffineDimExpr(1, ctx)},
+                                  ctx),
+                   AffineMap::get(2, 0, getAffineDimExpr(1, ctx)),
+                   AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
+                  {IteratorType::parallel, IteratorType::reduction});
+}
+
+struct LowerCutCrossEntropyGrad final
+    : OpRewritePattern<CutCrossEntropyGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+
+  LogicalResult matchAndRewrite(CutCrossEntropyGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    IndexMath ix{rewriter, loc};
+    Value hidden = op.getHidden(), classifier = op.getClassifier(),
+          labels = op.getLabels(), bias = op.getBias(),
+          weights = op.getWeights();
+    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
+    LossAttrs attrs = LossAttrs::get(op);
+    std::optional<double> softcap = softcapOf(op);
+    bool smoothing = attrs.labelSmoothing != 0.0;
+    // With a softcap the smoothing term is dense in every block.
+    bool smoothInBlocks = smoothing && softcap;
+    double filterEps = op.getFilterEps().convertToDouble();
+    bool filtering = filterEps > 0.0 && !smoothInBlocks;
+
+    Value tokens = ix.dim(hidden, 0), classes = ix.dim(classifier, 0);
+    SmallVector<OpFoldResult> nd = getSizes(rewriter, loc, hidden);
+    SmallVector<OpFoldResult> vd = getSizes(rewriter, loc, classifier);
+    AffineMap id1 = rewriter.getMultiDimIdentityMap(1);
+    AffineMap id2 = rewriter.getMultiDimIdentityMap(2);
+    AffineMap rowOf2 = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
+    AffineMap colOf2 = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+
+    // 1. The lse and the coefficients.
+    LinearLossOperands in{hidden, classifier, labels, bias, weights, softcap};
+    Value lse =
+        op.getLse()
+            ? castTensor(rewriter, loc, op.getLse(),
+                         RankedTensorType::get(op.getLse().getType().getShape(),
+                                               acc))
+            : buildCutStatistics(rewriter, loc, in, op.getBlockN(),
+                                 op.getBlockV(), false, false)
+                  .lse;
+    LossGradCoefficients co = lossGradCoefficients(
+        rewriter, loc, labels, weights, attrs, classes, lse, op.getGradLoss());
+
+    // 2. The order of the classes in the blocks.
+    Value order, blockClassifier = classifier, blockBias = bias,
+                 blockWeights = weights;
+    if (op.getSortVocab()) {
+      order = sortDescending(
+          rewriter, loc,
+          averageLogits(rewriter, loc, hidden, classifier, bias, acc));
+      auto elementOf = [](Value v) {
+        return cast<RankedTensorType>(v.getType()).getElementType();
+      };
+      blockClassifier = gatherRows(rewriter, loc, classifier, order,
+                                   elementOf(classifier));
+      if (bias)
+        blockBias = gatherRows(rewriter, loc, bias, order, elementOf(bias));
+      if (weights && smoothInBlocks)
+        blockWeights =
+            gatherRows(rewriter, loc, weights, order, elementOf(weights));
+    }
+
+    // 3. The blocks.
+    Value blockN = ix.c(op.getBlockN()), blockV = ix.c(op.getBlockV());
+    Value zero = ix.c(0);
+    Value logEps =
+        filtering ? constF(rewriter, loc, acc, std::log(filterEps)) : Value();
+    Value gradHiddenInit = filledTensor(rewriter, loc, nd, acc, 0.0);
+    Value gradClassInit = filledTensor(rewriter, loc, vd, acc, 0.0);
+    SmallVector<Value> inits = {gradHiddenInit, gradClassInit};
+    if (bias)
+      inits.push_back(filledTensor(rewriter, loc, {vd[0]}, acc, 0.0));
+    auto tokenLoop = scf::ForOp::create(
+        rewriter, loc, zero, tokens, blockN, inits,
+        [&](OpBuilder &b, Location l, Value tok, ValueRange grads) {
+          IndexMath tx{b, l};
+          Value rows = tx.min(blockN, tx.sub(tokens, tok));
+          Value hTile = rowsOf(b, l, hidden, tok, rows);
+          Value lseTile = rowsOf(b, l, lse, tok, rows);
+          LossGradCoefficients coTile;
+          coTile.alpha = rowsOf(b, l, co.alpha, tok, rows);
+          if (smoothInBlocks)
+            coTile.gamma = rowsOf(b, l, co.gamma, tok, rows);
+          SmallVector<Value> classInits = {rowsOf(b, l, grads[0], tok, rows)};
+          classInits.append(grads.begin() + 1, grads.end());
+
+          auto classLoop = scf::ForOp::create(
+              b, l, zero, classes, blockV, classInits,
+              [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
+                IndexMath cx{nb, nl};
+                Value cols = cx.min(blockV, cx.sub(classes, cls));
+                Value wTile = rowsOf(nb, nl, blockClassifier, cls, cols);
+                Value z = linearLogits(
+                    nb, nl, hTile, wTile,
+                    blockBias ? rowsOf(nb, nl, blockBias, cls, cols) : Value(),
+                    softcap, acc);
+
+                auto update = [&](OpBuilder &ub, Location ul) {
+                  LogitGradTerms terms;
+                  terms.label = false;
+                  terms.smoothing = smoothInBlocks;
+                  Value weightTile =
+                      blockWeights && smoothInBlocks
+                          ? rowsOf(ub, ul, blockWeights, cls, cols)
+                          : Value();
+                  Value du = logitGrad(ub, ul, z, lseTile, coTile, Value(),
+                                       weightTile, cls, classes, softcap,
+                                       terms);
+                  SmallVector<Value> next = {accumulateProduct(
+                      ub, ul, du, wTile, state[0], /*lhsTransposed=*/false)};
+                  Value gcTile = rowsOf(ub, ul, state[1], cls, cols);
+                  gcTile = accumulateProduct(ub, ul, du, hTile, gcTile,
+                                             /*lhsTransposed=*/true);
+                  next.push_back(insertRows(ub, ul, gcTile, state[1], cls, cols));
+                  if (bias) {
+                    Value gbTile = rowsOf(ub, ul, state[2], cls, cols);
+                    gbTile = accumulateColumnSums(ub, ul, du, gbTile);
+                    next.push_back(
+                        insertRows(ub, ul, gbTile, state[2], cls, cols));
+                  }
+                  return next;
+                };
+                if (!filtering) {
+                  scf::YieldOp::create(nb, nl, update(nb, nl));
+                  return;
+                }
+                // Gradient filtering: the block counts if some token that
+                // takes a softmax term has p = exp(z - lse) >= eps.
+                Value best =
+                    linalg::GenericOp::create(
+                        nb, nl, RankedTensorType::get({}, acc),
+                        ValueRange{z, lseTile, coTile.alpha},
+                        filledTensor(nb, nl, {}, acc, kNegInf),
+                        {id2, rowOf2, rowOf2, AffineMap::get(2, 0, ctx)},
+                        {IteratorType::reduction, IteratorType::reduction},
+                        [&](OpBuilder &bb, Location bl, ValueRange args) {
+                          Value logP =
+                              arith::SubFOp::create(bb, bl, args[0], args[1]);
+                          Value takes = arith::CmpFOp::create(
+                              bb, bl, arith::CmpFPredicate::ONE, args[2],
+                              constF(bb, bl, acc, 0.0));
+                          logP = arith::SelectOp::create(
+                              bb, bl, takes, logP, constF(bb, bl, acc, kNegInf));
+                          linalg::YieldOp::create(
+                              bb, bl,
+                              Value(arith::MaximumFOp::create(bb, bl, args[3],
+                                                             logP)));
+                        })
+                        .getResult(0);
+                Value keep = arith::CmpFOp::create(
+                    nb, nl, arith::CmpFPredicate::OGE,
+                    tensor::ExtractOp::create(nb, nl, best, ValueRange{}),
+                    logEps);
+                auto ifOp = scf::IfOp::create(
+                    nb, nl, keep,
+                    [&](OpBuilder &ub, Location ul) {
+                      scf::YieldOp::create(ub, ul, update(ub, ul));
+                    },
+                    [&](OpBuilder &ub, Location ul) {
+                      scf::YieldOp::create(ub, ul, state);
+                    });
+                scf::YieldOp::create(nb, nl, ifOp.getResults());
+              });
+          SmallVector<Value> results = {
+              insertRows(b, l, classLoop.getResult(0), grads[0], tok, rows)};
+          results.append(classLoop.getResults().begin() + 1,
+                         classLoop.getResults().end());
+          scf::YieldOp::create(b, l, results);
+        });
+    Value gradHidden = tokenLoop.getResult(0);
+    Value gradClassifier = tokenLoop.getResult(1);
+    Value gradBias = bias ? tokenLoop.getResult(2) : Value();
+
+    // Back to the original class order: row c of the result is row
+    // inverse[c] of the blocks' order.
+    if (order) {
+      Value inverse =
+          scf::ForOp::create(
+              rewriter, loc, zero, classes, ix.c(1),
+              ValueRange{emptyTensor(rewriter, loc, {vd[0]},
+                                     rewriter.getIndexType())},
+              [&](OpBuilder &b, Location l, Value c, ValueRange state) {
+                Value target = tensor::ExtractOp::create(b, l, order, c);
+                scf::YieldOp::create(
+                    b, l,
+                    Value(tensor::InsertOp::create(b, l, c, state[0], target)));
+              })
+              .getResult(0);
+      gradClassifier = gatherRows(rewriter, loc, gradClassifier, inverse, acc);
+      if (gradBias)
+        gradBias = gatherRows(rewriter, loc, gradBias, inverse, acc);
+    }
+
+    // 4a. The smoothing term without a softcap, -gamma_i w_c: grad_hidden
+    // -= gamma_i sum_c w_c classifier[c]; grad_classifier[c] -= w_c
+    // sum_i gamma_i hidden[i]; grad_bias[c] -= w_c sum_i gamma_i.
+    if (smoothing && !smoothInBlocks) {
+      auto reduceFirst = [&](Value matrix, Value rowWeights) {
+        AffineMap weightMap = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+        SmallVector<Value> inputs = {matrix};
+        SmallVector<AffineMap> maps = {
+            AffineMap::get(2, 0,
+                           {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)},
+                           ctx)};
+        if (rowWeights) {
+          inputs.push_back(rowWeights);
+          maps.push_back(weightMap);
+        }
+        maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(0, ctx)));
+        OpFoldResult size = getSizes(rewriter, loc, matrix)[1];
+        return linalg::GenericOp::create(
+                   rewriter, loc, RankedTensorType::get(
+                                      {getConstantIntValue(size).value_or(
+                                          ShapedType::kDynamic)},
+                                      acc),
+                   inputs, filledTensor(rewriter, loc, {size}, acc, 0.0), maps,
+                   {IteratorType::parallel, IteratorType::reduction},
+                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                     Value x = castFloat(nb, l, args[0], acc);
+                     if (rowWeights)
+                       x = arith::MulFOp::create(
+                           nb, l, x, castFloat(nb, l, args[1], acc));
+                     linalg::YieldOp::create(
+                         nb, l,
+                         Value(arith::AddFOp::create(nb, l, args.back(), x)));
+                   })
+            .getResult(0);
+      };
+      Value weightedClasses = reduceFirst(classifier, weights); // [D]
+      Value gammaHidden = reduceFirst(hidden, co.gamma);        // [D]
+      auto subtractOuter = [&](Value target, Value rowFactor,
+                               Value colFactor) {
+        // target[r, d] -= rowFactor[r] colFactor[d] (rowFactor null: 1).
+        SmallVector<Value> inputs;
+        SmallVector<AffineMap> maps;
+        if (rowFactor) {
+          inputs.push_back(rowFactor);
+          maps.push_back(rowOf2);
+        }
+        inputs.push_back(colFactor);
+        maps.push_back(colOf2);
+        maps.push_back(id2);
+        return linalg::GenericOp::create(
+                   rewriter, loc, target.getType(), inputs, target, maps,
+                   {IteratorType::parallel, IteratorType::parallel},
+                   [&](OpBuilder &nb, Location l, ValueRange args) {
+                     Value t = castFloat(nb, l, args[inputs.size() - 1], acc);
+                     if (rowFactor)
+                       t = arith::MulFOp::create(
+                           nb, l, castFloat(nb, l, args[0], acc), t);
+                     linalg::YieldOp::create(
+                         nb, l,
+                         Value(arith::SubFOp::create(nb, l, args.back(), t)));
+                   })
+            .getResult(0);
+      };
+      gradHidden = subtractOuter(gradHidden, co.gamma, weightedClasses);
+      gradClassifier = subtractOuter(gradClassifier, weights, gammaHidden);
+      if (gradBias) {
+        Value gammaSum = reduceInnermost(
+            rewriter, loc, co.gamma, filledTensor(rewriter, loc, {}, acc, 0.0),
+            [](OpBuilder &nb, Location l, Value x, Value r) -> Value {
+              return arith::AddFOp::create(nb, l, r, x);
+            });
+        SmallVector<Value> inputs = {gammaSum};
+        SmallVector<AffineMap> maps = {AffineMap::get(1, 0, ctx)};
+        if (weights) {
+          inputs.push_back(weights);
+          maps.push_back(id1);
+        }
+        maps.push_back(id1);
+        gradBias =
+            linalg::GenericOp::create(
+                rewriter, loc, gradBias.getType(), inputs, gradBias, maps,
+                {IteratorType::parallel},
+                [&](OpBuilder &nb, Location l, ValueRange args) {
+                  Value t = args[0];
+                  if (weights)
+                    t = arith::MulFOp::create(nb, l, t,
+                                              castFloat(nb, l, args[1], acc));
+                  linalg::YieldOp::create(
+                      nb, l,
+                      Value(arith::SubFOp::create(nb, l, args.back(), t)));
+                })
+                .getResult(0);
+      }
+    }
+
+    // 4b. The label term: c_i = beta_i (1 - (z_y / softcap)^2) at each
+    // token's label y_i. grad_hidden[i] -= c_i classifier[y_i] (a gather);
+    // grad_classifier[y_i] -= c_i hidden[i] and grad_bias[y_i] -= c_i, one
+    // token after another, since tokens share labels.
+    Value labelCoef = co.beta;
+    if (softcap) {
+      // z_y = softcap(hidden[i] . classifier[y_i] + bias[y_i]).
+      Value dots =
+          linalg::GenericOp::create(
+              rewriter, loc, RankedTensorType::get(
+                                 cast<RankedTensorType>(lse.getType()).getShape(),
+                                 acc),
+              ValueRange{hidden, labels},
+              filledTensor(rewriter, loc, {nd[0]}, acc, 0.0),
+              {id2, rowOf2, rowOf2},
+              {IteratorType::parallel, IteratorType::reduction},
+              [&](OpBuilder &nb, Location l, ValueRange args) {
+                Value y = clampedClass(nb, l, args[1], classes);
+                Value w = tensor::ExtractOp::create(
+                    nb, l, classifier,
+                    ValueRange{y, linalg::IndexOp::create(nb, l, 1)});
+                Value prod =
+                    arith::MulFOp::create(nb, l, castFloat(nb, l, args[0], acc),
+                                          castFloat(nb, l, w, acc));
+                linalg::YieldOp::create(
+                    nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
+              })
+              .getResult(0);
+      labelCoef = parallelGeneric(
+          rewriter, loc, ValueRange{dots, labels, co.beta},
+          emptyTensor(rewriter, loc, {nd[0]}, acc), {id1, id1, id1, id1},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value u = args[0];
+            if (bias) {
+              Value y = clampedClass(nb, l, args[1], classes);
+              u = arith::AddFOp::create(
+                  nb, l, u,
+                  castFloat(nb, l, tensor::ExtractOp::create(nb, l, bias, y),
+                            acc));
+            }
+            Value c = constF(nb, l, acc, *softcap);
+            Value t =
+                math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, u, c));
+            Value slope = arith::SubFOp::create(
+                nb, l, constF(nb, l, acc, 1.0),
+                arith::MulFOp::create(nb, l, t, t));
+            linalg::YieldOp::create(
+                nb, l, Value(arith::MulFOp::create(nb, l, args[2], slope)));
+          });
+    }
+    gradHidden =
+        linalg::GenericOp::create(
+            rewriter, loc, gradHidden.getType(), ValueRange{labels, labelCoef},
+            gradHidden, {rowOf2, rowOf2, id2},
+            {IteratorType::parallel, IteratorType::parallel},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value y = clampedClass(nb, l, args[0], classes);
+              Value w = tensor::ExtractOp::create(
+                  nb, l, classifier,
+                  ValueRange{y, linalg::IndexOp::create(nb, l, 1)});
+              Value t = arith::MulFOp::create(nb, l, args[1],
+                                              castFloat(nb, l, w, acc));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::SubFOp::create(nb, l, args[2], t)));
+            })
+            .getResult(0);
+    SmallVector<Value> scatterInits = {gradClassifier};
+    if (gradBias)
+      scatterInits.push_back(gradBias);
+    auto scatter = scf::ForOp::create(
+        rewriter, loc, zero, tokens, ix.c(1), scatterInits,
+        [&](OpBuilder &b, Location l, Value i, ValueRange state) {
+          IndexMath sx{b, l};
+          Value y = clampedClass(
+              b, l, tensor::ExtractOp::create(b, l, labels, i), classes);
+          Value coef = tensor::ExtractOp::create(b, l, labelCoef, i);
+          Value one = sx.c(1);
+          Value hRow = rowsOf(b, l, hidden, i, one);
+          Value gRow = rowsOf(b, l, state[0], y, one);
+          gRow = linalg::GenericOp::create(
+                     b, l, gRow.getType(), hRow, gRow, {id2, id2},
+                     {IteratorType::parallel, IteratorType::parallel},
+                     [&](OpBuilder &nb, Location nl, ValueRange args) {
+                       Value t = arith::MulFOp::create(
+                           nb, nl, coef, castFloat(nb, nl, args[0], acc));
+                       linalg::YieldOp::create(
+                           nb, nl,
+                           Value(arith::SubFOp::create(nb, nl, args[1], t)));
+                     })
+                     .getResult(0);
+          SmallVector<Value> next = {insertRows(b, l, gRow, state[0], y, one)};
+          if (gradBias) {
+            Value old = tensor::ExtractOp::create(b, l, state[1], y);
+            next.push_back(tensor::InsertOp::create(
+                b, l, arith::SubFOp::create(b, l, old, coef), state[1], y));
+          }
+          scf::YieldOp::create(b, l, next);
+        });
+    gradClassifier = scatter.getResult(0);
+    if (gradBias)
+      gradBias = scatter.getResult(1);
+
+    SmallVector<Value> results = {
+        castTensor(rewriter, loc, gradHidden, op.getGradHidden().getType()),
+        castTensor(rewriter, loc, gradClassifier,
+                   op.getGradClassifier().getType())};
+    if (gradBias)
+      results.push_back(
+          castTensor(rewriter, loc, gradBias, op.getGradBias().getType()));
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attic::populateCutCrossEntropyGradLoweringPatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerCutCrossEntropyGrad>(patterns.getContext());
+}

@@ -1,0 +1,312 @@
+//===- LossGrad.cpp - Reference lowering of linear_cross_entropy_grad -----===//
+//
+// The gradient of linear cross-entropy, computed directly:
+//   1. z = hidden . classifier^T (+ bias, softcapped), [N, V]
+//   2. lse from z, unless the op is given it
+//   3. per token the coefficients of dz (alpha, beta, gamma)
+//   4. du = dz (1 - (z / softcap)^2), [N, V]
+//   5. grad_hidden = du . classifier, grad_classifier = du^T . hidden,
+//      grad_bias = the column sums of du
+// The coefficients and du are shared with the cut form.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/reference/Builders.h"
+#include "codegen/reference/CrossEntropy.h"
+#include "codegen/reference/Reference.h"
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::reference;
+
+using utils::IteratorType;
+
+LossGradCoefficients reference::lossGradCoefficients(
+    OpBuilder &b, Location loc, Value labels, Value weights,
+    const LossAttrs &attrs, Value numClasses, Value lse, Value gradLoss) {
+  MLIRContext *ctx = b.getContext();
+  Type acc = cast<RankedTensorType>(lse.getType()).getElementType();
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, lse);
+  AffineMap id = b.getMultiDimIdentityMap(1);
+  AffineMap scalar = AffineMap::get(1, 0, ctx);
+  double eps = attrs.labelSmoothing;
+  bool perToken = attrs.reduction == Reduction::none;
+  bool mean = attrs.reduction == Reduction::mean;
+
+  // Whether a token counts, and the weight of its label.
+  auto labelWeight = [&](OpBuilder &nb, Location l, Value label) {
+    Value classIdx = clampedClass(nb, l, label, numClasses);
+    return weights ? castFloat(nb, l,
+                               tensor::ExtractOp::create(nb, l, weights,
+                                                         ValueRange{classIdx}),
+                               acc)
+                   : constF(nb, l, acc, 1.0);
+  };
+  auto isValid = [&](OpBuilder &nb, Location l, Value label) -> Value {
+    if (!attrs.ignoreIndex)
+      return arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+    return arith::CmpIOp::create(
+        nb, l, arith::CmpIPredicate::ne, toI64(nb, l, label),
+        arith::ConstantOp::create(nb, l,
+                                  nb.getI64IntegerAttr(*attrs.ignoreIndex)));
+  };
+
+  // mean divides by the total applied weight, summed in f64 as the forward
+  // does.
+  Value total;
+  if (mean) {
+    FloatType f64 = b.getF64Type();
+    total =
+        linalg::GenericOp::create(
+            b, loc, RankedTensorType::get({}, f64), labels,
+            filledTensor(b, loc, {}, f64, 0.0), {id, scalar},
+            {IteratorType::reduction},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
+              Value applied = arith::SelectOp::create(
+                  nb, l, isValid(nb, l, args[0]),
+                  labelWeight(nb, l, args[0]), constF(nb, l, acc, 0.0));
+              linalg::YieldOp::create(
+                  nb, l,
+                  Value(arith::AddFOp::create(nb, l, args[1],
+                                              castFloat(nb, l, applied, f64))));
+            })
+            .getResult(0);
+  }
+  // W = sum_c w_c, for the smoothing part of alpha.
+  Value weightSum;
+  if (eps != 0.0 && weights)
+    weightSum = reduceInnermost(
+        b, loc, weights, filledTensor(b, loc, {}, acc, 0.0),
+        [&](OpBuilder &nb, Location l, Value x, Value r) -> Value {
+          return arith::AddFOp::create(nb, l, r, castFloat(nb, l, x, acc));
+        });
+
+  SmallVector<Value> inputs = {labels, lse, gradLoss};
+  SmallVector<AffineMap> maps = {id, id, perToken ? id : scalar};
+  if (total) {
+    inputs.push_back(total);
+    maps.push_back(scalar);
+  }
+  if (weightSum) {
+    inputs.push_back(weightSum);
+    maps.push_back(scalar);
+  }
+  unsigned numOutputs = eps != 0.0 ? 3 : 2;
+  maps.append(numOutputs, id);
+  Value init = emptyTensor(b, loc, sizes, acc);
+  SmallVector<Value> inits(numOutputs, init);
+  auto generic = linalg::GenericOp::create(
+      b, loc, TypeRange(ValueRange(inits)), inputs, inits, maps,
+      {IteratorType::parallel},
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value label = args[0], rowLse = args[1];
+        Value g = castFloat(nb, l, args[2], acc);
+        unsigned next = 3;
+        if (total) {
+          Value share = arith::DivFOp::create(
+              nb, l, castFloat(nb, l, g, nb.getF64Type()), args[next++]);
+          g = castFloat(nb, l, share, acc);
+        }
+        Value zero = constF(nb, l, acc, 0.0);
+        g = arith::SelectOp::create(nb, l, isValid(nb, l, label), g, zero);
+        Value wy = labelWeight(nb, l, label);
+        Value beta = arith::MulFOp::create(
+            nb, l, arith::MulFOp::create(nb, l, g, wy),
+            constF(nb, l, acc, 1.0 - eps));
+        // alpha / g = w_y (1 - eps) + eps W / C + 2 z_loss lse.
+        Value perToken = arith::MulFOp::create(nb, l, wy,
+                                               constF(nb, l, acc, 1.0 - eps));
+        Value gamma;
+        if (eps != 0.0) {
+          Value classes = arith::SIToFPOp::create(nb, l, acc,
+                                                  toI64(nb, l, numClasses));
+          Value epsOverC =
+              arith::DivFOp::create(nb, l, constF(nb, l, acc, eps), classes);
+          Value w = weightSum ? args[next++] : classes;
+          perToken = arith::AddFOp::create(
+              nb, l, perToken, arith::MulFOp::create(nb, l, epsOverC, w));
+          gamma = arith::MulFOp::create(nb, l, g, epsOverC);
+        }
+        if (attrs.zLoss != 0.0)
+          perToken = arith::AddFOp::create(
+              nb, l, perToken,
+              arith::MulFOp::create(nb, l, rowLse,
+                                    constF(nb, l, acc, 2.0 * attrs.zLoss)));
+        // Select, so an ignored token gives exactly 0 whatever its lse.
+        Value alpha = arith::SelectOp::create(
+            nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, g,
+                                         zero),
+            zero, arith::MulFOp::create(nb, l, g, perToken));
+        SmallVector<Value> yields = {alpha, beta};
+        if (gamma)
+          yields.push_back(gamma);
+        linalg::YieldOp::create(nb, l, yields);
+      });
+  LossGradCoefficients result;
+  result.alpha = generic.getResult(0);
+  result.beta = generic.getResult(1);
+  if (eps != 0.0)
+    result.gamma = generic.getResult(2);
+  return result;
+}
+
+Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
+                           const LossGradCoefficients &coefficients,
+                           Value labels, Value weights, Value classOffset,
+                           Value numClasses, std::optional<double> softcap,
+                           LogitGradTerms terms) {
+  MLIRContext *ctx = b.getContext();
+  Type acc = cast<RankedTensorType>(z.getType()).getElementType();
+  AffineMap id = b.getMultiDimIdentityMap(2);
+  AffineMap row = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
+  AffineMap col = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
+  SmallVector<Value> inputs = {z, lse, coefficients.alpha};
+  SmallVector<AffineMap> maps = {id, row, row};
+  int beta = -1, label = -1, gamma = -1, weight = -1;
+  auto add = [&](Value input, AffineMap map) {
+    inputs.push_back(input);
+    maps.push_back(map);
+    return static_cast<int>(inputs.size()) - 1;
+  };
+  if (terms.label) {
+    beta = add(coefficients.beta, row);
+    label = add(labels, row);
+  }
+  if (terms.smoothing) {
+    gamma = add(coefficients.gamma, row);
+    if (weights)
+      weight = add(weights, col);
+  }
+  maps.push_back(id);
+  return parallelGeneric(
+      b, loc, inputs, emptyTensor(b, loc, getSizes(b, loc, z), acc), maps,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value x = args[0], alpha = args[2];
+        Value zero = constF(nb, l, acc, 0.0);
+        Value p = math::ExpOp::create(
+            nb, l, arith::SubFOp::create(nb, l, x, args[1]));
+        Value dz = arith::SelectOp::create(
+            nb, l,
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, alpha,
+                                  zero),
+            zero, arith::MulFOp::create(nb, l, alpha, p));
+        if (label >= 0) {
+          Value column = arith::AddIOp::create(
+              nb, l, toI64(nb, l, classOffset),
+              toI64(nb, l, linalg::IndexOp::create(nb, l, 1)));
+          Value target =
+              toI64(nb, l, clampedClass(nb, l, args[label], numClasses));
+          Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
+                                            column, target);
+          dz = arith::SubFOp::create(
+              nb, l, dz, arith::SelectOp::create(nb, l, hit, args[beta], zero));
+        }
+        if (gamma >= 0) {
+          Value term = args[gamma];
+          if (weight >= 0)
+            term = arith::MulFOp::create(nb, l, term,
+                                         castFloat(nb, l, args[weight], acc));
+          dz = arith::SubFOp::create(nb, l, dz, term);
+        }
+        if (softcap) {
+          // d(c tanh(u / c))/du = 1 - tanh^2 = 1 - (z / c)^2.
+          Value t =
+              arith::DivFOp::create(nb, l, x, constF(nb, l, acc, *softcap));
+          Value slope = arith::SubFOp::create(
+              nb, l, constF(nb, l, acc, 1.0), arith::MulFOp::create(nb, l, t, t));
+          dz = arith::MulFOp::create(nb, l, dz, slope);
+        }
+        linalg::YieldOp::create(nb, l, dz);
+      });
+}
+
+namespace {
+
+struct LowerLinearCrossEntropyGrad final
+    : OpRewritePattern<LinearCrossEntropyGradOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearCrossEntropyGradOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    MLIRContext *ctx = rewriter.getContext();
+    Value hidden = op.getHidden(), classifier = op.getClassifier();
+    FloatType acc =
+        accumulatorType(op.getHidden().getType().getElementType());
+    LossAttrs attrs = LossAttrs::get(op);
+    std::optional<double> softcap = softcapOf(op);
+    SmallVector<OpFoldResult> nd = getSizes(rewriter, loc, hidden);
+    SmallVector<OpFoldResult> vd = getSizes(rewriter, loc, classifier);
+    Value classes = tensor::DimOp::create(rewriter, loc, classifier, 0);
+
+    // 1-2. The logits and their log-sum-exp.
+    Value z = linearLogits(rewriter, loc, hidden, classifier, op.getBias(),
+                           softcap, acc);
+    Value lse = op.getLse()
+                    ? castTensor(rewriter, loc, op.getLse(),
+                                 RankedTensorType::get(
+                                     op.getLse().getType().getShape(), acc))
+                    : logSumExpRows(rewriter, loc, z);
+
+    // 3-4. The gradient with respect to the logits, [N, V].
+    LossGradCoefficients coefficients =
+        lossGradCoefficients(rewriter, loc, op.getLabels(), op.getWeights(),
+                             attrs, classes, lse, op.getGradLoss());
+    LogitGradTerms terms;
+    terms.smoothing = attrs.labelSmoothing != 0.0;
+    Value du = logitGrad(rewriter, loc, z, lse, coefficients, op.getLabels(),
+                         op.getWeights(),
+                         arith::ConstantIndexOp::create(rewriter, loc, 0),
+                         classes, softcap, terms);
+
+    // 5. The contractions; the summed dimension comes second, so that the
+    // innermost loop runs along the rows of hidden and classifier.
+    AffineExpr r, k, d;
+    bindDims(ctx, r, k, d);
+    auto map = [&](ArrayRef<AffineExpr> exprs) {
+      return AffineMap::get(3, 0, exprs, ctx);
+    };
+    SmallVector<IteratorType> iterators = {IteratorType::parallel,
+                                           IteratorType::reduction,
+                                           IteratorType::parallel};
+    // grad_hidden[i, d] = sum_c du[i, c] classifier[c, d].
+    Value gradHidden = contract(
+        rewriter, loc, du, classifier,
+        filledTensor(rewriter, loc, {nd[0], nd[1]}, acc, 0.0),
+        {map({r, k}), map({k, d}), map({r, d})}, iterators);
+    // grad_classifier[c, d] = sum_i du[i, c] hidden[i, d].
+    Value gradClassifier = contract(
+        rewriter, loc, du, hidden,
+        filledTensor(rewriter, loc, {vd[0], vd[1]}, acc, 0.0),
+        {map({k, r}), map({k, d}), map({r, d})}, iterators);
+    SmallVector<Value> results = {
+        castTensor(rewriter, loc, gradHidden, op.getGradHidden().getType()),
+        castTensor(rewriter, loc, gradClassifier,
+                   op.getGradClassifier().getType())};
+    if (op.getBias()) {
+      Value gradBias = reduceAxis(
+          rewriter, loc, du, 0, {}, {0.0},
+          [](OpBuilder &nb, Location l, Value x, ValueRange,
+             ValueRange accs) -> SmallVector<Value> {
+            return {arith::AddFOp::create(nb, l, accs[0], x)};
+          })[0];
+      results.push_back(castTensor(rewriter, loc, gradBias,
+                                   op.getGradBias().getType()));
+    }
+    rewriter.replaceOp(op, results);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attic::populateLossGradReferencePatterns(
+    RewritePatternSet &patterns) {
+  patterns.add<LowerLinearCrossEntropyGrad>(patterns.getContext());
+}
