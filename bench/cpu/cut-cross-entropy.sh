@@ -1,29 +1,66 @@
 #!/bin/sh
-# attic.cut_cross_entropy against the reference lowering of
-# attic.linear_cross_entropy (which materializes the N x V logits) on the
-# CPU: time and peak memory for N=1024 tokens, D=256, V=32768 classes, f32
-# (the logits alone are 128 MiB). The variants run back to back, twice.
-# Usage: bench/cpu/cut-cross-entropy.sh [BUILD_DIR] [RUNS]
+# Cut cross-entropy against the reference lowering (which materializes the
+# N x V logits and, backward, their gradient) on the CPU, forward and
+# backward: N=4096 tokens, D=1024, V=65536 classes, f32 (the logits alone
+# are 1 GiB). Reports the median time and the memory the loss computation
+# adds to the process's peak beyond its results (the backward's results,
+# the gradients, are 272 MiB). Prints a table, writes
+# bench/out/cut-cross-entropy.{csv,png} and, last, the ratios.
+# Usage: bench/cpu/cut-cross-entropy.sh [BUILD_DIR] [RUNS] [N D V]
 set -eu
-build=${1:-build}
-runs=${2:-3}
+cd "$(dirname "$0")/../.."
+. bench/lib.sh
+bench_init cut-cross-entropy "${1:-build}"
+runs=${2:-1}
+n=${3:-4096} d=${4:-1024} v=${5:-65536}
 kernel=$(mktemp --suffix=.mlir)
 trap 'rm -f "$kernel"' EXIT
-cat > "$kernel" <<'MLIR'
-func.func @loss(%h: tensor<1024x256xf32>, %w: tensor<32768x256xf32>, %y: tensor<1024xi64>) -> tensor<f32> {
-  %l = attic.linear_cross_entropy %h, %w, %y {ignore_index = -100 : i64} : tensor<1024x256xf32>, tensor<32768x256xf32>, tensor<1024xi64> -> tensor<f32>
+h="tensor<${n}x${d}xf32>" w="tensor<${v}x${d}xf32>" y="tensor<${n}xi64>"
+cat > "$kernel" <<MLIR
+func.func @forward(%h: $h, %w: $w, %y: $y) -> tensor<f32> {
+  %l = attic.linear_cross_entropy %h, %w, %y {ignore_index = -100 : i64} : $h, $w, $y -> tensor<f32>
   return %l : tensor<f32>
 }
+func.func @backward(%h: $h, %w: $w, %y: $y, %lse: tensor<${n}xf32>) -> ($h, $w) {
+  %g = arith.constant dense<1.0> : tensor<f32>
+  %dh, %dw = attic.linear_cross_entropy_grad %h, %w, %y, %g lse(%lse : tensor<${n}xf32>) {ignore_index = -100 : i64} : $h, $w, $y, tensor<f32> -> $h, $w
+  return %dh, %dw : $h, $w
+}
 MLIR
+# The results' MiB: a scalar forward; grad_hidden and grad_classifier.
+results_fwd=0
+results_bwd=$(awk "BEGIN { printf \"%.1f\", ($n + $v) * $d * 4 / 1048576 }")
+# Inputs: hidden and classifier scaled to give logits of a few units,
+# labels in [0, V), lse near log V (its value changes no amount of work).
+inputs="-i random:-0.5:0.5 -i random:-0.5:0.5 -i random:0:$v"
 
-for round in 1 2; do
-  for form in reference cut; do
-    printf '%-9s round %s: ' "$form" "$round"
-    if [ "$form" = reference ]; then
-      cat "$kernel"
-    else
-      "$build/bin/attic-opt" "$kernel" --attic-cut-cross-entropy
-    fi | "$build/bin/attic-run" - -i random -i random -i random:0:32768 \
-           --time="$runs" | sed -n 's/^time: //p'
-  done
+echo "pass,reference_ms,cut_ms,reference_mib,cut_mib" > "$csv"
+printf '%-9s %13s %9s %14s %8s %7s %9s\n' pass reference_ms cut_ms reference_mib cut_mib speedup mem_ratio
+for pass in forward backward; do
+  extra=""; results=$results_fwd
+  if [ $pass = backward ]; then extra="-i random:11:11.1"; results=$results_bwd; fi
+  bench_run "$kernel" "" "$runs" --function=$pass $inputs $extra
+  ref=$ms; ref_mib=$(awk "BEGIN { printf \"%.1f\", $added_mib - $results }")
+  bench_run "$kernel" "attic-cut-cross-entropy" "$runs" --function=$pass $inputs $extra
+  cut=$ms; cut_mib=$(awk "BEGIN { m = $added_mib - $results; printf \"%.1f\", m < 1 ? 1 : m }")
+  speedup=$(awk "BEGIN { printf \"%.2f\", $ref / $cut }")
+  ratio=$(awk "BEGIN { printf \"%.0f\", $ref_mib / $cut_mib }")
+  echo "$pass,$ref,$cut,$ref_mib,$cut_mib" >> "$csv"
+  printf '%-9s %13s %9s %14s %8s %7s %9s\n' $pass "$ref" "$cut" "$ref_mib" "$cut_mib" "$speedup" "$ratio"
+  eval "${pass}_speedup=$speedup ${pass}_ratio=$ratio ${pass}_ref=$ref ${pass}_cut=$cut"
 done
+if command -v gnuplot >/dev/null 2>&1; then
+  gnuplot <<GNUPLOT
+set datafile separator ","
+set terminal png size 900,560
+set output "$png"
+set title "linear cross-entropy N=$n D=$d V=$v f32: memory beyond the results"
+set style data histograms
+set style fill solid
+set logscale y
+set ylabel "MiB"
+plot '$csv' using 4:xtic(1) title "reference", '' using 5 title "cut"
+GNUPLOT
+  echo "plot: $png"
+fi
+echo "cut-cross-entropy: forward_time_ratio=$(awk "BEGIN { printf \"%.2f\", $forward_cut / $forward_ref }") forward_mem_ratio=$forward_ratio backward_time_ratio=$(awk "BEGIN { printf \"%.2f\", $backward_cut / $backward_ref }") backward_mem_ratio=$backward_ratio"

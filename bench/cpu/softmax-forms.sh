@@ -1,30 +1,35 @@
 #!/bin/sh
-# The softmax forms against the reference lowering on the CPU: softmax over
-# rows of 16384 f32 (64 MiB, out of cache), vectorized and scalar. The three
-# variants of a configuration run back to back, twice, alternating.
+# The softmax forms against the reference lowering (three passes: maximum,
+# sum, output) on the CPU: softmax over 4096 rows of 1024, 4096 and 32768
+# f32 (the last is 512 MiB in and 512 MiB out, far out of cache). The three
+# variants of a size run back to back. Prints a table, writes
+# bench/out/softmax-forms.{csv,png} and, last, the speedups at 32768.
 # Usage: bench/cpu/softmax-forms.sh [BUILD_DIR] [RUNS]
 set -eu
-build=${1:-build}
+cd "$(dirname "$0")/../.."
+. bench/lib.sh
+bench_init softmax-forms "${1:-build}"
 runs=${2:-5}
 kernel=$(mktemp --suffix=.mlir)
 trap 'rm -f "$kernel"' EXIT
-cat > "$kernel" <<'MLIR'
-func.func @softmax(%x: tensor<1024x16384xf32>) -> tensor<1024x16384xf32> {
-  %y = attic.softmax %x, axis = 1 : tensor<1024x16384xf32>
-  return %y : tensor<1024x16384xf32>
+
+echo "cols,reference_ms,online_ms,two_pass_ms" > "$csv"
+printf '%8s %14s %14s %14s %9s %9s\n' cols reference_ms online_ms two_pass_ms online_x two_pass_x
+for cols in 1024 4096 32768; do
+  t="tensor<4096x${cols}xf32>"
+  cat > "$kernel" <<MLIR
+func.func @softmax(%x: $t) -> $t {
+  %y = attic.softmax %x, axis = 1 : $t
+  return %y : $t
 }
 MLIR
-
-for vectorize in true false; do
-  for round in 1 2; do
-    for form in reference online two-pass; do
-      printf '%-9s vectorize=%-5s round %s: ' "$form" "$vectorize" "$round"
-      if [ "$form" = reference ]; then
-        cat "$kernel"
-      else
-        "$build/bin/attic-opt" "$kernel" --attic-softmax-forms=algorithm=$form
-      fi | "$build/bin/attic-run" - --time="$runs" --vectorize=$vectorize |
-        sed -n 's/^time: //p'
-    done
-  done
+  bench_run "$kernel" "" "$runs"; ref=$ms
+  bench_run "$kernel" "attic-softmax-forms{algorithm=online}" "$runs"; online=$ms
+  bench_run "$kernel" "attic-softmax-forms{algorithm=two-pass}" "$runs"; two=$ms
+  online_x=$(awk "BEGIN { printf \"%.2f\", $ref / $online }")
+  two_x=$(awk "BEGIN { printf \"%.2f\", $ref / $two }")
+  echo "$cols,$ref,$online,$two" >> "$csv"
+  printf '%8s %14s %14s %14s %9s %9s\n' "$cols" "$ref" "$online" "$two" "$online_x" "$two_x"
 done
+bench_plot "softmax, 4096 rows, f32 (median of $runs runs)" "row length" "ms" "xy" 2 3 4
+echo "softmax-forms: reference_ms=$ref online_ms=$online two_pass_ms=$two online_speedup=$online_x two_pass_speedup=$two_x"

@@ -89,71 +89,70 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
   AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
   AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
 
-    auto tokenLoop = scf::ForOp::create(
-        rewriter, loc, zero, tokens, blockN, ValueRange{lseAll, zyAll, swzAll},
-        [&](OpBuilder &b, Location l, Value tok, ValueRange all) {
-          IndexMath tx{b, l};
-          Value rows = tx.min(blockN, tx.sub(tokens, tok));
-          Value hTile = rowsOf(b, l, hidden, tok, rows);
-          Value labTile = rowsOf(b, l, labels, tok, rows);
-          SmallVector<OpFoldResult> rowSizes = {rows};
-          Value m0 = filledTensor(b, l, rowSizes, acc, kNegInf);
-          Value zeros = filledTensor(b, l, rowSizes, acc, 0.0);
+  auto tokenLoop = scf::ForOp::create(
+      rewriter, loc, zero, tokens, blockN, ValueRange{lseAll, zyAll, swzAll},
+      [&](OpBuilder &b, Location l, Value tok, ValueRange all) {
+        IndexMath tx{b, l};
+        Value rows = tx.min(blockN, tx.sub(tokens, tok));
+        Value hTile = rowsOf(b, l, hidden, tok, rows);
+        Value labTile = rowsOf(b, l, labels, tok, rows);
+        SmallVector<OpFoldResult> rowSizes = {rows};
+        Value m0 = filledTensor(b, l, rowSizes, acc, kNegInf);
+        Value zeros = filledTensor(b, l, rowSizes, acc, 0.0);
 
-          auto classLoop = scf::ForOp::create(
-              b, l, zero, classes, blockV, ValueRange{m0, zeros, zeros, zeros},
-              [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
-                IndexMath cx{nb, nl};
-                Value m = state[0], s = state[1], zy = state[2], swz = state[3];
-                Value cols = cx.min(blockV, cx.sub(classes, cls));
-                Value wTile = rowsOf(nb, nl, classifier, cls, cols);
-                SmallVector<OpFoldResult> zSizes = {rows, cols};
+        auto classLoop = scf::ForOp::create(
+            b, l, zero, classes, blockV, ValueRange{m0, zeros, zeros, zeros},
+            [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
+              IndexMath cx{nb, nl};
+              Value m = state[0], s = state[1], zy = state[2], swz = state[3];
+              Value cols = cx.min(blockV, cx.sub(classes, cls));
+              Value wTile = rowsOf(nb, nl, classifier, cls, cols);
+              SmallVector<OpFoldResult> zSizes = {rows, cols};
 
-                // The block's logits.
-                Value z = linearLogits(
-                    nb, nl, hTile, wTile,
-                    bias ? rowsOf(nb, nl, bias, cls, cols) : Value(), softcap,
-                    acc);
+              // The block's logits.
+              Value z =
+                  linearLogits(nb, nl, hTile, wTile,
+                               bias ? rowsOf(nb, nl, bias, cls, cols) : Value(),
+                               softcap, acc);
 
-                // The running log-sum-exp.
-                Value blockMax = reduceInnermost(
-                    nb, nl, z, filledTensor(nb, nl, rowSizes, acc, kNegInf),
-                    [](OpBuilder &bb, Location ll, Value x, Value r) {
-                      return Value(arith::MaximumFOp::create(bb, ll, x, r));
-                    });
-                RunningMax running = updateRunningMax(nb, nl, m, blockMax);
-                Value scaled = parallelGeneric(
-                    nb, nl, ValueRange{s, running.alpha},
-                    emptyTensor(nb, nl, rowSizes, acc),
-                    {AffineMap::getMultiDimIdentityMap(1, ctx),
-                     AffineMap::getMultiDimIdentityMap(1, ctx),
-                     AffineMap::getMultiDimIdentityMap(1, ctx)},
-                    [&](OpBuilder &bb, Location ll, ValueRange args) {
-                      linalg::YieldOp::create(bb, ll,
-                                              Value(arith::MulFOp::create(
-                                                  bb, ll, args[0], args[1])));
-                    });
-                SmallVector<IteratorType> reduceJ = {IteratorType::parallel,
-                                                     IteratorType::reduction};
-                Value newSum =
-                    linalg::GenericOp::create(
-                        nb, nl, scaled.getType(), ValueRange{z, running.newMax},
-                        scaled, {id2, rowOf2, rowOf2}, reduceJ,
-                        [&](OpBuilder &bb, Location ll, ValueRange args) {
-                          Value e = math::ExpOp::create(
-                              bb, ll,
-                              subtractSafeMax(bb, ll, args[0], args[1]));
-                          linalg::YieldOp::create(
-                              bb, ll,
-                              Value(arith::AddFOp::create(bb, ll, args[2], e)));
-                        })
-                        .getResult(0);
+              // The running log-sum-exp.
+              Value blockMax = reduceInnermost(
+                  nb, nl, z, filledTensor(nb, nl, rowSizes, acc, kNegInf),
+                  [](OpBuilder &bb, Location ll, Value x, Value r) {
+                    return Value(arith::MaximumFOp::create(bb, ll, x, r));
+                  });
+              RunningMax running = updateRunningMax(nb, nl, m, blockMax);
+              Value scaled = parallelGeneric(
+                  nb, nl, ValueRange{s, running.alpha},
+                  emptyTensor(nb, nl, rowSizes, acc),
+                  {AffineMap::getMultiDimIdentityMap(1, ctx),
+                   AffineMap::getMultiDimIdentityMap(1, ctx),
+                   AffineMap::getMultiDimIdentityMap(1, ctx)},
+                  [&](OpBuilder &bb, Location ll, ValueRange args) {
+                    linalg::YieldOp::create(
+                        bb, ll,
+                        Value(arith::MulFOp::create(bb, ll, args[0], args[1])));
+                  });
+              SmallVector<IteratorType> reduceJ = {IteratorType::parallel,
+                                                   IteratorType::reduction};
+              Value newSum =
+                  linalg::GenericOp::create(
+                      nb, nl, scaled.getType(), ValueRange{z, running.newMax},
+                      scaled, {id2, rowOf2, rowOf2}, reduceJ,
+                      [&](OpBuilder &bb, Location ll, ValueRange args) {
+                        Value e = math::ExpOp::create(
+                            bb, ll, subtractSafeMax(bb, ll, args[0], args[1]));
+                        linalg::YieldOp::create(
+                            bb, ll,
+                            Value(arith::AddFOp::create(bb, ll, args[2], e)));
+                      })
+                      .getResult(0);
 
-                // The label's logit, where the clamped label is in the block.
-                Value clsI64 = toI64(nb, nl, cls);
-                Value newZy = zy;
-                if (withLabelLogit)
-                  newZy =
+              // The label's logit, where the clamped label is in the block.
+              Value clsI64 = toI64(nb, nl, cls);
+              Value newZy = zy;
+              if (withLabelLogit)
+                newZy =
                     linalg::GenericOp::create(
                         nb, nl, zy.getType(), ValueRange{z, labTile}, zy,
                         {id2, rowOf2, rowOf2}, reduceJ,
@@ -175,58 +174,56 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                         })
                         .getResult(0);
 
-                // The (weighted) sum of the logits, for label smoothing.
-                Value newSwz = swz;
-                if (smoothing) {
-                  SmallVector<Value> inputs = {z};
-                  SmallVector<AffineMap> maps = {id2};
-                  if (weights) {
-                    inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
-                    maps.push_back(colOf2);
-                  }
-                  maps.push_back(rowOf2);
-                  newSwz =
-                      linalg::GenericOp::create(
-                          nb, nl, swz.getType(), inputs, swz, maps, reduceJ,
-                          [&](OpBuilder &bb, Location ll, ValueRange args) {
-                            Value t = args[0];
-                            if (weights)
-                              t = arith::MulFOp::create(
-                                  bb, ll, t, castFloat(bb, ll, args[1], acc));
-                            linalg::YieldOp::create(
-                                bb, ll,
-                                Value(arith::AddFOp::create(bb, ll, args.back(),
-                                                            t)));
-                          })
-                          .getResult(0);
+              // The (weighted) sum of the logits, for label smoothing.
+              Value newSwz = swz;
+              if (smoothing) {
+                SmallVector<Value> inputs = {z};
+                SmallVector<AffineMap> maps = {id2};
+                if (weights) {
+                  inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
+                  maps.push_back(colOf2);
                 }
-                scf::YieldOp::create(
-                    nb, nl, ValueRange{running.newMax, newSum, newZy, newSwz});
-              });
+                maps.push_back(rowOf2);
+                newSwz =
+                    linalg::GenericOp::create(
+                        nb, nl, swz.getType(), inputs, swz, maps, reduceJ,
+                        [&](OpBuilder &bb, Location ll, ValueRange args) {
+                          Value t = args[0];
+                          if (weights)
+                            t = arith::MulFOp::create(
+                                bb, ll, t, castFloat(bb, ll, args[1], acc));
+                          linalg::YieldOp::create(bb, ll,
+                                                  Value(arith::AddFOp::create(
+                                                      bb, ll, args.back(), t)));
+                        })
+                        .getResult(0);
+              }
+              scf::YieldOp::create(
+                  nb, nl, ValueRange{running.newMax, newSum, newZy, newSwz});
+            });
 
-          // lse = m + log s (m = -inf counts as 0: an all -inf row gives
-          // log 0 = -inf).
-          Value lse = parallelGeneric(
-              b, l, ValueRange{classLoop.getResult(0), classLoop.getResult(1)},
-              emptyTensor(b, l, rowSizes, acc),
-              {AffineMap::getMultiDimIdentityMap(1, ctx),
-               AffineMap::getMultiDimIdentityMap(1, ctx),
-               AffineMap::getMultiDimIdentityMap(1, ctx)},
-              [&](OpBuilder &bb, Location ll, ValueRange args) {
-                Value logSum = math::LogOp::create(bb, ll, args[1]);
-                Value negMax =
-                    subtractSafeMax(bb, ll, constF(bb, ll, acc, 0.0), args[0]);
-                linalg::YieldOp::create(
-                    bb, ll,
-                    Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
-              });
-          scf::YieldOp::create(
-              b, l,
-              ValueRange{
-                  insertRows(b, l, lse, all[0], tok, rows),
-                  insertRows(b, l, classLoop.getResult(2), all[1], tok, rows),
-                  insertRows(b, l, classLoop.getResult(3), all[2], tok, rows)});
-        });
+        // lse = m + log s (m = -inf counts as 0: an all -inf row gives
+        // log 0 = -inf).
+        Value lse = parallelGeneric(
+            b, l, ValueRange{classLoop.getResult(0), classLoop.getResult(1)},
+            emptyTensor(b, l, rowSizes, acc),
+            {AffineMap::getMultiDimIdentityMap(1, ctx),
+             AffineMap::getMultiDimIdentityMap(1, ctx),
+             AffineMap::getMultiDimIdentityMap(1, ctx)},
+            [&](OpBuilder &bb, Location ll, ValueRange args) {
+              Value logSum = math::LogOp::create(bb, ll, args[1]);
+              Value negMax =
+                  subtractSafeMax(bb, ll, constF(bb, ll, acc, 0.0), args[0]);
+              linalg::YieldOp::create(
+                  bb, ll, Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
+            });
+        scf::YieldOp::create(
+            b, l,
+            ValueRange{
+                insertRows(b, l, lse, all[0], tok, rows),
+                insertRows(b, l, classLoop.getResult(2), all[1], tok, rows),
+                insertRows(b, l, classLoop.getResult(3), all[2], tok, rows)});
+      });
 
   CutStatistics stats;
   stats.lse = tokenLoop.getResult(0);

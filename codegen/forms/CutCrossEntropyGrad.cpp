@@ -10,13 +10,14 @@
 //   3. the blocks: for each block of tokens, for each block of classes,
 //        z = h_blk w_blk^T (+ bias, softcap)                 [bn, bv]
 //        skip the block if every alpha != 0 row has z - lse < log(eps)
-//        du = alpha exp(z - lse) (- gamma w_c) (1 - (z / c)^2)
+//        du = alpha exp(z - lse) (- gamma w_c) (1 - (z / c)^2), 0 in the
+//             label's column
 //        grad_hidden[blk] += du w_blk, grad_classifier[blk] += du^T h_blk,
 //        grad_bias[blk] += colsum du
-//   4. the terms the blocks leave out, exactly: the label term
-//      (-beta (1 - (z_y / c)^2) at each token's label: a gather into
-//      grad_hidden and a scatter into grad_classifier and grad_bias) and,
-//      without a softcap, the smoothing term (-gamma w_c: rank one).
+//   4. what the blocks leave out: each token's label column, computed on
+//      its own from the label's logit (a gather into grad_hidden and a
+//      scatter into grad_classifier and grad_bias), and, without a softcap,
+//      the smoothing term -gamma w_c (rank one).
 //
 //===----------------------------------------------------------------------===//
 
@@ -69,15 +70,15 @@ Value accumulateColumnSums(OpBuilder &b, Location loc, Value du, Value out) {
   MLIRContext *ctx = b.getContext();
   return linalg::GenericOp::create(
              b, loc, out.getType(), du, out,
-             {AffineMap::get(2, 0,
-                             {getAffineDimExpr(1, ctx),
-                              getAffineDimExpr(0, ctx)},
-                             ctx),
+             {AffineMap::get(
+                  2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)},
+                  ctx),
               AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
              {IteratorType::parallel, IteratorType::reduction},
              [&](OpBuilder &nb, Location l, ValueRange args) {
                linalg::YieldOp::create(
-                   nb, l, Value(arith::AddFOp::create(nb, l, args[1], args[0])));
+                   nb, l,
+                   Value(arith::AddFOp::create(nb, l, args[1], args[0])));
              })
       .getResult(0);
 }
@@ -89,8 +90,7 @@ Value gatherRows(OpBuilder &b, Location loc, Value source, Value order,
   auto type = cast<RankedTensorType>(source.getType());
   int64_t rank = type.getRank();
   return parallelGeneric(
-      b, loc, order,
-      emptyTensor(b, loc, getSizes(b, loc, source), elementType),
+      b, loc, order, emptyTensor(b, loc, getSizes(b, loc, source), elementType),
       {AffineMap::get(rank, 0, getAffineDimExpr(0, ctx)),
        b.getMultiDimIdentityMap(rank)},
       [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -155,8 +155,8 @@ Value sortDescending(OpBuilder &b, Location loc, Value keys) {
                     Value smaller = arith::CmpFOp::create(
                         wb, wl, arith::CmpFPredicate::OLT, prev, key);
                     scf::ConditionOp::create(
-                        wb, wl,
-                        arith::AndIOp::create(wb, wl, inRange, smaller), state);
+                        wb, wl, arith::AndIOp::create(wb, wl, inRange, smaller),
+                        state);
                   },
                   [&](OpBuilder &wb, Location wl, ValueRange state) {
                     IndexMath wx{wb, wl};
@@ -194,8 +194,8 @@ Value sortDescending(OpBuilder &b, Location loc, Value keys) {
 Value averageLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
                     Value bias, FloatType acc) {
   MLIRContext *ctx = b.getContext();
-  Value tokens = arith::IndexCastOp::create(
-      b, loc, b.getI64Type(), IndexMath{b, loc}.dim(hidden, 0));
+  Value tokens = arith::IndexCastOp::create(b, loc, b.getI64Type(),
+                                            IndexMath{b, loc}.dim(hidden, 0));
   Value tokensF = arith::SIToFPOp::create(b, loc, acc, tokens);
   Value sums = reduceAxis(b, loc, hidden, 0, {}, {0.0},
                           [](OpBuilder &nb, Location l, Value x, ValueRange,
@@ -210,20 +210,19 @@ Value averageLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
             nb, l, Value(arith::DivFOp::create(nb, l, args[0], tokensF)));
       });
   OpFoldResult classes = getSizes(b, loc, classifier)[0];
-  Value init = bias ? castTensor(b, loc, bias,
-                                 RankedTensorType::get(
-                                     cast<RankedTensorType>(bias.getType())
-                                         .getShape(),
-                                     acc))
-                    : filledTensor(b, loc, {classes}, acc, 0.0);
-  return contract(b, loc, classifier, mean, init,
-                  {AffineMap::get(2, 0,
-                                  {getAffineDimExpr(0, ctx),
-                                   getAffineDimExpr(1, ctx)},
-                                  ctx),
-                   AffineMap::get(2, 0, getAffineDimExpr(1, ctx)),
-                   AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
-                  {IteratorType::parallel, IteratorType::reduction});
+  Value init =
+      bias ? castTensor(
+                 b, loc, bias,
+                 RankedTensorType::get(
+                     cast<RankedTensorType>(bias.getType()).getShape(), acc))
+           : filledTensor(b, loc, {classes}, acc, 0.0);
+  return contract(
+      b, loc, classifier, mean, init,
+      {AffineMap::get(
+           2, 0, {getAffineDimExpr(0, ctx), getAffineDimExpr(1, ctx)}, ctx),
+       AffineMap::get(2, 0, getAffineDimExpr(1, ctx)),
+       AffineMap::get(2, 0, getAffineDimExpr(0, ctx))},
+      {IteratorType::parallel, IteratorType::reduction});
 }
 
 struct LowerCutCrossEntropyGrad final
@@ -257,20 +256,19 @@ struct LowerCutCrossEntropyGrad final
 
     // 1. The lse and the coefficients.
     LinearLossOperands in{hidden, classifier, labels, bias, weights, softcap};
-    Value lse =
-        op.getLse()
-            ? castTensor(rewriter, loc, op.getLse(),
-                         RankedTensorType::get(op.getLse().getType().getShape(),
-                                               acc))
-            : buildCutStatistics(rewriter, loc, in, op.getBlockN(),
-                                 op.getBlockV(), false, false)
-                  .lse;
+    Value lse = op.getLse()
+                    ? castTensor(rewriter, loc, op.getLse(),
+                                 RankedTensorType::get(
+                                     op.getLse().getType().getShape(), acc))
+                    : buildCutStatistics(rewriter, loc, in, op.getBlockN(),
+                                         op.getBlockV(), false, false)
+                          .lse;
     LossGradCoefficients co = lossGradCoefficients(
         rewriter, loc, labels, weights, attrs, classes, lse, op.getGradLoss());
 
     // 2. The order of the classes in the blocks.
-    Value order, blockClassifier = classifier, blockBias = bias,
-                 blockWeights = weights;
+    Value order, inverse, blockClassifier = classifier, blockBias = bias,
+                          blockWeights = weights, blockLabels = labels;
     if (op.getSortVocab()) {
       order = sortDescending(
           rewriter, loc,
@@ -278,13 +276,35 @@ struct LowerCutCrossEntropyGrad final
       auto elementOf = [](Value v) {
         return cast<RankedTensorType>(v.getType()).getElementType();
       };
-      blockClassifier = gatherRows(rewriter, loc, classifier, order,
-                                   elementOf(classifier));
+      blockClassifier =
+          gatherRows(rewriter, loc, classifier, order, elementOf(classifier));
       if (bias)
         blockBias = gatherRows(rewriter, loc, bias, order, elementOf(bias));
       if (weights && smoothInBlocks)
         blockWeights =
             gatherRows(rewriter, loc, weights, order, elementOf(weights));
+      // inverse[c]: the position of class c in the blocks' order.
+      inverse =
+          scf::ForOp::create(
+              rewriter, loc, ix.c(0), classes, ix.c(1),
+              ValueRange{
+                  emptyTensor(rewriter, loc, {vd[0]}, rewriter.getIndexType())},
+              [&](OpBuilder &b, Location l, Value c, ValueRange state) {
+                Value target = tensor::ExtractOp::create(b, l, order, c);
+                scf::YieldOp::create(
+                    b, l,
+                    Value(tensor::InsertOp::create(b, l, c, state[0], target)));
+              })
+              .getResult(0);
+      // The labels as positions in that order, for the blocks.
+      blockLabels = parallelGeneric(
+          rewriter, loc, labels,
+          emptyTensor(rewriter, loc, {nd[0]}, rewriter.getI64Type()),
+          {id1, id1}, [&](OpBuilder &b, Location l, ValueRange args) {
+            Value y = clampedClass(b, l, args[0], classes);
+            linalg::YieldOp::create(
+                b, l, toI64(b, l, tensor::ExtractOp::create(b, l, inverse, y)));
+          });
     }
 
     // 3. The blocks.
@@ -304,6 +324,7 @@ struct LowerCutCrossEntropyGrad final
           Value rows = tx.min(blockN, tx.sub(tokens, tok));
           Value hTile = rowsOf(b, l, hidden, tok, rows);
           Value lseTile = rowsOf(b, l, lse, tok, rows);
+          Value labelTile = rowsOf(b, l, blockLabels, tok, rows);
           LossGradCoefficients coTile;
           coTile.alpha = rowsOf(b, l, co.alpha, tok, rows);
           if (smoothInBlocks)
@@ -325,20 +346,22 @@ struct LowerCutCrossEntropyGrad final
                 auto update = [&](OpBuilder &ub, Location ul) {
                   LogitGradTerms terms;
                   terms.label = false;
+                  terms.skipLabelColumn = true;
                   terms.smoothing = smoothInBlocks;
                   Value weightTile =
                       blockWeights && smoothInBlocks
                           ? rowsOf(ub, ul, blockWeights, cls, cols)
                           : Value();
-                  Value du = logitGrad(ub, ul, z, lseTile, coTile, Value(),
-                                       weightTile, cls, classes, softcap,
-                                       terms);
+                  Value du =
+                      logitGrad(ub, ul, z, lseTile, coTile, labelTile,
+                                weightTile, cls, classes, softcap, terms);
                   SmallVector<Value> next = {accumulateProduct(
                       ub, ul, du, wTile, state[0], /*lhsTransposed=*/false)};
                   Value gcTile = rowsOf(ub, ul, state[1], cls, cols);
                   gcTile = accumulateProduct(ub, ul, du, hTile, gcTile,
                                              /*lhsTransposed=*/true);
-                  next.push_back(insertRows(ub, ul, gcTile, state[1], cls, cols));
+                  next.push_back(
+                      insertRows(ub, ul, gcTile, state[1], cls, cols));
                   if (bias) {
                     Value gbTile = rowsOf(ub, ul, state[2], cls, cols);
                     gbTile = accumulateColumnSums(ub, ul, du, gbTile);
@@ -351,27 +374,41 @@ struct LowerCutCrossEntropyGrad final
                   scf::YieldOp::create(nb, nl, update(nb, nl));
                   return;
                 }
-                // Gradient filtering: the block counts if some token that
-                // takes a softmax term has p = exp(z - lse) >= eps.
+                // Gradient filtering: the block counts if some entry of its
+                // softmax term, p = exp(z - lse) of a token that takes one
+                // outside its label's column, is at least eps.
+                Value clsI64 = toI64(nb, nl, cls);
                 Value best =
                     linalg::GenericOp::create(
                         nb, nl, RankedTensorType::get({}, acc),
-                        ValueRange{z, lseTile, coTile.alpha},
+                        ValueRange{z, lseTile, coTile.alpha, labelTile},
                         filledTensor(nb, nl, {}, acc, kNegInf),
-                        {id2, rowOf2, rowOf2, AffineMap::get(2, 0, ctx)},
+                        {id2, rowOf2, rowOf2, rowOf2,
+                         AffineMap::get(2, 0, ctx)},
                         {IteratorType::reduction, IteratorType::reduction},
                         [&](OpBuilder &bb, Location bl, ValueRange args) {
                           Value logP =
                               arith::SubFOp::create(bb, bl, args[0], args[1]);
-                          Value takes = arith::CmpFOp::create(
-                              bb, bl, arith::CmpFPredicate::ONE, args[2],
-                              constF(bb, bl, acc, 0.0));
+                          Value column = arith::AddIOp::create(
+                              bb, bl, clsI64,
+                              toI64(bb, bl,
+                                    linalg::IndexOp::create(bb, bl, 1)));
+                          Value other = arith::CmpIOp::create(
+                              bb, bl, arith::CmpIPredicate::ne, column,
+                              toI64(bb, bl,
+                                    clampedClass(bb, bl, args[3], classes)));
+                          Value takes = arith::AndIOp::create(
+                              bb, bl, other,
+                              arith::CmpFOp::create(
+                                  bb, bl, arith::CmpFPredicate::ONE, args[2],
+                                  constF(bb, bl, acc, 0.0)));
                           logP = arith::SelectOp::create(
-                              bb, bl, takes, logP, constF(bb, bl, acc, kNegInf));
+                              bb, bl, takes, logP,
+                              constF(bb, bl, acc, kNegInf));
                           linalg::YieldOp::create(
                               bb, bl,
-                              Value(arith::MaximumFOp::create(bb, bl, args[3],
-                                                             logP)));
+                              Value(arith::MaximumFOp::create(bb, bl, args[4],
+                                                              logP)));
                         })
                         .getResult(0);
                 Value keep = arith::CmpFOp::create(
@@ -401,18 +438,6 @@ struct LowerCutCrossEntropyGrad final
     // Back to the original class order: row c of the result is row
     // inverse[c] of the blocks' order.
     if (order) {
-      Value inverse =
-          scf::ForOp::create(
-              rewriter, loc, zero, classes, ix.c(1),
-              ValueRange{emptyTensor(rewriter, loc, {vd[0]},
-                                     rewriter.getIndexType())},
-              [&](OpBuilder &b, Location l, Value c, ValueRange state) {
-                Value target = tensor::ExtractOp::create(b, l, order, c);
-                scf::YieldOp::create(
-                    b, l,
-                    Value(tensor::InsertOp::create(b, l, c, state[0], target)));
-              })
-              .getResult(0);
       gradClassifier = gatherRows(rewriter, loc, gradClassifier, inverse, acc);
       if (gradBias)
         gradBias = gatherRows(rewriter, loc, gradBias, inverse, acc);
@@ -425,10 +450,8 @@ struct LowerCutCrossEntropyGrad final
       auto reduceFirst = [&](Value matrix, Value rowWeights) {
         AffineMap weightMap = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
         SmallVector<Value> inputs = {matrix};
-        SmallVector<AffineMap> maps = {
-            AffineMap::get(2, 0,
-                           {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)},
-                           ctx)};
+        SmallVector<AffineMap> maps = {AffineMap::get(
+            2, 0, {getAffineDimExpr(1, ctx), getAffineDimExpr(0, ctx)}, ctx)};
         if (rowWeights) {
           inputs.push_back(rowWeights);
           maps.push_back(weightMap);
@@ -436,10 +459,10 @@ struct LowerCutCrossEntropyGrad final
         maps.push_back(AffineMap::get(2, 0, getAffineDimExpr(0, ctx)));
         OpFoldResult size = getSizes(rewriter, loc, matrix)[1];
         return linalg::GenericOp::create(
-                   rewriter, loc, RankedTensorType::get(
-                                      {getConstantIntValue(size).value_or(
-                                          ShapedType::kDynamic)},
-                                      acc),
+                   rewriter, loc,
+                   RankedTensorType::get({getConstantIntValue(size).value_or(
+                                             ShapedType::kDynamic)},
+                                         acc),
                    inputs, filledTensor(rewriter, loc, {size}, acc, 0.0), maps,
                    {IteratorType::parallel, IteratorType::reduction},
                    [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -455,8 +478,7 @@ struct LowerCutCrossEntropyGrad final
       };
       Value weightedClasses = reduceFirst(classifier, weights); // [D]
       Value gammaHidden = reduceFirst(hidden, co.gamma);        // [D]
-      auto subtractOuter = [&](Value target, Value rowFactor,
-                               Value colFactor) {
+      auto subtractOuter = [&](Value target, Value rowFactor, Value colFactor) {
         // target[r, d] -= rowFactor[r] colFactor[d] (rowFactor null: 1).
         SmallVector<Value> inputs;
         SmallVector<AffineMap> maps;
@@ -513,56 +535,81 @@ struct LowerCutCrossEntropyGrad final
       }
     }
 
-    // 4b. The label term: c_i = beta_i (1 - (z_y / softcap)^2) at each
-    // token's label y_i. grad_hidden[i] -= c_i classifier[y_i] (a gather);
-    // grad_classifier[y_i] -= c_i hidden[i] and grad_bias[y_i] -= c_i, one
-    // token after another, since tokens share labels.
-    Value labelCoef = co.beta;
-    if (softcap) {
-      // z_y = softcap(hidden[i] . classifier[y_i] + bias[y_i]).
-      Value dots =
-          linalg::GenericOp::create(
-              rewriter, loc, RankedTensorType::get(
-                                 cast<RankedTensorType>(lse.getType()).getShape(),
-                                 acc),
-              ValueRange{hidden, labels},
-              filledTensor(rewriter, loc, {nd[0]}, acc, 0.0),
-              {id2, rowOf2, rowOf2},
-              {IteratorType::parallel, IteratorType::reduction},
-              [&](OpBuilder &nb, Location l, ValueRange args) {
-                Value y = clampedClass(nb, l, args[1], classes);
-                Value w = tensor::ExtractOp::create(
-                    nb, l, classifier,
-                    ValueRange{y, linalg::IndexOp::create(nb, l, 1)});
-                Value prod =
-                    arith::MulFOp::create(nb, l, castFloat(nb, l, args[0], acc),
-                                          castFloat(nb, l, w, acc));
-                linalg::YieldOp::create(
-                    nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
-              })
-              .getResult(0);
-      labelCoef = parallelGeneric(
-          rewriter, loc, ValueRange{dots, labels, co.beta},
-          emptyTensor(rewriter, loc, {nd[0]}, acc), {id1, id1, id1, id1},
-          [&](OpBuilder &nb, Location l, ValueRange args) {
-            Value u = args[0];
-            if (bias) {
+    // 4b. The label's column, which the blocks leave out: with z_y the
+    // label's logit and p_y = exp(z_y - lse), its entry of du is
+    //   c_i = (alpha_i p_y - beta_i [- gamma_i w_y]) (1 - (z_y / softcap)^2)
+    // (the smoothing part when the blocks carry it). Computed on its own,
+    // it does not cancel against the softmax term when p_y is near 1.
+    // grad_hidden[i] -= c_i classifier[y_i] (a gather); grad_classifier[y_i]
+    // -= c_i hidden[i] and grad_bias[y_i] -= c_i, one token after another,
+    // since tokens share labels.
+    Value dots =
+        linalg::GenericOp::create(
+            rewriter, loc, lse.getType(), ValueRange{hidden, labels},
+            filledTensor(rewriter, loc, {nd[0]}, acc, 0.0),
+            {id2, rowOf2, rowOf2},
+            {IteratorType::parallel, IteratorType::reduction},
+            [&](OpBuilder &nb, Location l, ValueRange args) {
               Value y = clampedClass(nb, l, args[1], classes);
-              u = arith::AddFOp::create(
-                  nb, l, u,
-                  castFloat(nb, l, tensor::ExtractOp::create(nb, l, bias, y),
+              Value w = tensor::ExtractOp::create(
+                  nb, l, classifier,
+                  ValueRange{y, linalg::IndexOp::create(nb, l, 1)});
+              Value prod =
+                  arith::MulFOp::create(nb, l, castFloat(nb, l, args[0], acc),
+                                        castFloat(nb, l, w, acc));
+              linalg::YieldOp::create(
+                  nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
+            })
+            .getResult(0);
+    SmallVector<Value> coefInputs = {dots, labels, lse, co.alpha, co.beta};
+    if (smoothInBlocks)
+      coefInputs.push_back(co.gamma);
+    SmallVector<AffineMap> coefMaps(coefInputs.size() + 1, id1);
+    Value labelCoef = parallelGeneric(
+        rewriter, loc, coefInputs, emptyTensor(rewriter, loc, {nd[0]}, acc),
+        coefMaps, [&](OpBuilder &nb, Location l, ValueRange args) {
+          Value y = clampedClass(nb, l, args[1], classes);
+          Value zy = args[0];
+          if (bias)
+            zy = arith::AddFOp::create(
+                nb, l, zy,
+                castFloat(nb, l, tensor::ExtractOp::create(nb, l, bias, y),
+                          acc));
+          Value c = softcap ? constF(nb, l, acc, *softcap) : Value();
+          if (softcap)
+            zy = arith::MulFOp::create(
+                nb, l,
+                math::TanhOp::create(nb, l,
+                                     arith::DivFOp::create(nb, l, zy, c)),
+                c);
+          Value zero = constF(nb, l, acc, 0.0);
+          Value alpha = args[3];
+          Value p = math::ExpOp::create(
+              nb, l, arith::SubFOp::create(nb, l, zy, args[2]));
+          Value term = arith::SelectOp::create(
+              nb, l,
+              arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, alpha,
+                                    zero),
+              zero, arith::MulFOp::create(nb, l, alpha, p));
+          term = arith::SubFOp::create(nb, l, term, args[4]);
+          if (smoothInBlocks) {
+            Value gamma = args[5];
+            if (weights)
+              gamma = arith::MulFOp::create(
+                  nb, l, gamma,
+                  castFloat(nb, l, tensor::ExtractOp::create(nb, l, weights, y),
                             acc));
-            }
-            Value c = constF(nb, l, acc, *softcap);
-            Value t =
-                math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, u, c));
-            Value slope = arith::SubFOp::create(
-                nb, l, constF(nb, l, acc, 1.0),
-                arith::MulFOp::create(nb, l, t, t));
-            linalg::YieldOp::create(
-                nb, l, Value(arith::MulFOp::create(nb, l, args[2], slope)));
-          });
-    }
+            term = arith::SubFOp::create(nb, l, term, gamma);
+          }
+          if (softcap) {
+            Value t = arith::DivFOp::create(nb, l, zy, c);
+            term = arith::MulFOp::create(
+                nb, l, term,
+                arith::SubFOp::create(nb, l, constF(nb, l, acc, 1.0),
+                                      arith::MulFOp::create(nb, l, t, t)));
+          }
+          linalg::YieldOp::create(nb, l, term);
+        });
     gradHidden =
         linalg::GenericOp::create(
             rewriter, loc, gradHidden.getType(), ValueRange{labels, labelCoef},
@@ -576,7 +623,7 @@ struct LowerCutCrossEntropyGrad final
               Value t = arith::MulFOp::create(nb, l, args[1],
                                               castFloat(nb, l, w, acc));
               linalg::YieldOp::create(
-                  nb, l, Value(arith::SubFOp::create(nb, l, args[2], t)));
+                  nb, l, Value(arith::AddFOp::create(nb, l, args[2], t)));
             })
             .getResult(0);
     SmallVector<Value> scatterInits = {gradClassifier};
@@ -600,14 +647,14 @@ struct LowerCutCrossEntropyGrad final
                            nb, nl, coef, castFloat(nb, nl, args[0], acc));
                        linalg::YieldOp::create(
                            nb, nl,
-                           Value(arith::SubFOp::create(nb, nl, args[1], t)));
+                           Value(arith::AddFOp::create(nb, nl, args[1], t)));
                      })
                      .getResult(0);
           SmallVector<Value> next = {insertRows(b, l, gRow, state[0], y, one)};
           if (gradBias) {
             Value old = tensor::ExtractOp::create(b, l, state[1], y);
             next.push_back(tensor::InsertOp::create(
-                b, l, arith::SubFOp::create(b, l, old, coef), state[1], y));
+                b, l, arith::AddFOp::create(b, l, old, coef), state[1], y));
           }
           scf::YieldOp::create(b, l, next);
         });

@@ -102,6 +102,9 @@ LossGradCoefficients lossGradCoefficients(OpBuilder &b, Location loc,
 struct LogitGradTerms {
   /// -beta at the label's column.
   bool label = true;
+  /// 0 at the label's column instead of every term (the caller computes
+  /// that column on its own); excludes `label`.
+  bool skipLabelColumn = false;
   /// -gamma w_c.
   bool smoothing = false;
 };

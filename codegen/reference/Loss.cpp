@@ -141,12 +141,13 @@ Value reference::linearLogits(OpBuilder &b, Location loc, Value hidden,
   // z[i, j] = sum_d hidden[i, d] classifier[j, d], in the accumulator type.
   AffineExpr i, j, d;
   bindDims(ctx, i, j, d);
-  Value logits = contract(
-      b, loc, hidden, classifier, filledTensor(b, loc, {rows, classes}, acc, 0.0),
-      {AffineMap::get(3, 0, {i, d}, ctx), AffineMap::get(3, 0, {j, d}, ctx),
-       AffineMap::get(3, 0, {i, j}, ctx)},
-      {IteratorType::parallel, IteratorType::parallel,
-       IteratorType::reduction});
+  Value logits = contract(b, loc, hidden, classifier,
+                          filledTensor(b, loc, {rows, classes}, acc, 0.0),
+                          {AffineMap::get(3, 0, {i, d}, ctx),
+                           AffineMap::get(3, 0, {j, d}, ctx),
+                           AffineMap::get(3, 0, {i, j}, ctx)},
+                          {IteratorType::parallel, IteratorType::parallel,
+                           IteratorType::reduction});
   if (!bias && !softcap)
     return logits;
 

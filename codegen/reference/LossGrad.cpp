@@ -28,9 +28,10 @@ using namespace mlir::attic::reference;
 
 using utils::IteratorType;
 
-LossGradCoefficients reference::lossGradCoefficients(
-    OpBuilder &b, Location loc, Value labels, Value weights,
-    const LossAttrs &attrs, Value numClasses, Value lse, Value gradLoss) {
+LossGradCoefficients
+reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
+                                Value weights, const LossAttrs &attrs,
+                                Value numClasses, Value lse, Value gradLoss) {
   MLIRContext *ctx = b.getContext();
   Type acc = cast<RankedTensorType>(lse.getType()).getElementType();
   SmallVector<OpFoldResult> sizes = getSizes(b, loc, lse);
@@ -63,21 +64,20 @@ LossGradCoefficients reference::lossGradCoefficients(
   Value total;
   if (mean) {
     FloatType f64 = b.getF64Type();
-    total =
-        linalg::GenericOp::create(
-            b, loc, RankedTensorType::get({}, f64), labels,
-            filledTensor(b, loc, {}, f64, 0.0), {id, scalar},
-            {IteratorType::reduction},
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value applied = arith::SelectOp::create(
-                  nb, l, isValid(nb, l, args[0]),
-                  labelWeight(nb, l, args[0]), constF(nb, l, acc, 0.0));
-              linalg::YieldOp::create(
-                  nb, l,
-                  Value(arith::AddFOp::create(nb, l, args[1],
-                                              castFloat(nb, l, applied, f64))));
-            })
-            .getResult(0);
+    total = linalg::GenericOp::create(
+                b, loc, RankedTensorType::get({}, f64), labels,
+                filledTensor(b, loc, {}, f64, 0.0), {id, scalar},
+                {IteratorType::reduction},
+                [&](OpBuilder &nb, Location l, ValueRange args) {
+                  Value applied = arith::SelectOp::create(
+                      nb, l, isValid(nb, l, args[0]),
+                      labelWeight(nb, l, args[0]), constF(nb, l, acc, 0.0));
+                  linalg::YieldOp::create(
+                      nb, l,
+                      Value(arith::AddFOp::create(
+                          nb, l, args[1], castFloat(nb, l, applied, f64))));
+                })
+                .getResult(0);
   }
   // W = sum_c w_c, for the smoothing part of alpha.
   Value weightSum;
@@ -117,16 +117,16 @@ LossGradCoefficients reference::lossGradCoefficients(
         Value zero = constF(nb, l, acc, 0.0);
         g = arith::SelectOp::create(nb, l, isValid(nb, l, label), g, zero);
         Value wy = labelWeight(nb, l, label);
-        Value beta = arith::MulFOp::create(
-            nb, l, arith::MulFOp::create(nb, l, g, wy),
-            constF(nb, l, acc, 1.0 - eps));
+        Value beta =
+            arith::MulFOp::create(nb, l, arith::MulFOp::create(nb, l, g, wy),
+                                  constF(nb, l, acc, 1.0 - eps));
         // alpha / g = w_y (1 - eps) + eps W / C + 2 z_loss lse.
-        Value perToken = arith::MulFOp::create(nb, l, wy,
-                                               constF(nb, l, acc, 1.0 - eps));
+        Value perToken =
+            arith::MulFOp::create(nb, l, wy, constF(nb, l, acc, 1.0 - eps));
         Value gamma;
         if (eps != 0.0) {
-          Value classes = arith::SIToFPOp::create(nb, l, acc,
-                                                  toI64(nb, l, numClasses));
+          Value classes =
+              arith::SIToFPOp::create(nb, l, acc, toI64(nb, l, numClasses));
           Value epsOverC =
               arith::DivFOp::create(nb, l, constF(nb, l, acc, eps), classes);
           Value w = weightSum ? args[next++] : classes;
@@ -141,8 +141,8 @@ LossGradCoefficients reference::lossGradCoefficients(
                                     constF(nb, l, acc, 2.0 * attrs.zLoss)));
         // Select, so an ignored token gives exactly 0 whatever its lse.
         Value alpha = arith::SelectOp::create(
-            nb, l, arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, g,
-                                         zero),
+            nb, l,
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, g, zero),
             zero, arith::MulFOp::create(nb, l, g, perToken));
         SmallVector<Value> yields = {alpha, beta};
         if (gamma)
@@ -175,10 +175,10 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
     maps.push_back(map);
     return static_cast<int>(inputs.size()) - 1;
   };
-  if (terms.label) {
+  if (terms.label && !terms.skipLabelColumn)
     beta = add(coefficients.beta, row);
+  if (terms.label || terms.skipLabelColumn)
     label = add(labels, row);
-  }
   if (terms.smoothing) {
     gamma = add(coefficients.gamma, row);
     if (weights)
@@ -190,8 +190,9 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value x = args[0], alpha = args[2];
         Value zero = constF(nb, l, acc, 0.0);
-        Value p = math::ExpOp::create(
-            nb, l, arith::SubFOp::create(nb, l, x, args[1]));
+        Value labelHit;
+        Value p = math::ExpOp::create(nb, l,
+                                      arith::SubFOp::create(nb, l, x, args[1]));
         Value dz = arith::SelectOp::create(
             nb, l,
             arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, alpha,
@@ -205,8 +206,11 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
               toI64(nb, l, clampedClass(nb, l, args[label], numClasses));
           Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
                                             column, target);
-          dz = arith::SubFOp::create(
-              nb, l, dz, arith::SelectOp::create(nb, l, hit, args[beta], zero));
+          if (beta >= 0)
+            dz = arith::SubFOp::create(
+                nb, l, dz,
+                arith::SelectOp::create(nb, l, hit, args[beta], zero));
+          labelHit = hit;
         }
         if (gamma >= 0) {
           Value term = args[gamma];
@@ -215,12 +219,15 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
                                          castFloat(nb, l, args[weight], acc));
           dz = arith::SubFOp::create(nb, l, dz, term);
         }
+        if (terms.skipLabelColumn)
+          dz = arith::SelectOp::create(nb, l, labelHit, zero, dz);
         if (softcap) {
           // d(c tanh(u / c))/du = 1 - tanh^2 = 1 - (z / c)^2.
           Value t =
               arith::DivFOp::create(nb, l, x, constF(nb, l, acc, *softcap));
-          Value slope = arith::SubFOp::create(
-              nb, l, constF(nb, l, acc, 1.0), arith::MulFOp::create(nb, l, t, t));
+          Value slope =
+              arith::SubFOp::create(nb, l, constF(nb, l, acc, 1.0),
+                                    arith::MulFOp::create(nb, l, t, t));
           dz = arith::MulFOp::create(nb, l, dz, slope);
         }
         linalg::YieldOp::create(nb, l, dz);
@@ -237,8 +244,7 @@ struct LowerLinearCrossEntropyGrad final
     Location loc = op.getLoc();
     MLIRContext *ctx = rewriter.getContext();
     Value hidden = op.getHidden(), classifier = op.getClassifier();
-    FloatType acc =
-        accumulatorType(op.getHidden().getType().getElementType());
+    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
     LossAttrs attrs = LossAttrs::get(op);
     std::optional<double> softcap = softcapOf(op);
     SmallVector<OpFoldResult> nd = getSizes(rewriter, loc, hidden);
@@ -276,28 +282,28 @@ struct LowerLinearCrossEntropyGrad final
                                            IteratorType::reduction,
                                            IteratorType::parallel};
     // grad_hidden[i, d] = sum_c du[i, c] classifier[c, d].
-    Value gradHidden = contract(
-        rewriter, loc, du, classifier,
-        filledTensor(rewriter, loc, {nd[0], nd[1]}, acc, 0.0),
-        {map({r, k}), map({k, d}), map({r, d})}, iterators);
+    Value gradHidden =
+        contract(rewriter, loc, du, classifier,
+                 filledTensor(rewriter, loc, {nd[0], nd[1]}, acc, 0.0),
+                 {map({r, k}), map({k, d}), map({r, d})}, iterators);
     // grad_classifier[c, d] = sum_i du[i, c] hidden[i, d].
-    Value gradClassifier = contract(
-        rewriter, loc, du, hidden,
-        filledTensor(rewriter, loc, {vd[0], vd[1]}, acc, 0.0),
-        {map({k, r}), map({k, d}), map({r, d})}, iterators);
+    Value gradClassifier =
+        contract(rewriter, loc, du, hidden,
+                 filledTensor(rewriter, loc, {vd[0], vd[1]}, acc, 0.0),
+                 {map({k, r}), map({k, d}), map({r, d})}, iterators);
     SmallVector<Value> results = {
         castTensor(rewriter, loc, gradHidden, op.getGradHidden().getType()),
         castTensor(rewriter, loc, gradClassifier,
                    op.getGradClassifier().getType())};
     if (op.getBias()) {
-      Value gradBias = reduceAxis(
-          rewriter, loc, du, 0, {}, {0.0},
-          [](OpBuilder &nb, Location l, Value x, ValueRange,
-             ValueRange accs) -> SmallVector<Value> {
-            return {arith::AddFOp::create(nb, l, accs[0], x)};
-          })[0];
-      results.push_back(castTensor(rewriter, loc, gradBias,
-                                   op.getGradBias().getType()));
+      Value gradBias =
+          reduceAxis(rewriter, loc, du, 0, {}, {0.0},
+                     [](OpBuilder &nb, Location l, Value x, ValueRange,
+                        ValueRange accs) -> SmallVector<Value> {
+                       return {arith::AddFOp::create(nb, l, accs[0], x)};
+                     })[0];
+      results.push_back(
+          castTensor(rewriter, loc, gradBias, op.getGradBias().getType()));
     }
     rewriter.replaceOp(op, results);
     return success();

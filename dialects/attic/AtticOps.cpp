@@ -581,11 +581,10 @@ static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
   if (failed(verifyLinearCrossEntropyOperands(self)))
     return failure();
   RankedTensorType hidden = self.getHidden().getType();
-  return verifyLoss(self, {hidden.getDimSize(0)}, hidden.getElementType(),
-                    self.getReduction(),
-                    self.getLabelSmoothing().convertToDouble(),
-                    self.getZLoss().convertToDouble(), self.getLoss(),
-                    self.getLse());
+  return verifyLoss(
+      self, {hidden.getDimSize(0)}, hidden.getElementType(),
+      self.getReduction(), self.getLabelSmoothing().convertToDouble(),
+      self.getZLoss().convertToDouble(), self.getLoss(), self.getLse());
 }
 
 /// The checks of attic.linear_cross_entropy_grad, shared by its form: the
@@ -602,9 +601,8 @@ static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
   if (failed(checkLossShaped(op, self.getGradLoss(), positions, elt,
                              self.getReduction(), "grad_loss", "hidden")))
     return failure();
-  if (self.getLse() &&
-      failed(checkPerPosition(op, self.getLse(), positions, elt, "lse",
-                              "hidden", "[N]")))
+  if (self.getLse() && failed(checkPerPosition(op, self.getLse(), positions,
+                                               elt, "lse", "hidden", "[N]")))
     return failure();
   auto checkGrad = [&](Value grad, Value of, StringRef name,
                        StringRef ofName) -> LogicalResult {

@@ -45,7 +45,8 @@ double attic::defaultFilterEps(Type type) {
   auto floatType = dyn_cast<FloatType>(type);
   if (!floatType)
     return 0.0;
-  int precision = llvm::APFloat::semanticsPrecision(floatType.getFloatSemantics());
+  int precision =
+      llvm::APFloat::semanticsPrecision(floatType.getFloatSemantics());
   return std::ldexp(1.0, 1 - precision) / 32.0;
 }
 

@@ -63,6 +63,12 @@ static cl::opt<double> relTolerance("rtol", cl::desc("Relative tolerance"),
                                     cl::init(1e-5));
 static cl::opt<double> absTolerance("atol", cl::desc("Absolute tolerance"),
                                     cl::init(1e-6));
+static cl::opt<double> scaledAbsTolerance(
+    "atol-of-max",
+    cl::desc("Absolute tolerance as a fraction of the expected result's "
+             "largest finite magnitude, added to --atol (for sums that "
+             "cancel, such as gradients)"),
+    cl::init(0.0));
 static cl::opt<std::string>
     compare("compare", cl::desc("Compare the function compiled after this pass "
                                 "pipeline with the reference compilation"));
@@ -185,6 +191,16 @@ bool compareArrays(const HostArray &got, const HostArray &expected,
                  << shapeString(expected) << "\n";
     return false;
   }
+  double tolerance = absTolerance;
+  if (scaledAbsTolerance > 0) {
+    double largest = 0;
+    for (int64_t i = 0, n = expected.numElements(); i < n; ++i) {
+      double e = std::fabs(expected.getAsDouble(i));
+      if (std::isfinite(e))
+        largest = std::max(largest, e);
+    }
+    tolerance += scaledAbsTolerance * largest;
+  }
   double maxAbs = 0, maxRel = 0;
   int64_t bad = 0, firstBad = -1;
   for (int64_t i = 0, n = got.numElements(); i < n; ++i) {
@@ -197,7 +213,7 @@ bool compareArrays(const HostArray &got, const HostArray &expected,
     maxAbs = std::max(maxAbs, diff);
     if (e != 0)
       maxRel = std::max(maxRel, diff / std::fabs(e));
-    if (!(diff <= absTolerance + relTolerance * std::fabs(e))) {
+    if (!(diff <= tolerance + relTolerance * std::fabs(e))) {
       if (firstBad < 0)
         firstBad = i;
       ++bad;
@@ -363,6 +379,9 @@ int main(int argc, char **argv) {
     expected.push_back(check(run::readArray(&context, path)));
 
   JitFunction &runner = candidate ? *candidate : *reference;
+  // The peak before the first run: compilation, arguments and expected
+  // values, so that --time can tell what the runs themselves added.
+  double beforeRuns = peakRssMiB();
   SmallVector<HostArray> results = check(runner.call(args));
   bool ok = true;
   if (candidate) {
@@ -379,7 +398,6 @@ int main(int argc, char **argv) {
     check(run::writeNpy(results[i], path));
 
   if (timeRuns) {
-    double before = peakRssMiB();
     SmallVector<double> ms;
     for (unsigned r = 0; r < timeRuns; ++r) {
       auto start = std::chrono::steady_clock::now();
@@ -391,8 +409,8 @@ int main(int argc, char **argv) {
     llvm::sort(ms);
     llvm::outs() << llvm::formatv(
         "time: min {0:f3} ms, median {1:f3} ms over {2} runs; peak RSS "
-        "{3:f1} MiB ({4:f1} MiB before timing)\n",
-        ms.front(), ms[ms.size() / 2], timeRuns, peakRssMiB(), before);
+        "{3:f1} MiB ({4:f1} MiB before the first run)\n",
+        ms.front(), ms[ms.size() / 2], timeRuns, peakRssMiB(), beforeRuns);
   }
   return ok ? 0 : 1;
 }

@@ -1,4 +1,4 @@
-// Round trip of cross_entropy and linear_cross_entropy.
+// Round trip of cross_entropy, linear_cross_entropy and its gradient.
 // RUN: attic-opt %s | attic-opt | FileCheck %s
 // RUN: attic-opt %s --mlir-print-op-generic | attic-opt | FileCheck %s
 
@@ -32,5 +32,29 @@ func.func @linear_cross_entropy(%h: tensor<?x64xf32>, %c: tensor<1000x64xf32>,
          {ignore_index = 0 : i64, reduction = #attic.reduction<none>,
           softcap = 30.0 : f64, z_loss = 1.0e-4 : f64}
          : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<?xf32>, tensor<?xf32>
+  return
+}
+
+// CHECK-LABEL: func.func @linear_cross_entropy_grad
+func.func @linear_cross_entropy_grad(%h: tensor<?x64xf32>, %c: tensor<1000x64xf32>,
+                                     %y: tensor<?xi64>, %b: tensor<1000xf32>,
+                                     %g: tensor<f32>, %gn: tensor<?xf32>,
+                                     %lse: tensor<?xf32>) {
+  // CHECK: attic.linear_cross_entropy_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64>, tensor<f32> -> tensor<?x64xf32>, tensor<1000x64xf32>
+  %0:2 = attic.linear_cross_entropy_grad %h, %c, %y, %g
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64>, tensor<f32>
+         -> tensor<?x64xf32>, tensor<1000x64xf32>
+  // CHECK: attic.linear_cross_entropy_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1000xf32>) weights(%{{.*}} : tensor<1000xf32>) lse(%{{.*}} : tensor<?xf32>) {ignore_index = 0 : i64, label_smoothing = 1.000000e-01 : f64, reduction = #attic.reduction<none>, softcap = 3.000000e+01 : f64, z_loss = 1.000000e-04 : f64} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64>, tensor<?xf32> -> tensor<?x64xf32>, tensor<1000x64xf32>, tensor<1000xf32>
+  %1:3 = attic.linear_cross_entropy_grad %h, %c, %y, %gn bias(%b : tensor<1000xf32>)
+         weights(%b : tensor<1000xf32>) lse(%lse : tensor<?xf32>)
+         {ignore_index = 0 : i64, reduction = #attic.reduction<none>,
+          softcap = 30.0 : f64, z_loss = 1.0e-4 : f64, label_smoothing = 0.1}
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64>, tensor<?xf32>
+         -> tensor<?x64xf32>, tensor<1000x64xf32>, tensor<1000xf32>
+  // CHECK: attic.cut_cross_entropy_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<1000xf32>) {block_n = 64 : i64, block_v = 256 : i64, filter_eps = 1.000000e-03 : f64, sort_vocab} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64>, tensor<f32> -> tensor<?x64xf32>, tensor<1000x64xf32>, tensor<1000xf32>
+  %2:3 = attic.cut_cross_entropy_grad %h, %c, %y, %g bias(%b : tensor<1000xf32>)
+         {block_n = 64, block_v = 256, filter_eps = 1.0e-3, sort_vocab}
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64>, tensor<f32>
+         -> tensor<?x64xf32>, tensor<1000x64xf32>, tensor<1000xf32>
   return
 }
