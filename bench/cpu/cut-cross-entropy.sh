@@ -59,7 +59,7 @@ set style data histograms
 set style fill solid
 set logscale y
 set ylabel "MiB"
-plot '$csv' using 4:xtic(1) title "reference", '' using 5 title "cut"
+plot '$csv' every ::1 using 4:xtic(1) title "reference", '' every ::1 using 5 title "cut"
 GNUPLOT
   echo "plot: $png"
 fi

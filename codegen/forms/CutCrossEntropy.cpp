@@ -39,30 +39,35 @@ using namespace mlir::attic::forms;
 using utils::IteratorType;
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
 
+namespace {
+/// The offsets, sizes and strides of rows [row, row + rows) of `tensor`
+/// (all of its columns when it is 2-D).
+struct RowSlice {
+  SmallVector<OpFoldResult> offsets, sizes, strides;
+  RowSlice(OpBuilder &b, Location loc, Value tensor, Value row, Value rows)
+      : offsets({row}), sizes({rows}) {
+    int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
+    if (rank == 2) {
+      offsets.push_back(b.getIndexAttr(0));
+      sizes.push_back(getSizes(b, loc, tensor)[1]);
+    }
+    strides.assign(rank, b.getIndexAttr(1));
+  }
+};
+} // namespace
+
 Value forms::rowsOf(OpBuilder &b, Location loc, Value tensor, Value row,
                     Value rows) {
-  int64_t rank = cast<RankedTensorType>(tensor.getType()).getRank();
-  SmallVector<OpFoldResult> offsets = {row}, sizes = {rows};
-  if (rank == 2) {
-    offsets.push_back(b.getIndexAttr(0));
-    sizes.push_back(getSizes(b, loc, tensor)[1]);
-  }
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  return tensor::ExtractSliceOp::create(b, loc, tensor, offsets, sizes,
-                                        strides);
+  RowSlice slice(b, loc, tensor, row, rows);
+  return tensor::ExtractSliceOp::create(b, loc, tensor, slice.offsets,
+                                        slice.sizes, slice.strides);
 }
 
 Value forms::insertRows(OpBuilder &b, Location loc, Value slice, Value dest,
                         Value row, Value rows) {
-  int64_t rank = cast<RankedTensorType>(dest.getType()).getRank();
-  SmallVector<OpFoldResult> offsets = {row}, sizes = {rows};
-  if (rank == 2) {
-    offsets.push_back(b.getIndexAttr(0));
-    sizes.push_back(getSizes(b, loc, dest)[1]);
-  }
-  SmallVector<OpFoldResult> strides(rank, b.getIndexAttr(1));
-  return tensor::InsertSliceOp::create(b, loc, slice, dest, offsets, sizes,
-                                       strides);
+  RowSlice at(b, loc, dest, row, rows);
+  return tensor::InsertSliceOp::create(b, loc, slice, dest, at.offsets,
+                                       at.sizes, at.strides);
 }
 
 CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,

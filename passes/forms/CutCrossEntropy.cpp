@@ -74,25 +74,16 @@ FailureOr<Operation *> attic::rewriteLinearCrossEntropyGradAsCut(
 }
 
 namespace {
-struct LinearCrossEntropyToCut final : OpRewritePattern<LinearCrossEntropyOp> {
-  LinearCrossEntropyToCut(MLIRContext *ctx,
-                          const CutCrossEntropyOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
-  LogicalResult matchAndRewrite(LinearCrossEntropyOp op,
+/// A pattern applying one of the rewrites above with fixed options.
+template <typename OpTy,
+          FailureOr<Operation *> (*Rewrite)(RewriterBase &, Operation *,
+                                            const CutCrossEntropyOptions &)>
+struct RewriteAsCut final : OpRewritePattern<OpTy> {
+  RewriteAsCut(MLIRContext *ctx, const CutCrossEntropyOptions &options)
+      : OpRewritePattern<OpTy>(ctx), options(options) {}
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    return rewriteLinearCrossEntropyAsCut(rewriter, op, options);
-  }
-  CutCrossEntropyOptions options;
-};
-
-struct LinearCrossEntropyGradToCut final
-    : OpRewritePattern<LinearCrossEntropyGradOp> {
-  LinearCrossEntropyGradToCut(MLIRContext *ctx,
-                              const CutCrossEntropyOptions &options)
-      : OpRewritePattern(ctx), options(options) {}
-  LogicalResult matchAndRewrite(LinearCrossEntropyGradOp op,
-                                PatternRewriter &rewriter) const override {
-    return rewriteLinearCrossEntropyGradAsCut(rewriter, op, options);
+    return Rewrite(rewriter, op, options);
   }
   CutCrossEntropyOptions options;
 };
@@ -100,8 +91,11 @@ struct LinearCrossEntropyGradToCut final
 
 void attic::populateCutCrossEntropyPatterns(
     RewritePatternSet &patterns, const CutCrossEntropyOptions &options) {
-  patterns.add<LinearCrossEntropyToCut, LinearCrossEntropyGradToCut>(
-      patterns.getContext(), options);
+  patterns
+      .add<RewriteAsCut<LinearCrossEntropyOp, rewriteLinearCrossEntropyAsCut>,
+           RewriteAsCut<LinearCrossEntropyGradOp,
+                        rewriteLinearCrossEntropyGradAsCut>>(
+          patterns.getContext(), options);
 }
 
 namespace mlir::attic {
