@@ -29,29 +29,36 @@ using namespace mlir;
 using namespace mlir::attic;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory compileOptions("attic-onnx compile options");
+
 static cl::SubCommand
     compileCommand("compile",
                    "Compile the functions of a model to a native object file");
 
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<model.mlir>"),
-                                      cl::Required, cl::sub(compileCommand));
+                                      cl::Required, cl::sub(compileCommand),
+                                      cl::cat(compileOptions));
 static cl::opt<std::string> outputFile("o", cl::desc("The object file"),
                                        cl::value_desc("file.o"), cl::Required,
-                                       cl::sub(compileCommand));
+                                       cl::sub(compileCommand),
+                                       cl::cat(compileOptions));
 static cl::opt<std::string>
     headerFile("header", cl::desc("Also write a C header of the entry points"),
-               cl::value_desc("file.h"), cl::sub(compileCommand));
+               cl::value_desc("file.h"), cl::sub(compileCommand),
+               cl::cat(compileOptions));
 static cl::opt<std::string>
     passes("passes", cl::desc("A pass pipeline to run before the CPU pipeline"),
-           cl::sub(compileCommand));
+           cl::sub(compileCommand), cl::cat(compileOptions));
 static cl::opt<std::string>
     targetCpu("mcpu",
               cl::desc("The CPU to compile for: host (this machine's, the "
                        "default) or an LLVM CPU name such as x86-64-v3"),
-              cl::init("host"), cl::sub(compileCommand));
+              cl::init("host"), cl::sub(compileCommand),
+              cl::cat(compileOptions));
 static cl::opt<bool> vectorize("vectorize",
                                cl::desc("Tile and vectorize linalg ops"),
-                               cl::init(true), cl::sub(compileCommand));
+                               cl::init(true), cl::sub(compileCommand),
+                               cl::cat(compileOptions));
 
 namespace {
 
@@ -146,6 +153,7 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllPasses();
+  cl::HideUnrelatedOptions(compileOptions);
   cl::ParseCommandLineOptions(
       argc, argv, "Attic: optimize and compile attention, softmax and loss\n");
 

@@ -41,54 +41,69 @@ using cpu::HostArray;
 using cpu::JitFunction;
 namespace cl = llvm::cl;
 
+static cl::OptionCategory runOptions("attic-run options");
+
 static cl::opt<std::string> inputFile(cl::Positional, cl::desc("<file.mlir>"),
-                                      cl::Required);
+                                      cl::Required, cl::cat(runOptions));
 static cl::opt<std::string>
-    functionName("function", cl::desc("The function to run (default: the "
-                                      "module's only function, or main)"));
+    functionName("function",
+                 cl::desc("The function to run (default: the "
+                          "module's only function, or main)"),
+                 cl::cat(runOptions));
 static cl::list<std::string>
-    inputs("input", cl::desc("An argument: .npy, .pb, random, random:LO:HI"));
-static cl::alias inputsShort("i", cl::aliasopt(inputs));
-static cl::list<std::string> outputs("output",
-                                     cl::desc("Write a result to this .npy"));
-static cl::alias outputsShort("o", cl::aliasopt(outputs));
+    inputs("input",
+           cl::desc("An argument: .npy, .pb, random, random:LO:HI (short: -i)"),
+           cl::cat(runOptions));
+static cl::alias inputsShort("i", cl::desc("Alias for --input"),
+                             cl::aliasopt(inputs), cl::cat(runOptions));
 static cl::list<std::string>
-    expects("expect", cl::desc("The expected value of a result (.npy, .pb)"));
+    outputs("output", cl::desc("Write a result to this .npy (short: -o)"),
+            cl::cat(runOptions));
+static cl::alias outputsShort("o", cl::desc("Alias for --output"),
+                              cl::aliasopt(outputs), cl::cat(runOptions));
+static cl::list<std::string>
+    expects("expect", cl::desc("The expected value of a result (.npy, .pb)"),
+            cl::cat(runOptions));
 static cl::opt<std::string> dataSet(
     "data-set",
     cl::desc("A directory laid out as ONNX test data sets: input_<i> for "
              "every argument and output_<i> for expected results (.npy or "
-             ".pb)"));
+             ".pb)"),
+    cl::cat(runOptions));
 static cl::opt<double> relTolerance("rtol", cl::desc("Relative tolerance"),
-                                    cl::init(1e-5));
+                                    cl::init(1e-5), cl::cat(runOptions));
 static cl::opt<double> absTolerance("atol", cl::desc("Absolute tolerance"),
-                                    cl::init(1e-6));
+                                    cl::init(1e-6), cl::cat(runOptions));
 static cl::opt<double> scaledAbsTolerance(
     "atol-of-max",
     cl::desc("Absolute tolerance as a fraction of the expected result's "
              "largest finite magnitude, added to --atol (for sums that "
              "cancel, such as gradients)"),
-    cl::init(0.0));
+    cl::init(0.0), cl::cat(runOptions));
 static cl::opt<std::string>
-    compare("compare", cl::desc("Compare the function compiled after this pass "
-                                "pipeline with the reference compilation"));
+    compare("compare",
+            cl::desc("Compare the function compiled after this pass "
+                     "pipeline with the reference compilation"),
+            cl::cat(runOptions));
 static cl::opt<unsigned> timeRuns("time",
                                   cl::desc("Time this many runs (after one "
                                            "warm-up run) and report memory"),
-                                  cl::init(0));
+                                  cl::init(0), cl::cat(runOptions));
 static cl::opt<bool> printResults("print",
-                                  cl::desc("Print the results as text"));
+                                  cl::desc("Print the results as text"),
+                                  cl::cat(runOptions));
 static cl::opt<bool>
     vectorize("vectorize",
               cl::desc("Tile and vectorize linalg ops (default true; "
                        "--vectorize=false compiles scalar loops)"),
-              cl::init(true));
+              cl::init(true), cl::cat(runOptions));
 static cl::opt<bool> allFunctions(
     "all-functions",
     cl::desc("Run every public function on random inputs (with --compare: "
-             "compare each with its reference compilation)"));
+             "compare each with its reference compilation)"),
+    cl::cat(runOptions));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random inputs"),
-                              cl::init(0));
+                              cl::init(0), cl::cat(runOptions));
 
 namespace {
 
@@ -333,6 +348,7 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllPasses();
+  cl::HideUnrelatedOptions(runOptions);
   cl::ParseCommandLineOptions(argc, argv,
                               "Run a function of an .mlir file on the CPU\n");
 
