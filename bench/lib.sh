@@ -1,8 +1,9 @@
 # bench/lib.sh - what the benchmark scripts share (sourced, POSIX sh).
 #
 #   bench_init NAME [BUILD_DIR]   results go to $ATTIC_BENCH_OUT (default
-#                                 bench/out)/NAME.{csv,png}; gnuplot-nox
-#                                 is installed when missing
+#                                 bench/out)/NAME.{csv,png}; $kernel names
+#                                 a scratch .mlir file removed on exit;
+#                                 gnuplot-nox is installed when missing
 #   bench_run FILE PIPELINE RUNS ARGS...
 #                                 compiles FILE after PIPELINE ("" for the
 #                                 reference lowering), runs it with attic-run
@@ -21,6 +22,8 @@ bench_init() {
   mkdir -p "$bench_out"
   csv="$bench_out/$bench_name.csv"
   png="$bench_out/$bench_name.png"
+  kernel=$(mktemp --suffix=.mlir)
+  trap 'rm -f "$kernel"' EXIT
   if [ ! -x "$build/bin/attic-run" ]; then
     echo "$bench_name: no $build/bin/attic-run; build Attic first (tools/dev.sh build)" >&2
     exit 1

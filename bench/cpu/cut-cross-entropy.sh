@@ -16,8 +16,6 @@ cd "$(dirname "$0")/../.."
 bench_init cut-cross-entropy "${1:-build}"
 runs=${2:-1}
 n=${3:-4096} d=${4:-1024} v=${5:-65536}
-kernel=$(mktemp --suffix=.mlir)
-trap 'rm -f "$kernel"' EXIT
 h="tensor<${n}x${d}xf32>" w="tensor<${v}x${d}xf32>" y="tensor<${n}xi64>"
 cat > "$kernel" <<MLIR
 func.func @forward(%h: $h, %w: $w, %y: $y) -> tensor<f32> {

@@ -12,8 +12,6 @@ cd "$(dirname "$0")/../.."
 . bench/lib.sh
 bench_init flash-attention "${1:-build}"
 runs=${2:-2}
-kernel=$(mktemp --suffix=.mlir)
-trap 'rm -f "$kernel"' EXIT
 
 echo "S,reference_ms,flash_ms,reference_mib,flash_mib" > "$csv"
 printf '%6s %14s %12s %15s %11s %8s\n' S reference_ms flash_ms reference_mib flash_mib speedup

@@ -10,8 +10,6 @@ cd "$(dirname "$0")/../.."
 . bench/lib.sh
 bench_init softmax-forms "${1:-build}"
 runs=${2:-5}
-kernel=$(mktemp --suffix=.mlir)
-trap 'rm -f "$kernel"' EXIT
 
 echo "cols,reference_ms,online_ms,two_pass_ms" > "$csv"
 printf '%8s %14s %14s %14s %9s %9s\n' cols reference_ms online_ms two_pass_ms online_x two_pass_x

@@ -80,22 +80,29 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
   Value hidden = in.hidden, classifier = in.classifier, labels = in.labels,
         bias = in.bias, weights = in.weights;
   std::optional<double> softcap = in.softcap;
-  bool smoothing = withLogitSum;
   FloatType acc = accumulatorType(
       cast<RankedTensorType>(hidden.getType()).getElementType());
   Value tokens = ix.dim(hidden, 0), classes = ix.dim(classifier, 0);
   Value blockN = ix.c(blockSizeN), blockV = ix.c(blockSizeV);
   Value zero = ix.c(0);
   OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
-  Value lseAll = emptyTensor(rewriter, loc, {n}, acc);
-  Value zyAll = emptyTensor(rewriter, loc, {n}, acc);
-  Value swzAll = emptyTensor(rewriter, loc, {n}, acc);
+  // The loops carry the lse state and only the statistics asked for:
+  // accumulator k (0 the label's logit, 1 the logit sum) is at position
+  // slot[k] after the lse state, or absent.
+  int slot[2] = {-1, -1};
+  int numExtra = 0;
+  if (withLabelLogit)
+    slot[0] = numExtra++;
+  if (withLogitSum)
+    slot[1] = numExtra++;
+  SmallVector<Value> allInits(numExtra + 1,
+                              emptyTensor(rewriter, loc, {n}, acc));
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
   AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
 
   auto tokenLoop = scf::ForOp::create(
-      rewriter, loc, zero, tokens, blockN, ValueRange{lseAll, zyAll, swzAll},
+      rewriter, loc, zero, tokens, blockN, allInits,
       [&](OpBuilder &b, Location l, Value tok, ValueRange all) {
         IndexMath tx{b, l};
         Value rows = tx.min(blockN, tx.sub(tokens, tok));
@@ -105,11 +112,15 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
         Value m0 = filledTensor(b, l, rowSizes, acc, kNegInf);
         Value zeros = filledTensor(b, l, rowSizes, acc, 0.0);
 
+        SmallVector<Value> classInits(numExtra + 2, zeros);
+        classInits[0] = m0;
         auto classLoop = scf::ForOp::create(
-            b, l, zero, classes, blockV, ValueRange{m0, zeros, zeros, zeros},
+            b, l, zero, classes, blockV, classInits,
             [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
               IndexMath cx{nb, nl};
-              Value m = state[0], s = state[1], zy = state[2], swz = state[3];
+              Value m = state[0], s = state[1];
+              SmallVector<Value> next = {Value(), Value()};
+              next.append(state.begin() + 2, state.end());
               Value cols = cx.min(blockV, cx.sub(classes, cls));
               Value wTile = rowsOf(nb, nl, classifier, cls, cols);
               SmallVector<OpFoldResult> zSizes = {rows, cols};
@@ -154,22 +165,15 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                       .getResult(0);
 
               // The label's logit, where the clamped label is in the block.
-              Value clsI64 = toI64(nb, nl, cls);
-              Value newZy = zy;
-              if (withLabelLogit)
-                newZy =
+              if (withLabelLogit) {
+                Value zy = state[2 + slot[0]];
+                next[2 + slot[0]] =
                     linalg::GenericOp::create(
                         nb, nl, zy.getType(), ValueRange{z, labTile}, zy,
                         {id2, rowOf2, rowOf2}, reduceJ,
                         [&](OpBuilder &bb, Location ll, ValueRange args) {
-                          Value label = toI64(
-                              bb, ll, clampedClass(bb, ll, args[1], classes));
-                          Value column = arith::AddIOp::create(
-                              bb, ll, clsI64,
-                              toI64(bb, ll,
-                                    linalg::IndexOp::create(bb, ll, 1)));
-                          Value hit = arith::CmpIOp::create(
-                              bb, ll, arith::CmpIPredicate::eq, column, label);
+                          Value hit =
+                              isLabelColumn(bb, ll, cls, args[1], classes);
                           Value picked = arith::SelectOp::create(
                               bb, ll, hit, args[0], constF(bb, ll, acc, 0.0));
                           linalg::YieldOp::create(
@@ -178,10 +182,11 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                                                           picked)));
                         })
                         .getResult(0);
+              }
 
               // The (weighted) sum of the logits, for label smoothing.
-              Value newSwz = swz;
-              if (smoothing) {
+              if (withLogitSum) {
+                Value swz = state[2 + slot[1]];
                 SmallVector<Value> inputs = {z};
                 SmallVector<AffineMap> maps = {id2};
                 if (weights) {
@@ -189,7 +194,7 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                   maps.push_back(colOf2);
                 }
                 maps.push_back(rowOf2);
-                newSwz =
+                next[2 + slot[1]] =
                     linalg::GenericOp::create(
                         nb, nl, swz.getType(), inputs, swz, maps, reduceJ,
                         [&](OpBuilder &bb, Location ll, ValueRange args) {
@@ -203,8 +208,9 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                         })
                         .getResult(0);
               }
-              scf::YieldOp::create(
-                  nb, nl, ValueRange{running.newMax, newSum, newZy, newSwz});
+              next[0] = running.newMax;
+              next[1] = newSum;
+              scf::YieldOp::create(nb, nl, next);
             });
 
         // lse = m + log s (m = -inf counts as 0: an all -inf row gives
@@ -222,20 +228,19 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
               linalg::YieldOp::create(
                   bb, ll, Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
             });
-        scf::YieldOp::create(
-            b, l,
-            ValueRange{
-                insertRows(b, l, lse, all[0], tok, rows),
-                insertRows(b, l, classLoop.getResult(2), all[1], tok, rows),
-                insertRows(b, l, classLoop.getResult(3), all[2], tok, rows)});
+        SmallVector<Value> results = {insertRows(b, l, lse, all[0], tok, rows)};
+        for (int k = 0; k < numExtra; ++k)
+          results.push_back(insertRows(b, l, classLoop.getResult(2 + k),
+                                       all[1 + k], tok, rows));
+        scf::YieldOp::create(b, l, results);
       });
 
   CutStatistics stats;
   stats.lse = tokenLoop.getResult(0);
   if (withLabelLogit)
-    stats.labelLogit = tokenLoop.getResult(1);
+    stats.labelLogit = tokenLoop.getResult(1 + slot[0]);
   if (withLogitSum)
-    stats.weightedLogitSum = tokenLoop.getResult(2);
+    stats.weightedLogitSum = tokenLoop.getResult(1 + slot[1]);
   return stats;
 }
 

@@ -29,7 +29,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
@@ -345,8 +344,7 @@ struct LowerCutCrossEntropyGrad final
 
                 auto update = [&](OpBuilder &ub, Location ul) {
                   LogitGradTerms terms;
-                  terms.label = false;
-                  terms.skipLabelColumn = true;
+                  terms.labelColumnApart = true;
                   terms.smoothing = smoothInBlocks;
                   Value weightTile =
                       blockWeights && smoothInBlocks
@@ -377,7 +375,6 @@ struct LowerCutCrossEntropyGrad final
                 // Gradient filtering: the block counts if some entry of its
                 // softmax term, p = exp(z - lse) of a token that takes one
                 // outside its label's column, is at least eps.
-                Value clsI64 = toI64(nb, nl, cls);
                 Value best =
                     linalg::GenericOp::create(
                         nb, nl, RankedTensorType::get({}, acc),
@@ -389,14 +386,11 @@ struct LowerCutCrossEntropyGrad final
                         [&](OpBuilder &bb, Location bl, ValueRange args) {
                           Value logP =
                               arith::SubFOp::create(bb, bl, args[0], args[1]);
-                          Value column = arith::AddIOp::create(
-                              bb, bl, clsI64,
-                              toI64(bb, bl,
-                                    linalg::IndexOp::create(bb, bl, 1)));
-                          Value other = arith::CmpIOp::create(
-                              bb, bl, arith::CmpIPredicate::ne, column,
-                              toI64(bb, bl,
-                                    clampedClass(bb, bl, args[3], classes)));
+                          Value other = arith::XOrIOp::create(
+                              bb, bl,
+                              isLabelColumn(bb, bl, cls, args[3], classes),
+                              arith::ConstantOp::create(bb, bl,
+                                                        bb.getBoolAttr(true)));
                           Value takes = arith::AndIOp::create(
                               bb, bl, other,
                               arith::CmpFOp::create(
@@ -540,8 +534,8 @@ struct LowerCutCrossEntropyGrad final
     //   c_i = (alpha_i p_y - beta_i [- gamma_i w_y]) (1 - (z_y / softcap)^2)
     // (the smoothing part when the blocks carry it). Computed on its own,
     // it does not cancel against the softmax term when p_y is near 1.
-    // grad_hidden[i] -= c_i classifier[y_i] (a gather); grad_classifier[y_i]
-    // -= c_i hidden[i] and grad_bias[y_i] -= c_i, one token after another,
+    // grad_hidden[i] += c_i classifier[y_i] (a gather); grad_classifier[y_i]
+    // += c_i hidden[i] and grad_bias[y_i] += c_i, one token after another,
     // since tokens share labels.
     Value dots =
         linalg::GenericOp::create(
@@ -575,39 +569,19 @@ struct LowerCutCrossEntropyGrad final
                 nb, l, zy,
                 castFloat(nb, l, tensor::ExtractOp::create(nb, l, bias, y),
                           acc));
-          Value c = softcap ? constF(nb, l, acc, *softcap) : Value();
           if (softcap)
-            zy = arith::MulFOp::create(
-                nb, l,
-                math::TanhOp::create(nb, l,
-                                     arith::DivFOp::create(nb, l, zy, c)),
-                c);
-          Value zero = constF(nb, l, acc, 0.0);
-          Value alpha = args[3];
-          Value p = math::ExpOp::create(
-              nb, l, arith::SubFOp::create(nb, l, zy, args[2]));
-          Value term = arith::SelectOp::create(
-              nb, l,
-              arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, alpha,
-                                    zero),
-              zero, arith::MulFOp::create(nb, l, alpha, p));
-          term = arith::SubFOp::create(nb, l, term, args[4]);
-          if (smoothInBlocks) {
-            Value gamma = args[5];
-            if (weights)
-              gamma = arith::MulFOp::create(
-                  nb, l, gamma,
-                  castFloat(nb, l, tensor::ExtractOp::create(nb, l, weights, y),
-                            acc));
-            term = arith::SubFOp::create(nb, l, term, gamma);
-          }
-          if (softcap) {
-            Value t = arith::DivFOp::create(nb, l, zy, c);
-            term = arith::MulFOp::create(
+            zy = applySoftcap(nb, l, zy, *softcap);
+          Value term = arith::SubFOp::create(
+              nb, l, softmaxTerm(nb, l, args[3], zy, args[2]), args[4]);
+          if (smoothInBlocks)
+            term = arith::SubFOp::create(
                 nb, l, term,
-                arith::SubFOp::create(nb, l, constF(nb, l, acc, 1.0),
-                                      arith::MulFOp::create(nb, l, t, t)));
-          }
+                arith::MulFOp::create(
+                    nb, l, args[5],
+                    labelWeight(nb, l, weights, y, classes, acc)));
+          if (softcap)
+            term = arith::MulFOp::create(nb, l, term,
+                                         softcapSlope(nb, l, zy, *softcap));
           linalg::YieldOp::create(nb, l, term);
         });
     gradHidden =

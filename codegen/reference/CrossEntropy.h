@@ -55,6 +55,30 @@ struct CrossEntropyStats {
 /// The label (any integer type) clamped to [0, numClasses) as an index.
 Value clampedClass(OpBuilder &b, Location loc, Value label, Value numClasses);
 
+/// Whether `label` counts: false where it equals `ignoreIndex`.
+Value countsLabel(OpBuilder &b, Location loc, Value label,
+                  std::optional<int64_t> ignoreIndex);
+
+/// weights[label clamped to [0, numClasses)] as `type`; 1 without weights.
+Value labelWeight(OpBuilder &b, Location loc, Value weights, Value label,
+                  Value numClasses, Type type);
+
+/// In the body of a linalg.generic whose dimension 1 runs over the classes
+/// of a block starting at class `classOffset`: whether this element is in
+/// the column of the clamped `label`.
+Value isLabelColumn(OpBuilder &b, Location loc, Value classOffset, Value label,
+                    Value numClasses);
+
+/// The softcap c tanh(u / c).
+Value applySoftcap(OpBuilder &b, Location loc, Value u, double softcap);
+
+/// The derivative of the softcap at its result z: 1 - (z / c)^2.
+Value softcapSlope(OpBuilder &b, Location loc, Value z, double softcap);
+
+/// The softmax term of the logits' gradient, alpha exp(z - lse), exactly 0
+/// where alpha is 0 (an ignored token, whose lse is never read).
+Value softmaxTerm(OpBuilder &b, Location loc, Value alpha, Value z, Value lse);
+
 /// The loss (of `lossType`) from the statistics: per position
 /// w_y ((1 - eps)(lse - x_y)) + eps smooth / C + z_loss lse^2, 0 where the
 /// label is ignored, then the reduction (totals in f64; mean divides by the
@@ -100,11 +124,9 @@ LossGradCoefficients lossGradCoefficients(OpBuilder &b, Location loc,
 
 /// The terms of dz that logitGrad includes: the softmax term alpha p always.
 struct LogitGradTerms {
-  /// -beta at the label's column.
-  bool label = true;
-  /// 0 at the label's column instead of every term (the caller computes
-  /// that column on its own); excludes `label`.
-  bool skipLabelColumn = false;
+  /// The label's column is computed apart (logitGrad leaves it 0) instead
+  /// of taking -beta there.
+  bool labelColumnApart = false;
   /// -gamma w_c.
   bool smoothing = false;
 };

@@ -114,6 +114,60 @@ Value reference::clampedClass(OpBuilder &b, Location loc, Value label,
   return arith::IndexCastOp::create(b, loc, b.getIndexType(), clamped);
 }
 
+Value reference::countsLabel(OpBuilder &b, Location loc, Value label,
+                             std::optional<int64_t> ignoreIndex) {
+  if (!ignoreIndex)
+    return arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::ne, toI64(b, loc, label),
+      arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(*ignoreIndex)));
+}
+
+Value reference::labelWeight(OpBuilder &b, Location loc, Value weights,
+                             Value label, Value numClasses, Type type) {
+  if (!weights)
+    return constF(b, loc, type, 1.0);
+  Value classIdx = clampedClass(b, loc, label, numClasses);
+  return castFloat(
+      b, loc, tensor::ExtractOp::create(b, loc, weights, ValueRange{classIdx}),
+      type);
+}
+
+Value reference::isLabelColumn(OpBuilder &b, Location loc, Value classOffset,
+                               Value label, Value numClasses) {
+  Value column =
+      arith::AddIOp::create(b, loc, toI64(b, loc, classOffset),
+                            toI64(b, loc, linalg::IndexOp::create(b, loc, 1)));
+  return arith::CmpIOp::create(
+      b, loc, arith::CmpIPredicate::eq, column,
+      toI64(b, loc, clampedClass(b, loc, label, numClasses)));
+}
+
+Value reference::applySoftcap(OpBuilder &b, Location loc, Value u,
+                              double softcap) {
+  Value c = constF(b, loc, u.getType(), softcap);
+  Value t = math::TanhOp::create(b, loc, arith::DivFOp::create(b, loc, u, c));
+  return arith::MulFOp::create(b, loc, t, c);
+}
+
+Value reference::softcapSlope(OpBuilder &b, Location loc, Value z,
+                              double softcap) {
+  Type type = z.getType();
+  Value t = arith::DivFOp::create(b, loc, z, constF(b, loc, type, softcap));
+  return arith::SubFOp::create(b, loc, constF(b, loc, type, 1.0),
+                               arith::MulFOp::create(b, loc, t, t));
+}
+
+Value reference::softmaxTerm(OpBuilder &b, Location loc, Value alpha, Value z,
+                             Value lse) {
+  Value zero = constF(b, loc, alpha.getType(), 0.0);
+  Value p = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, z, lse));
+  return arith::SelectOp::create(
+      b, loc,
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, alpha, zero),
+      zero, arith::MulFOp::create(b, loc, alpha, p));
+}
+
 Value reference::logSumExpRows(OpBuilder &b, Location loc, Value logits) {
   auto type = cast<RankedTensorType>(logits.getType());
   FloatType acc = accumulatorType(type.getElementType());
@@ -166,12 +220,8 @@ Value reference::linearLogits(OpBuilder &b, Location loc, Value hidden,
         Value z = args[0];
         if (bias)
           z = arith::AddFOp::create(nb, l, z, castFloat(nb, l, args[1], acc));
-        if (softcap) {
-          Value c = constF(nb, l, acc, *softcap);
-          Value t =
-              math::TanhOp::create(nb, l, arith::DivFOp::create(nb, l, z, c));
-          z = arith::MulFOp::create(nb, l, t, c);
-        }
+        if (softcap)
+          z = applySoftcap(nb, l, z, *softcap);
         linalg::YieldOp::create(nb, l, z);
       });
 }
@@ -207,27 +257,14 @@ SmallVector<Value> reference::finishCrossEntropy(
         Value label = toI64(nb, l, args[0]);
         Value rowLse = args[1];
         Value labelLogit = args[2];
-        Value classIdx = clampedClass(nb, l, label, numClasses);
         Value zero = constF(nb, l, acc, 0.0);
-        Value one = constF(nb, l, acc, 1.0);
-        Value labelWeight =
-            weights ? castFloat(nb, l,
-                                tensor::ExtractOp::create(nb, l, weights,
-                                                          ValueRange{classIdx}),
-                                acc)
-                    : one;
-        Value valid = arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
-        if (attrs.ignoreIndex)
-          valid = arith::CmpIOp::create(
-              nb, l, arith::CmpIPredicate::ne, label,
-              arith::ConstantOp::create(
-                  nb, l, nb.getI64IntegerAttr(*attrs.ignoreIndex)));
-        Value applied =
-            arith::SelectOp::create(nb, l, valid, labelWeight, zero);
+        Value weight = labelWeight(nb, l, weights, label, numClasses, acc);
+        Value valid = countsLabel(nb, l, label, attrs.ignoreIndex);
+        Value applied = arith::SelectOp::create(nb, l, valid, weight, zero);
 
         Value nll = arith::SubFOp::create(nb, l, rowLse, labelLogit);
         Value loss = arith::MulFOp::create(
-            nb, l, arith::MulFOp::create(nb, l, labelWeight, nll),
+            nb, l, arith::MulFOp::create(nb, l, weight, nll),
             constF(nb, l, acc, 1.0 - eps));
         if (smooth) {
           Value perClass = arith::DivFOp::create(nb, l, args[3], numClassesF);

@@ -18,7 +18,6 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
-#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -41,24 +40,6 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
   bool perToken = attrs.reduction == Reduction::none;
   bool mean = attrs.reduction == Reduction::mean;
 
-  // Whether a token counts, and the weight of its label.
-  auto labelWeight = [&](OpBuilder &nb, Location l, Value label) {
-    Value classIdx = clampedClass(nb, l, label, numClasses);
-    return weights ? castFloat(nb, l,
-                               tensor::ExtractOp::create(nb, l, weights,
-                                                         ValueRange{classIdx}),
-                               acc)
-                   : constF(nb, l, acc, 1.0);
-  };
-  auto isValid = [&](OpBuilder &nb, Location l, Value label) -> Value {
-    if (!attrs.ignoreIndex)
-      return arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
-    return arith::CmpIOp::create(
-        nb, l, arith::CmpIPredicate::ne, toI64(nb, l, label),
-        arith::ConstantOp::create(nb, l,
-                                  nb.getI64IntegerAttr(*attrs.ignoreIndex)));
-  };
-
   // mean divides by the total applied weight, summed in f64 as the forward
   // does.
   Value total;
@@ -70,8 +51,9 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
                 {IteratorType::reduction},
                 [&](OpBuilder &nb, Location l, ValueRange args) {
                   Value applied = arith::SelectOp::create(
-                      nb, l, isValid(nb, l, args[0]),
-                      labelWeight(nb, l, args[0]), constF(nb, l, acc, 0.0));
+                      nb, l, countsLabel(nb, l, args[0], attrs.ignoreIndex),
+                      labelWeight(nb, l, weights, args[0], numClasses, acc),
+                      constF(nb, l, acc, 0.0));
                   linalg::YieldOp::create(
                       nb, l,
                       Value(arith::AddFOp::create(
@@ -115,8 +97,9 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
           g = castFloat(nb, l, share, acc);
         }
         Value zero = constF(nb, l, acc, 0.0);
-        g = arith::SelectOp::create(nb, l, isValid(nb, l, label), g, zero);
-        Value wy = labelWeight(nb, l, label);
+        g = arith::SelectOp::create(
+            nb, l, countsLabel(nb, l, label, attrs.ignoreIndex), g, zero);
+        Value wy = labelWeight(nb, l, weights, label, numClasses, acc);
         Value beta =
             arith::MulFOp::create(nb, l, arith::MulFOp::create(nb, l, g, wy),
                                   constF(nb, l, acc, 1.0 - eps));
@@ -169,16 +152,15 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
   AffineMap col = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
   SmallVector<Value> inputs = {z, lse, coefficients.alpha};
   SmallVector<AffineMap> maps = {id, row, row};
-  int beta = -1, label = -1, gamma = -1, weight = -1;
+  int beta = -1, gamma = -1, weight = -1;
   auto add = [&](Value input, AffineMap map) {
     inputs.push_back(input);
     maps.push_back(map);
     return static_cast<int>(inputs.size()) - 1;
   };
-  if (terms.label && !terms.skipLabelColumn)
+  int label = add(labels, row);
+  if (!terms.labelColumnApart)
     beta = add(coefficients.beta, row);
-  if (terms.label || terms.skipLabelColumn)
-    label = add(labels, row);
   if (terms.smoothing) {
     gamma = add(coefficients.gamma, row);
     if (weights)
@@ -188,30 +170,13 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
   return parallelGeneric(
       b, loc, inputs, emptyTensor(b, loc, getSizes(b, loc, z), acc), maps,
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value x = args[0], alpha = args[2];
+        Value x = args[0];
         Value zero = constF(nb, l, acc, 0.0);
-        Value labelHit;
-        Value p = math::ExpOp::create(nb, l,
-                                      arith::SubFOp::create(nb, l, x, args[1]));
-        Value dz = arith::SelectOp::create(
-            nb, l,
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, alpha,
-                                  zero),
-            zero, arith::MulFOp::create(nb, l, alpha, p));
-        if (label >= 0) {
-          Value column = arith::AddIOp::create(
-              nb, l, toI64(nb, l, classOffset),
-              toI64(nb, l, linalg::IndexOp::create(nb, l, 1)));
-          Value target =
-              toI64(nb, l, clampedClass(nb, l, args[label], numClasses));
-          Value hit = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::eq,
-                                            column, target);
-          if (beta >= 0)
-            dz = arith::SubFOp::create(
-                nb, l, dz,
-                arith::SelectOp::create(nb, l, hit, args[beta], zero));
-          labelHit = hit;
-        }
+        Value dz = softmaxTerm(nb, l, args[2], x, args[1]);
+        Value hit = isLabelColumn(nb, l, classOffset, args[label], numClasses);
+        if (!terms.labelColumnApart)
+          dz = arith::SubFOp::create(
+              nb, l, dz, arith::SelectOp::create(nb, l, hit, args[beta], zero));
         if (gamma >= 0) {
           Value term = args[gamma];
           if (weight >= 0)
@@ -219,17 +184,11 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
                                          castFloat(nb, l, args[weight], acc));
           dz = arith::SubFOp::create(nb, l, dz, term);
         }
-        if (terms.skipLabelColumn)
-          dz = arith::SelectOp::create(nb, l, labelHit, zero, dz);
-        if (softcap) {
-          // d(c tanh(u / c))/du = 1 - tanh^2 = 1 - (z / c)^2.
-          Value t =
-              arith::DivFOp::create(nb, l, x, constF(nb, l, acc, *softcap));
-          Value slope =
-              arith::SubFOp::create(nb, l, constF(nb, l, acc, 1.0),
-                                    arith::MulFOp::create(nb, l, t, t));
-          dz = arith::MulFOp::create(nb, l, dz, slope);
-        }
+        if (terms.labelColumnApart)
+          dz = arith::SelectOp::create(nb, l, hit, zero, dz);
+        if (softcap)
+          dz = arith::MulFOp::create(nb, l, dz,
+                                     softcapSlope(nb, l, x, *softcap));
         linalg::YieldOp::create(nb, l, dz);
       });
 }
