@@ -10,9 +10,11 @@
 //   zy' = zy + z[label]  (when the label is in the block)
 //   swz' = swz + sum_j w_j z_j
 //
-// Then lse = m + log s and the smoothing sum lse sum_c w_c - swz feed the
-// loss computation the reference uses. No tensor holds more than
-// block_n x block_v logits.
+// or, for the comp-sum kinds other than cross-entropy, the power sum
+//   ps' = exp(e (m - m')) ps + sum_j w_j exp(e (z_j - m'))
+// Then lse = m + log s and the smoothing sum (lse sum_c w_c - swz, or
+// (sum_c w_c - ps s^-e) / e) feed the loss computation the reference uses.
+// No tensor holds more than block_n x block_v logits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -70,11 +72,59 @@ Value forms::insertRows(OpBuilder &b, Location loc, Value slice, Value dest,
                                        at.sizes, at.strides);
 }
 
+Value forms::labelLogitsOf(OpBuilder &b, Location loc,
+                          const LinearLossOperands &in) {
+  MLIRContext *ctx = b.getContext();
+  FloatType acc = accumulatorType(
+      cast<RankedTensorType>(in.hidden.getType()).getElementType());
+  Value classes = IndexMath{b, loc}.dim(in.classifier, 0);
+  OpFoldResult n = getSizes(b, loc, in.hidden)[0];
+  AffineMap rowOf2 = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
+  Value dots =
+      linalg::GenericOp::create(
+          b, loc, RankedTensorType::get({getConstantIntValue(n).value_or(
+                                            ShapedType::kDynamic)},
+                                        acc),
+          ValueRange{in.hidden, in.labels},
+          filledTensor(b, loc, {n}, acc, 0.0),
+          {b.getMultiDimIdentityMap(2), rowOf2, rowOf2},
+          {IteratorType::parallel, IteratorType::reduction},
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            Value y = clampedClass(nb, l, args[1], classes);
+            Value w = tensor::ExtractOp::create(
+                nb, l, in.classifier,
+                ValueRange{y, linalg::IndexOp::create(nb, l, 1)});
+            Value prod =
+                arith::MulFOp::create(nb, l, castFloat(nb, l, args[0], acc),
+                                      castFloat(nb, l, w, acc));
+            linalg::YieldOp::create(
+                nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
+          })
+          .getResult(0);
+  if (!in.bias && !in.softcap)
+    return dots;
+  AffineMap id1 = b.getMultiDimIdentityMap(1);
+  return parallelGeneric(
+      b, loc, ValueRange{dots, in.labels}, emptyTensor(b, loc, {n}, acc),
+      {id1, id1, id1}, [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value zy = args[0];
+        if (in.bias) {
+          Value y = clampedClass(nb, l, args[1], classes);
+          zy = arith::AddFOp::create(
+              nb, l, zy,
+              castFloat(nb, l, tensor::ExtractOp::create(nb, l, in.bias, y),
+                        acc));
+        }
+        if (in.softcap)
+          zy = applySoftcap(nb, l, zy, *in.softcap);
+        linalg::YieldOp::create(nb, l, zy);
+      });
+}
+
 CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                                         const LinearLossOperands &in,
                                         int64_t blockSizeN, int64_t blockSizeV,
-                                        bool withLabelLogit,
-                                        bool withLogitSum) {
+                                        const CutStatisticsRequest &request) {
   MLIRContext *ctx = rewriter.getContext();
   IndexMath ix{rewriter, loc};
   Value hidden = in.hidden, classifier = in.classifier, labels = in.labels,
@@ -87,16 +137,19 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
   Value zero = ix.c(0);
   OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
   // The loops carry the lse state and only the statistics asked for:
-  // accumulator k (0 the label's logit, 1 the logit sum) is at position
-  // slot[k] after the lse state, or absent.
-  int slot[2] = {-1, -1};
+  // accumulator k (0 the label's logit, 1 the logit sum, 2 the power sum)
+  // is at position slot[k] after the lse state, or absent.
+  int slot[3] = {-1, -1, -1};
   int numExtra = 0;
-  if (withLabelLogit)
+  if (request.labelLogit)
     slot[0] = numExtra++;
-  if (withLogitSum)
+  if (request.weightedLogitSum)
     slot[1] = numExtra++;
+  if (request.powerSumExponent)
+    slot[2] = numExtra++;
   SmallVector<Value> allInits(numExtra + 1,
                               emptyTensor(rewriter, loc, {n}, acc));
+  AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
   AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
@@ -165,7 +218,7 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                       .getResult(0);
 
               // The label's logit, where the clamped label is in the block.
-              if (withLabelLogit) {
+              if (request.labelLogit) {
                 Value zy = state[2 + slot[0]];
                 next[2 + slot[0]] =
                     linalg::GenericOp::create(
@@ -185,7 +238,7 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
               }
 
               // The (weighted) sum of the logits, for label smoothing.
-              if (withLogitSum) {
+              if (request.weightedLogitSum) {
                 Value swz = state[2 + slot[1]];
                 SmallVector<Value> inputs = {z};
                 SmallVector<AffineMap> maps = {id2};
@@ -202,6 +255,51 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                           if (weights)
                             t = arith::MulFOp::create(
                                 bb, ll, t, castFloat(bb, ll, args[1], acc));
+                          linalg::YieldOp::create(bb, ll,
+                                                  Value(arith::AddFOp::create(
+                                                      bb, ll, args.back(), t)));
+                        })
+                        .getResult(0);
+              }
+              // The (weighted) power sum, rescaled like the lse's sum:
+              // ps' = exp(e (m - m')) ps + sum_j w_j exp(e (z_j - m')).
+              if (request.powerSumExponent) {
+                double e = *request.powerSumExponent;
+                auto power = [&](OpBuilder &bb, Location ll, Value x,
+                                 Value max) -> Value {
+                  return math::ExpOp::create(
+                      bb, ll,
+                      arith::MulFOp::create(bb, ll,
+                                            subtractSafeMax(bb, ll, x, max),
+                                            constF(bb, ll, acc, e)));
+                };
+                Value ps = state[2 + slot[2]];
+                Value rescaled = parallelGeneric(
+                    nb, nl, ValueRange{ps, m, running.newMax},
+                    emptyTensor(nb, nl, rowSizes, acc),
+                    SmallVector<AffineMap>(4, id1),
+                    [&](OpBuilder &bb, Location ll, ValueRange args) {
+                      linalg::YieldOp::create(
+                          bb, ll,
+                          Value(arith::MulFOp::create(
+                              bb, ll, args[0], power(bb, ll, args[1], args[2]))));
+                    });
+                SmallVector<Value> inputs = {z, running.newMax};
+                SmallVector<AffineMap> maps = {id2, rowOf2};
+                if (weights) {
+                  inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
+                  maps.push_back(colOf2);
+                }
+                maps.push_back(rowOf2);
+                next[2 + slot[2]] =
+                    linalg::GenericOp::create(
+                        nb, nl, rescaled.getType(), inputs, rescaled, maps,
+                        reduceJ,
+                        [&](OpBuilder &bb, Location ll, ValueRange args) {
+                          Value t = power(bb, ll, args[0], args[1]);
+                          if (weights)
+                            t = arith::MulFOp::create(
+                                bb, ll, t, castFloat(bb, ll, args[2], acc));
                           linalg::YieldOp::create(bb, ll,
                                                   Value(arith::AddFOp::create(
                                                       bb, ll, args.back(), t)));
@@ -228,19 +326,40 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
               linalg::YieldOp::create(
                   bb, ll, Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
             });
+        SmallVector<Value> finished(classLoop.getResults().begin() + 2,
+                                    classLoop.getResults().end());
+        // The power sum relative to the lse: exp(e (m - lse)) = s^-e.
+        if (request.powerSumExponent) {
+          double e = *request.powerSumExponent;
+          Value &ps = finished[slot[2]];
+          ps = parallelGeneric(
+              b, l, ValueRange{ps, classLoop.getResult(1)},
+              emptyTensor(b, l, rowSizes, acc), SmallVector<AffineMap>(3, id1),
+              [&](OpBuilder &bb, Location ll, ValueRange args) {
+                Value scale = math::ExpOp::create(
+                    bb, ll,
+                    arith::MulFOp::create(bb, ll,
+                                          math::LogOp::create(bb, ll, args[1]),
+                                          constF(bb, ll, acc, -e)));
+                linalg::YieldOp::create(
+                    bb, ll,
+                    Value(arith::MulFOp::create(bb, ll, args[0], scale)));
+              });
+        }
         SmallVector<Value> results = {insertRows(b, l, lse, all[0], tok, rows)};
         for (int k = 0; k < numExtra; ++k)
-          results.push_back(insertRows(b, l, classLoop.getResult(2 + k),
-                                       all[1 + k], tok, rows));
+          results.push_back(insertRows(b, l, finished[k], all[1 + k], tok, rows));
         scf::YieldOp::create(b, l, results);
       });
 
   CutStatistics stats;
   stats.lse = tokenLoop.getResult(0);
-  if (withLabelLogit)
+  if (request.labelLogit)
     stats.labelLogit = tokenLoop.getResult(1 + slot[0]);
-  if (withLogitSum)
+  if (request.weightedLogitSum)
     stats.weightedLogitSum = tokenLoop.getResult(1 + slot[1]);
+  if (request.powerSumExponent)
+    stats.weightedPowerSum = tokenLoop.getResult(1 + slot[2]);
   return stats;
 }
 
@@ -264,13 +383,21 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
     OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
 
     LinearLossOperands in{hidden, classifier, labels, bias, weights, softcap};
+    // The smoothing sum sum_c w_c phi(z_c - lse) from per-token sums:
+    // lse W - sum_c w_c z_c for cross-entropy, (W - sum_c w_c p_c^e) / e
+    // for the other kinds (W = sum_c w_c).
+    double e = attrs.exponent;
+    CutStatisticsRequest request;
+    request.labelLogit = true;
+    request.weightedLogitSum = smoothing && e == 0.0;
+    if (smoothing && e != 0.0)
+      request.powerSumExponent = e;
     CutStatistics cut = buildCutStatistics(rewriter, loc, in, op.getBlockN(),
-                                           op.getBlockV(), true, smoothing);
+                                           op.getBlockV(), request);
     CrossEntropyStats stats;
     stats.lse = cut.lse;
     stats.labelLogit = cut.labelLogit;
     if (smoothing) {
-      // sum_c w_c (lse - z_c) = lse sum_c w_c - sum_c w_c z_c.
       Value weightSum;
       if (weights) {
         weightSum = reduceInnermost(
@@ -281,7 +408,8 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
             });
       }
       AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
-      SmallVector<Value> inputs = {stats.lse, cut.weightedLogitSum};
+      SmallVector<Value> inputs = {
+          stats.lse, e == 0.0 ? cut.weightedLogitSum : cut.weightedPowerSum};
       SmallVector<AffineMap> maps = {id1, id1};
       if (weightSum) {
         inputs.push_back(weightSum);
@@ -294,8 +422,15 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
             Value total = weightSum ? args[2]
                                     : arith::SIToFPOp::create(
                                           bb, ll, acc, toI64(bb, ll, classes));
-            Value r = arith::SubFOp::create(
-                bb, ll, arith::MulFOp::create(bb, ll, args[0], total), args[1]);
+            Value r;
+            if (e == 0.0)
+              r = arith::SubFOp::create(
+                  bb, ll, arith::MulFOp::create(bb, ll, args[0], total),
+                  args[1]);
+            else
+              r = arith::DivFOp::create(
+                  bb, ll, arith::SubFOp::create(bb, ll, total, args[1]),
+                  constF(bb, ll, acc, e));
             linalg::YieldOp::create(bb, ll, r);
           });
     }

@@ -25,14 +25,26 @@ struct LinearLossOperands {
   std::optional<double> softcap;
 };
 
-/// Per-token statistics of the logits, [N] in the accumulator type.
+/// Which statistics beyond the lse buildCutStatistics computes.
+struct CutStatisticsRequest {
+  bool labelLogit = false;
+  bool weightedLogitSum = false;
+  /// The exponent e > 0 of weightedPowerSum, or none.
+  std::optional<double> powerSumExponent;
+};
+
+/// Per-token statistics of the logits, [N] in the accumulator type; those
+/// not requested are null.
 struct CutStatistics {
   /// log(sum_c exp(z_c)).
   Value lse;
-  /// z at the clamped label; null unless asked for.
+  /// z at the clamped label.
   Value labelLogit;
-  /// sum_c w_c z_c (w = 1 without weights); null unless asked for.
+  /// sum_c w_c z_c (w = 1 without weights).
   Value weightedLogitSum;
+  /// sum_c w_c p_c^e, p = softmax(z): accumulated as
+  /// sum_c w_c exp(e (z_c - m)) with the running maximum m, like the lse.
+  Value weightedPowerSum;
 };
 
 /// CutStatistics by a loop over blocks of `blockN` tokens and, inside it, a
@@ -40,8 +52,13 @@ struct CutStatistics {
 /// tensor holds more than blockN x blockV logits.
 CutStatistics buildCutStatistics(OpBuilder &b, Location loc,
                                  const LinearLossOperands &in, int64_t blockN,
-                                 int64_t blockV, bool withLabelLogit,
-                                 bool withLogitSum);
+                                 int64_t blockV,
+                                 const CutStatisticsRequest &request);
+
+/// The logit of every token at its clamped label, [N] in the accumulator
+/// type: hidden[i] . classifier[y_i] (+ bias[y_i], then the softcap), a
+/// gather rather than a pass over the classes.
+Value labelLogitsOf(OpBuilder &b, Location loc, const LinearLossOperands &in);
 
 /// A [rows, cols] slice at (row, 0) of a 2-D tensor, or a [rows] slice of a
 /// 1-D one.

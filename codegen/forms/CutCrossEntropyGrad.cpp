@@ -240,8 +240,10 @@ struct LowerCutCrossEntropyGrad final
     LossAttrs attrs = LossAttrs::get(op);
     std::optional<double> softcap = softcapOf(op);
     bool smoothing = attrs.labelSmoothing != 0.0;
-    // With a softcap the smoothing term is dense in every block.
-    bool smoothInBlocks = smoothing && softcap;
+    double e = attrs.exponent;
+    // With a softcap, or for a kind other than cross-entropy (whose term
+    // is gamma w_c p_c^e), the smoothing term is dense in every block.
+    bool smoothInBlocks = smoothing && (softcap || e != 0.0);
     double filterEps = op.getFilterEps().convertToDouble();
     bool filtering = filterEps > 0.0 && !smoothInBlocks;
 
@@ -253,17 +255,40 @@ struct LowerCutCrossEntropyGrad final
     AffineMap rowOf2 = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
     AffineMap colOf2 = AffineMap::get(2, 0, getAffineDimExpr(1, ctx));
 
-    // 1. The lse and the coefficients.
+    // 1. The label's logits, the lse, T and the coefficients. Blockwise
+    // statistics compute the lse when it is not given, and T = sum_c w_c
+    // p_c^e for a kind other than cross-entropy with label smoothing.
     LinearLossOperands in{hidden, classifier, labels, bias, weights, softcap};
+    Value labelZ = labelLogitsOf(rewriter, loc, in);
+    CutStatisticsRequest request;
+    if (smoothing && e != 0.0)
+      request.powerSumExponent = e;
+    CutStatistics stats;
+    if (!op.getLse() || request.powerSumExponent)
+      stats = buildCutStatistics(rewriter, loc, in, op.getBlockN(),
+                                 op.getBlockV(), request);
     Value lse = op.getLse()
                     ? castTensor(rewriter, loc, op.getLse(),
                                  RankedTensorType::get(
                                      op.getLse().getType().getShape(), acc))
-                    : buildCutStatistics(rewriter, loc, in, op.getBlockN(),
-                                         op.getBlockV(), false, false)
-                          .lse;
+                    : stats.lse;
     LossGradCoefficients co = lossGradCoefficients(
-        rewriter, loc, labels, weights, attrs, classes, lse, op.getGradLoss());
+        rewriter, loc, labels, weights, attrs, classes, lse, op.getGradLoss(),
+        e != 0.0 ? labelZ : Value(), stats.weightedPowerSum);
+    // The filter compares k exp(z - lse) with eps, k = p_y^e the kind's
+    // gradient scale: z - (lse - e (z_y - lse)) with log eps.
+    Value filterLse = lse;
+    if (e != 0.0)
+      filterLse = parallelGeneric(
+          rewriter, loc, ValueRange{lse, labelZ},
+          emptyTensor(rewriter, loc, {nd[0]}, acc), {id1, id1, id1},
+          [&](OpBuilder &b, Location l, ValueRange args) {
+            Value logPy = arith::SubFOp::create(b, l, args[1], args[0]);
+            Value shift =
+                arith::MulFOp::create(b, l, logPy, constF(b, l, acc, e));
+            linalg::YieldOp::create(
+                b, l, Value(arith::SubFOp::create(b, l, args[0], shift)));
+          });
 
     // 2. The order of the classes in the blocks.
     Value order, inverse, blockClassifier = classifier, blockBias = bias,
@@ -323,6 +348,8 @@ struct LowerCutCrossEntropyGrad final
           Value rows = tx.min(blockN, tx.sub(tokens, tok));
           Value hTile = rowsOf(b, l, hidden, tok, rows);
           Value lseTile = rowsOf(b, l, lse, tok, rows);
+          Value filterLseTile =
+              filtering ? rowsOf(b, l, filterLse, tok, rows) : Value();
           Value labelTile = rowsOf(b, l, blockLabels, tok, rows);
           LossGradCoefficients coTile;
           coTile.alpha = rowsOf(b, l, co.alpha, tok, rows);
@@ -346,6 +373,7 @@ struct LowerCutCrossEntropyGrad final
                   LogitGradTerms terms;
                   terms.labelColumnApart = true;
                   terms.smoothing = smoothInBlocks;
+                  terms.exponent = e;
                   Value weightTile =
                       blockWeights && smoothInBlocks
                           ? rowsOf(ub, ul, blockWeights, cls, cols)
@@ -378,7 +406,7 @@ struct LowerCutCrossEntropyGrad final
                 Value best =
                     linalg::GenericOp::create(
                         nb, nl, RankedTensorType::get({}, acc),
-                        ValueRange{z, lseTile, coTile.alpha, labelTile},
+                        ValueRange{z, filterLseTile, coTile.alpha, labelTile},
                         filledTensor(nb, nl, {}, acc, kNegInf),
                         {id2, rowOf2, rowOf2, rowOf2,
                          AffineMap::get(2, 0, ctx)},
@@ -537,25 +565,7 @@ struct LowerCutCrossEntropyGrad final
     // grad_hidden[i] += c_i classifier[y_i] (a gather); grad_classifier[y_i]
     // += c_i hidden[i] and grad_bias[y_i] += c_i, one token after another,
     // since tokens share labels.
-    Value dots =
-        linalg::GenericOp::create(
-            rewriter, loc, lse.getType(), ValueRange{hidden, labels},
-            filledTensor(rewriter, loc, {nd[0]}, acc, 0.0),
-            {id2, rowOf2, rowOf2},
-            {IteratorType::parallel, IteratorType::reduction},
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value y = clampedClass(nb, l, args[1], classes);
-              Value w = tensor::ExtractOp::create(
-                  nb, l, classifier,
-                  ValueRange{y, linalg::IndexOp::create(nb, l, 1)});
-              Value prod =
-                  arith::MulFOp::create(nb, l, castFloat(nb, l, args[0], acc),
-                                        castFloat(nb, l, w, acc));
-              linalg::YieldOp::create(
-                  nb, l, Value(arith::AddFOp::create(nb, l, args[2], prod)));
-            })
-            .getResult(0);
-    SmallVector<Value> coefInputs = {dots, labels, lse, co.alpha, co.beta};
+    SmallVector<Value> coefInputs = {labelZ, labels, lse, co.alpha, co.beta};
     if (smoothInBlocks)
       coefInputs.push_back(co.gamma);
     SmallVector<AffineMap> coefMaps(coefInputs.size() + 1, id1);
@@ -564,21 +574,18 @@ struct LowerCutCrossEntropyGrad final
         coefMaps, [&](OpBuilder &nb, Location l, ValueRange args) {
           Value y = clampedClass(nb, l, args[1], classes);
           Value zy = args[0];
-          if (bias)
-            zy = arith::AddFOp::create(
-                nb, l, zy,
-                castFloat(nb, l, tensor::ExtractOp::create(nb, l, bias, y),
-                          acc));
-          if (softcap)
-            zy = applySoftcap(nb, l, zy, *softcap);
           Value term = arith::SubFOp::create(
               nb, l, softmaxTerm(nb, l, args[3], zy, args[2]), args[4]);
-          if (smoothInBlocks)
+          if (smoothInBlocks) {
+            Value gamma = args[5];
+            if (e != 0.0)
+              gamma = softmaxTerm(nb, l, gamma, zy, args[2], e);
             term = arith::SubFOp::create(
                 nb, l, term,
                 arith::MulFOp::create(
-                    nb, l, args[5],
+                    nb, l, gamma,
                     labelWeight(nb, l, weights, y, classes, acc)));
+          }
           if (softcap)
             term = arith::MulFOp::create(nb, l, term,
                                          softcapSlope(nb, l, zy, *softcap));

@@ -19,19 +19,35 @@
 
 namespace mlir::attic::reference {
 
+/// The exponent e of a comp-sum loss kind, phi(log p) = (1 - p^e) / e:
+/// 0 for cross_entropy (the limit -log p), q, 1 and -1 for the others.
+double lossExponent(LossKind kind, std::optional<double> q);
+
 /// The loss attributes of cross_entropy, linear_cross_entropy and its form.
 struct LossAttrs {
   Reduction reduction;
   std::optional<int64_t> ignoreIndex;
   double labelSmoothing;
   double zLoss;
+  /// The comp-sum loss kind, as its exponent (see lossExponent).
+  double exponent;
 
   template <typename OpTy> static LossAttrs get(OpTy op) {
+    std::optional<double> q;
+    if (auto attr = op.getQ())
+      q = attr->convertToDouble();
     return {op.getReduction(), op.getIgnoreIndex(),
             op.getLabelSmoothing().convertToDouble(),
-            op.getZLoss().convertToDouble()};
+            op.getZLoss().convertToDouble(), lossExponent(op.getKind(), q)};
   }
 };
+
+/// The comp-sum loss of a class whose log-probability is `logP`:
+/// (1 - exp(e logP)) / e, or -logP for e = 0, accurate for p near 1.
+Value compSumLoss(OpBuilder &b, Location loc, Value logP, double exponent);
+
+/// Its gradient scale -dphi / dlogP = exp(e logP) (1 for e = 0).
+Value compSumScale(OpBuilder &b, Location loc, Value logP, double exponent);
 
 /// The softcap of a linear cross-entropy op, if it has one.
 template <typename OpTy> std::optional<double> softcapOf(OpTy op) {
@@ -47,10 +63,20 @@ struct CrossEntropyStats {
   Value lse;
   /// x at the label clamped to [0, C).
   Value labelLogit;
-  /// sum_c w_c (lse - x_c) (w = 1 without weights); null without label
-  /// smoothing.
+  /// sum_c w_c phi(x_c - lse) (w = 1 without weights, phi the comp-sum
+  /// loss); null without label smoothing.
   Value smooth;
 };
+
+/// Per position of `logits` [N, C, d...], sum_c w_c term(x_c - lse) in the
+/// type of `lse` [N, d...] (w = 1 without `weights`).
+Value weightedClassSum(OpBuilder &b, Location loc, Value logits, Value lse,
+                       Value weights,
+                       function_ref<Value(OpBuilder &, Location, Value)> term);
+
+/// The logit at the clamped label of every position of `logits`
+/// [N, C, d...], in the accumulator type, shaped like `labels`.
+Value labelLogits(OpBuilder &b, Location loc, Value logits, Value labels);
 
 /// The label (any integer type) clamped to [0, numClasses) as an index.
 Value clampedClass(OpBuilder &b, Location loc, Value label, Value numClasses);
@@ -75,12 +101,13 @@ Value applySoftcap(OpBuilder &b, Location loc, Value u, double softcap);
 /// The derivative of the softcap at its result z: 1 - (z / c)^2.
 Value softcapSlope(OpBuilder &b, Location loc, Value z, double softcap);
 
-/// The softmax term of the logits' gradient, alpha exp(z - lse), exactly 0
-/// where alpha is 0 (an ignored token, whose lse is never read).
-Value softmaxTerm(OpBuilder &b, Location loc, Value alpha, Value z, Value lse);
+/// The softmax term of the logits' gradient, alpha exp(power (z - lse)),
+/// exactly 0 where alpha is 0 (an ignored token, whose lse is never read).
+Value softmaxTerm(OpBuilder &b, Location loc, Value alpha, Value z, Value lse,
+                  double power = 1.0);
 
 /// The loss (of `lossType`) from the statistics: per position
-/// w_y ((1 - eps)(lse - x_y)) + eps smooth / C + z_loss lse^2, 0 where the
+/// w_y (1 - eps) phi(x_y - lse) + eps smooth / C + z_loss lse^2, 0 where the
 /// label is ignored, then the reduction (totals in f64; mean divides by the
 /// applied weights). With `lseType`, also the log-sum-exp as that type.
 SmallVector<Value> finishCrossEntropy(OpBuilder &b, Location loc, Value labels,
@@ -102,10 +129,11 @@ Value linearLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
 
 /// The per-token coefficients of the gradient of the loss with respect to
 /// the logits, [N] in the type of the lse, 0 where the label is ignored:
-///   dz_c = alpha p_c - beta [c = y] - gamma w_c
-/// with alpha = g (w_y (1 - eps) + eps W / C + 2 z_loss lse),
-/// beta = g w_y (1 - eps) and gamma = g eps / C, g the token's share of the
-/// loss gradient and W = sum_c w_c.
+///   dz_c = alpha p_c - beta [c = y] - gamma w_c p_c^e
+/// with alpha = g (w_y (1 - eps) k + eps T / C + 2 z_loss lse),
+/// beta = g w_y (1 - eps) k and gamma = g eps / C, g the token's share of
+/// the loss gradient, e the loss kind's exponent, k = p_y^e its gradient
+/// scale and T = sum_c w_c p_c^e (sum_c w_c for cross-entropy).
 struct LossGradCoefficients {
   Value alpha;
   Value beta;
@@ -115,20 +143,21 @@ struct LossGradCoefficients {
 
 /// LossGradCoefficients from the labels [N], class weights (or null), the
 /// lse [N] (accumulator type) and `gradLoss` (0-D, or [N] for reduction
-/// none).
-LossGradCoefficients lossGradCoefficients(OpBuilder &b, Location loc,
-                                          Value labels, Value weights,
-                                          const LossAttrs &attrs,
-                                          Value numClasses, Value lse,
-                                          Value gradLoss);
+/// none); for a kind other than cross-entropy also the label's logit [N]
+/// and, with label smoothing, T [N] (null otherwise).
+LossGradCoefficients
+lossGradCoefficients(OpBuilder &b, Location loc, Value labels, Value weights,
+                     const LossAttrs &attrs, Value numClasses, Value lse,
+                     Value gradLoss, Value labelLogit, Value powerSum);
 
 /// The terms of dz that logitGrad includes: the softmax term alpha p always.
 struct LogitGradTerms {
   /// The label's column is computed apart (logitGrad leaves it 0) instead
   /// of taking -beta there.
   bool labelColumnApart = false;
-  /// -gamma w_c.
+  /// -gamma w_c p_c^e, e the loss kind's exponent.
   bool smoothing = false;
+  double exponent = 0.0;
 };
 
 /// The gradient with respect to the pre-softcap logits of a [rows, cols]

@@ -2,7 +2,8 @@
 //
 // cross_entropy and linear_cross_entropy, computed directly:
 //   1. lse = max + log(sum(exp(x - max))) per position (the softmax row stats)
-//   2. with label smoothing, s = sum_c w_c (lse - x_c) per position
+//   2. with label smoothing, s = sum_c w_c phi(x_c - lse) per position, phi
+//      the comp-sum loss of the op's kind (lse - x_c for cross-entropy)
 //   3. per position: the label's logit and weight gathered with tensor.extract,
 //      the loss l and the applied weight a (0 where the label is ignored)
 //   4. the reduction: l itself, sum(l), or sum(l) / sum(a), totals in f64
@@ -39,51 +40,128 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
                                      const LossAttrs &attrs,
                                      RankedTensorType lossType,
                                      RankedTensorType lseType) {
-  MLIRContext *ctx = b.getContext();
-  auto logitsType = cast<RankedTensorType>(logits.getType());
-  int64_t rank = logitsType.getRank(), posRank = rank - 1;
-  FloatType acc = accumulatorType(logitsType.getElementType());
-  SmallVector<OpFoldResult> sizes = getSizes(b, loc, logits);
-  SmallVector<OpFoldResult> posSizes(sizes);
-  posSizes.erase(posSizes.begin() + 1);
-  AffineMap all = b.getMultiDimIdentityMap(rank);
-  AffineMap pos = all.dropResult(1);
-  AffineMap posId = b.getMultiDimIdentityMap(posRank);
-
   CrossEntropyStats stats;
   // 1. The log-sum-exp of every position.
   stats.lse = logSumExpRows(b, loc, logits);
 
-  // 2. The smoothing term sum_c w_c (lse - x_c).
-  if (attrs.labelSmoothing != 0.0) {
-    SmallVector<Value> inputs = {logits, stats.lse};
-    SmallVector<AffineMap> maps = {all, pos};
-    if (weights) {
-      inputs.push_back(weights);
-      maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(1, ctx)));
-    }
-    maps.push_back(pos);
-    SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
-    iterators[1] = IteratorType::reduction;
-    Value init = filledTensor(b, loc, posSizes, acc, 0.0);
-    stats.smooth =
-        linalg::GenericOp::create(
-            b, loc, init.getType(), inputs, init, maps, iterators,
-            [&](OpBuilder &nb, Location l, ValueRange args) {
-              Value x = castFloat(nb, l, args[0], acc);
-              Value t = arith::SubFOp::create(nb, l, args[1], x);
-              if (weights)
-                t = arith::MulFOp::create(nb, l, t,
-                                          castFloat(nb, l, args[2], acc));
-              linalg::YieldOp::create(
-                  nb, l, Value(arith::AddFOp::create(nb, l, args.back(), t)));
-            })
-            .getResult(0);
-  }
+  // 2. The smoothing term sum_c w_c phi(x_c - lse).
+  if (attrs.labelSmoothing != 0.0)
+    stats.smooth = weightedClassSum(
+        b, loc, logits, stats.lse, weights,
+        [&](OpBuilder &nb, Location l, Value logP) {
+          return compSumLoss(nb, l, logP, attrs.exponent);
+        });
 
-  // 3. The label's logit, read through tensor.extract at the clamped label.
-  Value numClasses = getValueOrCreateConstantIndexOp(b, loc, sizes[1]);
-  stats.labelLogit = parallelGeneric(
+  // 3. The label's logit.
+  Value numClasses =
+      getValueOrCreateConstantIndexOp(b, loc, getSizes(b, loc, logits)[1]);
+  stats.labelLogit = labelLogits(b, loc, logits, labels);
+  return finishCrossEntropy(b, loc, labels, weights, attrs, numClasses, stats,
+                            lossType, lseType);
+}
+
+} // namespace
+
+double reference::lossExponent(LossKind kind, std::optional<double> q) {
+  switch (kind) {
+  case LossKind::cross_entropy:
+    return 0.0;
+  case LossKind::generalized_cross_entropy:
+    return q.value_or(1.0);
+  case LossKind::mean_absolute_error:
+    return 1.0;
+  case LossKind::sum_exponential:
+    return -1.0;
+  }
+  llvm_unreachable("unknown loss kind");
+}
+
+/// exp(x) - 1, accurate near 0 (Kahan's formulation: the rounding error of
+/// u = exp(x) cancels in (u - 1) x / log u).
+static Value expMinusOne(OpBuilder &b, Location loc, Value x) {
+  Type type = x.getType();
+  Value u = math::ExpOp::create(b, loc, x);
+  Value one = constF(b, loc, type, 1.0);
+  Value um1 = arith::SubFOp::create(b, loc, u, one);
+  Value ratio = arith::DivFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, um1, x),
+      math::LogOp::create(b, loc, u));
+  auto is = [&](Value v, Value c) {
+    return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, v, c);
+  };
+  // u = 1: x itself; u = 0: -1; u = inf: inf.
+  Value r = arith::SelectOp::create(
+      b, loc, is(u, constF(b, loc, type, INFINITY)), u, ratio);
+  r = arith::SelectOp::create(b, loc, is(u, constF(b, loc, type, 0.0)),
+                              constF(b, loc, type, -1.0), r);
+  return arith::SelectOp::create(b, loc, is(u, one), x, r);
+}
+
+Value reference::compSumLoss(OpBuilder &b, Location loc, Value logP,
+                             double exponent) {
+  Type type = logP.getType();
+  if (exponent == 0.0)
+    return arith::NegFOp::create(b, loc, logP);
+  Value scaled =
+      arith::MulFOp::create(b, loc, logP, constF(b, loc, type, exponent));
+  return arith::DivFOp::create(b, loc, expMinusOne(b, loc, scaled),
+                               constF(b, loc, type, -exponent));
+}
+
+Value reference::compSumScale(OpBuilder &b, Location loc, Value logP,
+                              double exponent) {
+  Type type = logP.getType();
+  if (exponent == 0.0)
+    return constF(b, loc, type, 1.0);
+  return math::ExpOp::create(
+      b, loc,
+      arith::MulFOp::create(b, loc, logP, constF(b, loc, type, exponent)));
+}
+
+Value reference::weightedClassSum(
+    OpBuilder &b, Location loc, Value logits, Value lse, Value weights,
+    function_ref<Value(OpBuilder &, Location, Value)> term) {
+  MLIRContext *ctx = b.getContext();
+  auto logitsType = cast<RankedTensorType>(logits.getType());
+  int64_t rank = logitsType.getRank();
+  Type acc = cast<RankedTensorType>(lse.getType()).getElementType();
+  SmallVector<OpFoldResult> posSizes = getSizes(b, loc, logits);
+  posSizes.erase(posSizes.begin() + 1);
+  AffineMap pos = b.getMultiDimIdentityMap(rank).dropResult(1);
+  SmallVector<Value> inputs = {logits, lse};
+  SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank), pos};
+  if (weights) {
+    inputs.push_back(weights);
+    maps.push_back(AffineMap::get(rank, 0, getAffineDimExpr(1, ctx)));
+  }
+  maps.push_back(pos);
+  SmallVector<IteratorType> iterators(rank, IteratorType::parallel);
+  iterators[1] = IteratorType::reduction;
+  Value init = filledTensor(b, loc, posSizes, acc, 0.0);
+  return linalg::GenericOp::create(
+             b, loc, init.getType(), inputs, init, maps, iterators,
+             [&](OpBuilder &nb, Location l, ValueRange args) {
+               Value x = castFloat(nb, l, args[0], acc);
+               Value t = term(nb, l, arith::SubFOp::create(nb, l, x, args[1]));
+               if (weights)
+                 t = arith::MulFOp::create(nb, l, t,
+                                           castFloat(nb, l, args[2], acc));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::AddFOp::create(nb, l, args.back(), t)));
+             })
+      .getResult(0);
+}
+
+Value reference::labelLogits(OpBuilder &b, Location loc, Value logits,
+                             Value labels) {
+  auto logitsType = cast<RankedTensorType>(logits.getType());
+  int64_t posRank = logitsType.getRank() - 1;
+  FloatType acc = accumulatorType(logitsType.getElementType());
+  SmallVector<OpFoldResult> posSizes = getSizes(b, loc, logits);
+  Value numClasses = getValueOrCreateConstantIndexOp(b, loc, posSizes[1]);
+  posSizes.erase(posSizes.begin() + 1);
+  AffineMap posId = b.getMultiDimIdentityMap(posRank);
+  return parallelGeneric(
       b, loc, labels, emptyTensor(b, loc, posSizes, acc), {posId, posId},
       [&](OpBuilder &nb, Location l, ValueRange args) {
         SmallVector<Value> indices;
@@ -96,11 +174,7 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
             castFloat(nb, l, tensor::ExtractOp::create(nb, l, logits, indices),
                       acc));
       });
-  return finishCrossEntropy(b, loc, labels, weights, attrs, numClasses, stats,
-                            lossType, lseType);
 }
-
-} // namespace
 
 Value reference::clampedClass(OpBuilder &b, Location loc, Value label,
                               Value numClasses) {
@@ -159,9 +233,13 @@ Value reference::softcapSlope(OpBuilder &b, Location loc, Value z,
 }
 
 Value reference::softmaxTerm(OpBuilder &b, Location loc, Value alpha, Value z,
-                             Value lse) {
+                             Value lse, double power) {
   Value zero = constF(b, loc, alpha.getType(), 0.0);
-  Value p = math::ExpOp::create(b, loc, arith::SubFOp::create(b, loc, z, lse));
+  Value logP = arith::SubFOp::create(b, loc, z, lse);
+  if (power != 1.0)
+    logP = arith::MulFOp::create(b, loc, logP,
+                                 constF(b, loc, alpha.getType(), power));
+  Value p = math::ExpOp::create(b, loc, logP);
   return arith::SelectOp::create(
       b, loc,
       arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, alpha, zero),
@@ -262,9 +340,11 @@ SmallVector<Value> reference::finishCrossEntropy(
         Value valid = countsLabel(nb, l, label, attrs.ignoreIndex);
         Value applied = arith::SelectOp::create(nb, l, valid, weight, zero);
 
-        Value nll = arith::SubFOp::create(nb, l, rowLse, labelLogit);
+        Value phi = compSumLoss(
+            nb, l, arith::SubFOp::create(nb, l, labelLogit, rowLse),
+            attrs.exponent);
         Value loss = arith::MulFOp::create(
-            nb, l, arith::MulFOp::create(nb, l, weight, nll),
+            nb, l, arith::MulFOp::create(nb, l, weight, phi),
             constF(nb, l, acc, 1.0 - eps));
         if (smooth) {
           Value perClass = arith::DivFOp::create(nb, l, args[3], numClassesF);

@@ -3,7 +3,9 @@
 // The gradient of linear cross-entropy, computed directly:
 //   1. z = hidden . classifier^T (+ bias, softcapped), [N, V]
 //   2. lse from z, unless the op is given it
-//   3. per token the coefficients of dz (alpha, beta, gamma)
+//   3. per token the coefficients of dz (alpha, beta, gamma), from the
+//      label's logit and sum_c w_c p_c^e too for the comp-sum kinds other
+//      than cross-entropy
 //   4. du = dz (1 - (z / softcap)^2), [N, V]
 //   5. grad_hidden = du . classifier, grad_classifier = du^T . hidden,
 //      grad_bias = the column sums of du
@@ -27,10 +29,10 @@ using namespace mlir::attic::reference;
 
 using utils::IteratorType;
 
-LossGradCoefficients
-reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
-                                Value weights, const LossAttrs &attrs,
-                                Value numClasses, Value lse, Value gradLoss) {
+LossGradCoefficients reference::lossGradCoefficients(
+    OpBuilder &b, Location loc, Value labels, Value weights,
+    const LossAttrs &attrs, Value numClasses, Value lse, Value gradLoss,
+    Value labelLogit, Value powerSum) {
   MLIRContext *ctx = b.getContext();
   Type acc = cast<RankedTensorType>(lse.getType()).getElementType();
   SmallVector<OpFoldResult> sizes = getSizes(b, loc, lse);
@@ -61,9 +63,10 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
                 })
                 .getResult(0);
   }
-  // W = sum_c w_c, for the smoothing part of alpha.
+  // T = W = sum_c w_c for cross-entropy, for the smoothing part of alpha.
+  double e = attrs.exponent;
   Value weightSum;
-  if (eps != 0.0 && weights)
+  if (eps != 0.0 && weights && !powerSum)
     weightSum = reduceInnermost(
         b, loc, weights, filledTensor(b, loc, {}, acc, 0.0),
         [&](OpBuilder &nb, Location l, Value x, Value r) -> Value {
@@ -79,6 +82,14 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
   if (weightSum) {
     inputs.push_back(weightSum);
     maps.push_back(scalar);
+  }
+  if (e != 0.0) {
+    inputs.push_back(labelLogit);
+    maps.push_back(id);
+  }
+  if (powerSum) {
+    inputs.push_back(powerSum);
+    maps.push_back(id);
   }
   unsigned numOutputs = eps != 0.0 ? 3 : 2;
   maps.append(numOutputs, id);
@@ -100,19 +111,31 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
         g = arith::SelectOp::create(
             nb, l, countsLabel(nb, l, label, attrs.ignoreIndex), g, zero);
         Value wy = labelWeight(nb, l, weights, label, numClasses, acc);
-        Value beta =
-            arith::MulFOp::create(nb, l, arith::MulFOp::create(nb, l, g, wy),
-                                  constF(nb, l, acc, 1.0 - eps));
-        // alpha / g = w_y (1 - eps) + eps W / C + 2 z_loss lse.
-        Value perToken =
+        Value weightSumArg = weightSum ? args[next++] : Value();
+        // The loss kind's gradient scale k = p_y^e.
+        Value labelTerm =
             arith::MulFOp::create(nb, l, wy, constF(nb, l, acc, 1.0 - eps));
+        if (e != 0.0)
+          labelTerm = arith::MulFOp::create(
+              nb, l, labelTerm,
+              compSumScale(nb, l,
+                           arith::SubFOp::create(nb, l, args[next++], rowLse),
+                           e));
+        // Select, so an ignored token gives exactly 0 whatever its lse.
+        Value ignored =
+            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, g, zero);
+        Value beta = arith::SelectOp::create(
+            nb, l, ignored, zero, arith::MulFOp::create(nb, l, g, labelTerm));
+        // alpha / g = w_y (1 - eps) k + eps T / C + 2 z_loss lse.
+        Value perToken = labelTerm;
         Value gamma;
         if (eps != 0.0) {
           Value classes =
               arith::SIToFPOp::create(nb, l, acc, toI64(nb, l, numClasses));
           Value epsOverC =
               arith::DivFOp::create(nb, l, constF(nb, l, acc, eps), classes);
-          Value w = weightSum ? args[next++] : classes;
+          Value w = powerSum ? args[next++]
+                             : (weightSumArg ? weightSumArg : classes);
           perToken = arith::AddFOp::create(
               nb, l, perToken, arith::MulFOp::create(nb, l, epsOverC, w));
           gamma = arith::MulFOp::create(nb, l, g, epsOverC);
@@ -122,11 +145,8 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
               nb, l, perToken,
               arith::MulFOp::create(nb, l, rowLse,
                                     constF(nb, l, acc, 2.0 * attrs.zLoss)));
-        // Select, so an ignored token gives exactly 0 whatever its lse.
         Value alpha = arith::SelectOp::create(
-            nb, l,
-            arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, g, zero),
-            zero, arith::MulFOp::create(nb, l, g, perToken));
+            nb, l, ignored, zero, arith::MulFOp::create(nb, l, g, perToken));
         SmallVector<Value> yields = {alpha, beta};
         if (gamma)
           yields.push_back(gamma);
@@ -179,6 +199,8 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
               nb, l, dz, arith::SelectOp::create(nb, l, hit, args[beta], zero));
         if (gamma >= 0) {
           Value term = args[gamma];
+          if (terms.exponent != 0.0)
+            term = softmaxTerm(nb, l, term, x, args[1], terms.exponent);
           if (weight >= 0)
             term = arith::MulFOp::create(nb, l, term,
                                          castFloat(nb, l, args[weight], acc));
@@ -219,12 +241,25 @@ struct LowerLinearCrossEntropyGrad final
                                      op.getLse().getType().getShape(), acc))
                     : logSumExpRows(rewriter, loc, z);
 
-    // 3-4. The gradient with respect to the logits, [N, V].
-    LossGradCoefficients coefficients =
-        lossGradCoefficients(rewriter, loc, op.getLabels(), op.getWeights(),
-                             attrs, classes, lse, op.getGradLoss());
+    // 3-4. The gradient with respect to the logits, [N, V]; a kind other
+    // than cross-entropy needs the label's logit and, with smoothing, T.
+    double e = attrs.exponent;
+    bool smoothing = attrs.labelSmoothing != 0.0;
+    Value labelLogit, powerSum;
+    if (e != 0.0)
+      labelLogit = labelLogits(rewriter, loc, z, op.getLabels());
+    if (e != 0.0 && smoothing)
+      powerSum = weightedClassSum(
+          rewriter, loc, z, lse, op.getWeights(),
+          [&](OpBuilder &nb, Location l, Value logP) {
+            return compSumScale(nb, l, logP, e);
+          });
+    LossGradCoefficients coefficients = lossGradCoefficients(
+        rewriter, loc, op.getLabels(), op.getWeights(), attrs, classes, lse,
+        op.getGradLoss(), labelLogit, powerSum);
     LogitGradTerms terms;
-    terms.smoothing = attrs.labelSmoothing != 0.0;
+    terms.smoothing = smoothing;
+    terms.exponent = e;
     Value du = logitGrad(rewriter, loc, z, lse, coefficients, op.getLabels(),
                          op.getWeights(),
                          arith::ConstantIndexOp::create(rewriter, loc, 0),

@@ -73,6 +73,21 @@ def Attic_ReductionAttr
   let assemblyFormat = "`<` $value `>`";
 }
 
+def Attic_LossKind : I32EnumAttr<"LossKind",
+    "the comp-sum loss a cross-entropy op computes from p_y", [
+      I32EnumAttrCase<"cross_entropy", 0>,
+      I32EnumAttrCase<"generalized_cross_entropy", 1>,
+      I32EnumAttrCase<"mean_absolute_error", 2>,
+      I32EnumAttrCase<"sum_exponential", 3>
+    ]> {
+  let cppNamespace = "::mlir::attic";
+  let genSpecializedAttr = 0;
+}
+def Attic_LossKindAttr
+    : EnumAttr<Attic_Dialect, Attic_LossKind, "loss_kind"> {
+  let assemblyFormat = "`<` $value `>`";
+}
+
 def Attic_UpdateRule : I32EnumAttr<"UpdateRule",
     "state update of recurrent linear attention", [
       I32EnumAttrCase<"linear", 0>,

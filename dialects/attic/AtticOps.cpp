@@ -451,15 +451,34 @@ LogicalResult LinearAttentionOp::verify() {
 // Losses
 //===----------------------------------------------------------------------===//
 
-/// Checks the loss attributes every loss op shares.
-static LogicalResult verifyLossAttributes(Operation *op, double labelSmoothing,
-                                          double zLoss) {
+/// Checks the loss attributes every cross-entropy op shares.
+template <typename OpTy> static LogicalResult verifyLossAttributes(OpTy self) {
+  Operation *op = self;
+  double labelSmoothing = self.getLabelSmoothing().convertToDouble();
+  double zLoss = self.getZLoss().convertToDouble();
+  LossKind kind = self.getKind();
+  StringRef kindName = stringifyLossKind(kind);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1))
     return op->emitOpError() << "label_smoothing must be in [0, 1], got "
                              << formatDouble(labelSmoothing);
   if (!(zLoss >= 0 && std::isfinite(zLoss)))
     return op->emitOpError() << "z_loss must be non-negative and finite, got "
                              << formatDouble(zLoss);
+  std::optional<APFloat> q = self.getQ();
+  if (kind == LossKind::generalized_cross_entropy && !q)
+    return op->emitOpError()
+           << "the 'generalized_cross_entropy' loss kind needs q";
+  if (kind != LossKind::generalized_cross_entropy && q)
+    return op->emitOpError() << "q is given but the '" << kindName
+                             << "' loss kind does not use it";
+  if (q && !(q->convertToDouble() > 0 && q->convertToDouble() <= 1))
+    return op->emitOpError() << "q must be in (0, 1], got "
+                             << formatDouble(q->convertToDouble());
+  if (kind == LossKind::sum_exponential && labelSmoothing != 0)
+    return op->emitOpError()
+           << "label_smoothing is not defined for the 'sum_exponential' loss "
+              "kind: its smoothing term sums 1/p over every class, which the "
+              "least likely class dominates";
   return success();
 }
 
@@ -497,17 +516,18 @@ static LogicalResult checkLossShaped(Operation *op, Value loss,
 
 /// Checks what cross_entropy and linear_cross_entropy share: the loss and lse
 /// results for per-position shape `positions`, and the loss attributes.
-static LogicalResult verifyLoss(Operation *op, ArrayRef<int64_t> positions,
-                                Type elt, Reduction reduction,
-                                double labelSmoothing, double zLoss, Value loss,
-                                Value lse) {
-  if (failed(checkLossShaped(op, loss, positions, elt, reduction, "loss",
-                             "logits")))
+template <typename OpTy>
+static LogicalResult verifyLoss(OpTy self, ArrayRef<int64_t> positions,
+                                Type elt) {
+  Operation *op = self;
+  if (failed(checkLossShaped(op, self.getLoss(), positions, elt,
+                             self.getReduction(), "loss", "logits")))
     return failure();
-  if (lse && failed(checkPerPosition(op, lse, positions, elt, "lse", "logits",
-                                     "the label shape")))
+  if (self.getLse() &&
+      failed(checkPerPosition(op, self.getLse(), positions, elt, "lse",
+                              "logits", "the label shape")))
     return failure();
-  return verifyLossAttributes(op, labelSmoothing, zLoss);
+  return verifyLossAttributes(self);
 }
 
 /// Checks an optional per-class vector operand (weights, bias) against the
@@ -541,9 +561,7 @@ LogicalResult CrossEntropyOp::verify() {
                               logits.getElementType(), "weights", "[C]",
                               "logits")))
     return failure();
-  return verifyLoss(op, positions, logits.getElementType(), getReduction(),
-                    getLabelSmoothing().convertToDouble(),
-                    getZLoss().convertToDouble(), getLoss(), getLse());
+  return verifyLoss(*this, positions, logits.getElementType());
 }
 
 /// The operand checks of attic.linear_cross_entropy, shared by its form and
@@ -581,10 +599,7 @@ static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
   if (failed(verifyLinearCrossEntropyOperands(self)))
     return failure();
   RankedTensorType hidden = self.getHidden().getType();
-  return verifyLoss(
-      self, {hidden.getDimSize(0)}, hidden.getElementType(),
-      self.getReduction(), self.getLabelSmoothing().convertToDouble(),
-      self.getZLoss().convertToDouble(), self.getLoss(), self.getLse());
+  return verifyLoss(self, {hidden.getDimSize(0)}, hidden.getElementType());
 }
 
 /// The checks of attic.linear_cross_entropy_grad, shared by its form: the
@@ -624,8 +639,7 @@ static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
   if (self.getBias() && failed(checkGrad(self.getGradBias(), self.getBias(),
                                          "grad_bias", "bias")))
     return failure();
-  return verifyLossAttributes(op, self.getLabelSmoothing().convertToDouble(),
-                              self.getZLoss().convertToDouble());
+  return verifyLossAttributes(self);
 }
 
 LogicalResult LinearCrossEntropyOp::verify() {

@@ -285,10 +285,25 @@ def Attic_CrossEntropyOp : Attic_LossOp<"cross_entropy"> {
     `lse = logsumexp_c(x_c)`, `y` the label, `w_y = weights[y]` (1 without
     weights) and `a = 0` where `y == ignore_index`, else `w_y`:
 
-    `l = a (1 - eps) (lse - x_y) + [y != ignore] (eps / C) sum_c w_c (lse - x_c)
+    `l = a (1 - eps) phi(x_y - lse)
+         + [y != ignore] (eps / C) sum_c w_c phi(x_c - lse)
          + [y != ignore] z_loss * lse^2`
 
-    where `eps = label_smoothing` (the smoothing term as in PyTorch). With
+    where `eps = label_smoothing` (the smoothing term as in PyTorch) and
+    `phi(log p)` is the comp-sum loss of a class of probability `p` that
+    `kind` selects ("Cross-Entropy Loss Functions: Theoretical Analysis and
+    Applications", Mao, Mohri and Zhong):
+
+    | kind | phi | gradient scale `-dphi / dlog p` |
+    |---|---|---|
+    | `cross_entropy` (default) | `-log p` | 1 |
+    | `generalized_cross_entropy` | `(1 - p^q) / q`, `q` in (0, 1] | `p^q` |
+    | `mean_absolute_error` | `1 - p` | `p` |
+    | `sum_exponential` | `1 / p - 1` | `1 / p` |
+
+    `q` is given with `generalized_cross_entropy` and only with it. Label
+    smoothing is rejected with `sum_exponential`: its smoothing term sums
+    `1 / p_c` over every class and the least likely class dominates it. With
     `reduction = none` the result is `l` `[N, d1, ...]`; `sum` gives
     `sum(l)`; `mean` (the default) gives `sum(l) / sum(a)`, the mean over the
     sum of applied weights as ONNX defines it. Labels outside `[0, C)` other
@@ -313,7 +328,10 @@ def Attic_CrossEntropyOp : Attic_LossOp<"cross_entropy"> {
                       "::mlir::attic::Reduction::mean">:$reduction,
     OptionalAttr<Attic_I64Attr>:$ignore_index,
     DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
-    DefaultValuedAttr<F64Attr, "0.0">:$z_loss
+    DefaultValuedAttr<F64Attr, "0.0">:$z_loss,
+    DefaultValuedAttr<Attic_LossKindAttr,
+                      "::mlir::attic::LossKind::cross_entropy">:$kind,
+    OptionalAttr<F64Attr>:$q
   );
   let results = (outs Attic_FloatTensor:$loss, Optional<Attic_FloatTensor>:$lse);
   let assemblyFormat = [{
@@ -335,7 +353,10 @@ defvar AtticLinearCrossEntropyArguments = (ins
                     "::mlir::attic::Reduction::mean">:$reduction,
   OptionalAttr<Attic_I64Attr>:$ignore_index,
   DefaultValuedAttr<F64Attr, "0.0">:$label_smoothing,
-  DefaultValuedAttr<F64Attr, "0.0">:$z_loss
+  DefaultValuedAttr<F64Attr, "0.0">:$z_loss,
+  DefaultValuedAttr<Attic_LossKindAttr,
+                    "::mlir::attic::LossKind::cross_entropy">:$kind,
+  OptionalAttr<F64Attr>:$q
 );
 
 def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
@@ -346,7 +367,8 @@ def Attic_LinearCrossEntropyOp : Attic_LossOp<"linear_cross_entropy",
     `[V, D]`, integer `labels` `[N]`, optional `bias` `[V]` and class
     `weights` `[V]`. The logits are `z = hidden . classifier^T + bias`, then
     `z = softcap * tanh(z / softcap)` when `softcap` is set; the loss is that
-    of `attic.cross_entropy` on `z` with the same attributes. Keeping the
+    of `attic.cross_entropy` on `z` with the same attributes, `kind` and `q`
+    included. Keeping the
     matmul inside the op lets cut cross-entropy compute the loss without ever
     materializing the `N x V` logits. The optional second result is the
     per-token log-sum-exp `[N]`.
@@ -386,14 +408,18 @@ def Attic_LinearCrossEntropyGradOp : Attic_LossOp<"linear_cross_entropy_grad",
     forward op returned, saves recomputing it; without it the op computes it.
 
     With `p = softmax(z)` over the classes of a token, `y` its label, `w`
-    the class weights (1 without), `W = sum_c w_c`, `eps` the label
-    smoothing and `g` the token's share of `grad_loss` (`grad_loss[i]`,
-    `grad_loss` or `grad_loss / sum of applied weights` for `none`, `sum`
-    and `mean`; 0 where the label is ignored), the gradient of the loss with
-    respect to the logits is
+    the class weights (1 without), `eps` the label smoothing, `g` the
+    token's share of `grad_loss` (`grad_loss[i]`, `grad_loss` or
+    `grad_loss / sum of applied weights` for `none`, `sum` and `mean`; 0
+    where the label is ignored) and `e` the exponent of the loss kind (0
+    for cross_entropy, `q`, 1 and -1 for the others; `phi(log p) =
+    (1 - p^e) / e`, the gradient scale `k = p_y^e`), the gradient of the
+    loss with respect to the logits is
 
-        dz_c = g (w_y (1 - eps) + eps W / C + 2 z_loss lse) p_c
-             - g w_y (1 - eps) [c = y] - g (eps / C) w_c
+        dz_c = g (w_y (1 - eps) k + eps T / C + 2 z_loss lse) p_c
+             - g w_y (1 - eps) k [c = y] - g (eps / C) w_c p_c^e
+
+    where `T = sum_c w_c p_c^e` (`sum_c w_c` for cross_entropy);
 
     then `du = dz (1 - (z / softcap)^2)` with a softcap, and
     `grad_hidden = du . classifier`, `grad_classifier = du^T . hidden`,

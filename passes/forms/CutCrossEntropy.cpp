@@ -35,7 +35,8 @@ attic::rewriteLinearCrossEntropyAsCut(RewriterBase &rewriter, Operation *op,
       linear.getClassifier(), linear.getLabels(), linear.getBias(),
       linear.getWeights(), linear.getSoftcapAttr(), linear.getReductionAttr(),
       linear.getIgnoreIndexAttr(), linear.getLabelSmoothingAttr(),
-      linear.getZLossAttr(), rewriter.getI64IntegerAttr(options.blockN),
+      linear.getZLossAttr(), linear.getKindAttr(), linear.getQAttr(),
+      rewriter.getI64IntegerAttr(options.blockN),
       rewriter.getI64IntegerAttr(options.blockV));
   rewriter.replaceOp(op, cut);
   return cut.getOperation();
@@ -65,7 +66,8 @@ FailureOr<Operation *> attic::rewriteLinearCrossEntropyGradAsCut(
       rewriter, op->getLoc(), op->getResultTypes(), grad.getHidden(),
       grad.getClassifier(), grad.getLabels(), grad.getBias(), grad.getWeights(),
       grad.getSoftcapAttr(), grad.getReductionAttr(), grad.getIgnoreIndexAttr(),
-      grad.getLabelSmoothingAttr(), grad.getZLossAttr(), grad.getGradLoss(),
+      grad.getLabelSmoothingAttr(), grad.getZLossAttr(), grad.getKindAttr(),
+      grad.getQAttr(), grad.getGradLoss(),
       grad.getLse(), rewriter.getI64IntegerAttr(options.blockN),
       rewriter.getI64IntegerAttr(options.blockV), rewriter.getF64FloatAttr(eps),
       options.sortVocab ? rewriter.getUnitAttr() : UnitAttr());
