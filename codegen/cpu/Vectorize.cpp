@@ -40,6 +40,38 @@ bool hasVectorizableStorage(Type type) {
   return !type.isIntOrFloat() || type.getIntOrFloatBitWidth() >= 8;
 }
 
+/// Whether a reduction of `op` combines its accumulator with a term that is
+/// the same on every iteration (a count, a sum of a constant): the
+/// vectorizer folds such a term in once per vector instead of once per
+/// element, so `sum_i 1` over 5 elements would give 1.
+bool hasInvariantReductionTerm(linalg::LinalgOp op) {
+  if (op.getNumReductionLoops() == 0)
+    return false;
+  Block *body = op.getBlock();
+  // The values that change from one iteration to the next: the block
+  // arguments, linalg.index, and what is computed from them.
+  DenseSet<Value> varying(llvm::from_range, body->getArguments());
+  for (Operation &inner : body->without_terminator())
+    if (isa<linalg::IndexOp>(inner) ||
+        llvm::any_of(inner.getOperands(),
+                     [&](Value v) { return varying.contains(v); }))
+      varying.insert_range(inner.getResults());
+  Operation *yield = body->getTerminator();
+  for (OpOperand &init : op.getDpsInitsMutable()) {
+    BlockArgument acc = op.getMatchingBlockArgument(&init);
+    Value yielded =
+        yield->getOperand(init.getOperandNumber() - op.getNumDpsInputs());
+    Operation *combiner = yielded.getDefiningOp();
+    if (!combiner || combiner->getBlock() != body ||
+        !llvm::is_contained(combiner->getOperands(), acc))
+      continue;
+    for (Value operand : combiner->getOperands())
+      if (operand != acc && !varying.contains(operand))
+        return true;
+  }
+  return false;
+}
+
 /// Vectorizes `op` whose loops are all static except possibly `vectorDim`,
 /// which is at most `width` long. Ops the vectorizer rejects are left as
 /// they are.
@@ -49,6 +81,8 @@ void vectorizeTile(RewriterBase &rewriter, linalg::LinalgOp op,
         auto shaped = dyn_cast<ShapedType>(type);
         return shaped && !hasVectorizableStorage(shaped.getElementType());
       }))
+    return;
+  if (hasInvariantReductionTerm(op))
     return;
   SmallVector<int64_t> sizes = op.getStaticLoopRanges();
   for (auto [dim, size] : llvm::enumerate(sizes)) {

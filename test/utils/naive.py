@@ -206,10 +206,26 @@ def linear_attention_case(seed, rule, B, Hq, Hkv, T, Dk, Dv, past=False,
 # ----------------------------------------------------------------------------
 
 
+LOSS_EXPONENTS = {"cross_entropy": 0.0, "mean_absolute_error": 1.0,
+                  "sum_exponential": -1.0}
+
+
+def comp_sum(log_p, kind="cross_entropy", q=None):
+    """The comp-sum loss of a class of log-probability log_p: -log p, or
+    (1 - p^e) / e with e = q (generalized cross-entropy), 1 (mean absolute
+    error, 1 - p) or -1 (sum-exponential, 1/p - 1)."""
+    e = q if kind == "generalized_cross_entropy" else LOSS_EXPONENTS[kind]
+    if e == 0.0:
+        return -log_p
+    return -np.expm1(e * log_p) / e
+
+
 def cross_entropy(x, y, w=None, reduction="mean", ignore_index=None,
-                  label_smoothing=0.0, z_loss=0.0):
-    """Per position: l = a (1-eps)(lse - x_y) + (eps/C) sum_c w_c (lse - x_c)
-    + z lse^2, with a = w_y (0 if ignored); mean = sum(l) / sum(a)."""
+                  label_smoothing=0.0, z_loss=0.0, kind="cross_entropy",
+                  q=None):
+    """Per position: l = a (1-eps) phi(x_y - lse) + (eps/C) sum_c w_c
+    phi(x_c - lse) + z lse^2, with a = w_y (0 if ignored) and phi the
+    comp-sum loss of `kind`; mean = sum(l) / sum(a)."""
     x = np.asarray(x, np.float64)
     C = x.shape[1]
     xs = np.moveaxis(x, 1, -1)  # [N, d..., C]
@@ -223,8 +239,8 @@ def cross_entropy(x, y, w=None, reduction="mean", ignore_index=None,
             continue
         a = wc[label]
         row = xs[idx]
-        l = a * (1 - label_smoothing) * (lse[idx] - row[label])
-        l += label_smoothing / C * np.sum(wc * (lse[idx] - row))
+        l = a * (1 - label_smoothing) * comp_sum(row[label] - lse[idx], kind, q)
+        l += label_smoothing / C * np.sum(wc * comp_sum(row - lse[idx], kind, q))
         l += z_loss * lse[idx] ** 2
         losses[idx] = l
         applied[idx] = a
@@ -464,7 +480,7 @@ def case_ce_all_ignored():
 
 
 def lce_case(seed, N, D, V, reduction, bias=False, softcap=None, weights=False,
-             ignore=None, smoothing=0.0, z=0.0):
+             ignore=None, smoothing=0.0, z=0.0, kind="cross_entropy", q=None):
     r = rng(seed)
     h = r.standard_normal((N, D)).astype(F32)
     W = (r.standard_normal((V, D)) / math.sqrt(D)).astype(F32) * 4
@@ -479,7 +495,8 @@ def lce_case(seed, N, D, V, reduction, bias=False, softcap=None, weights=False,
         w = r.uniform(0.5, 2, V).astype(F32)
         ins.append(w)
     z_ = linear_logits(h, W, b, softcap)
-    loss, lse = cross_entropy(z_, y, w, reduction, ignore, smoothing, z)
+    loss, lse = cross_entropy(z_, y, w, reduction, ignore, smoothing, z, kind,
+                              q)
     return ins, [loss, lse]
 
 
@@ -494,13 +511,13 @@ def case_lce_bias_softcap():
 
 def lce_grad_case(seed, N, D, V, reduction, bias=False, softcap=None,
                   weights=False, ignore=None, smoothing=0.0, z=0.0,
-                  with_lse=False):
+                  with_lse=False, kind="cross_entropy", q=None):
     """The gradient of linear cross-entropy by central finite differences of
     the float64 loss above: inputs (hidden, classifier, labels[, bias]
     [, weights], grad_loss[, lse]), outputs (grad_hidden, grad_classifier
     [, grad_bias])."""
     ins, (_, lse) = lce_case(seed, N, D, V, reduction, bias, softcap, weights,
-                             ignore, smoothing, z)
+                             ignore, smoothing, z, kind, q)
     h, W, y = ins[0], ins[1], ins[2]
     b = ins[3] if bias else None
     w = ins[-1] if weights else None
@@ -510,7 +527,7 @@ def lce_grad_case(seed, N, D, V, reduction, bias=False, softcap=None,
 
     def total(h_, W_, b_):
         loss, _ = cross_entropy(linear_logits(h_, W_, b_, softcap), y, w,
-                                reduction, ignore, smoothing, z)
+                                reduction, ignore, smoothing, z, kind, q)
         return float(np.sum(np.asarray(g, np.float64) * loss))
 
     params = [np.asarray(h, np.float64), np.asarray(W, np.float64)]
@@ -550,6 +567,43 @@ def case_lce_grad_sum():
 def case_lce_grad_mean_weights():
     return lce_grad_case(45, 9, 5, 13, "mean", weights=True, ignore=3,
                          smoothing=0.05, softcap=2.0, with_lse=True)
+
+
+def case_lce_gce():
+    return lce_case(46, 6, 8, 17, "none", bias=True, weights=True,
+                    ignore=-100, smoothing=0.1, z=1e-3,
+                    kind="generalized_cross_entropy", q=0.7)
+
+
+def case_lce_mae():
+    return lce_case(47, 7, 8, 13, "mean", softcap=3.0, weights=True,
+                    smoothing=0.2, kind="mean_absolute_error")
+
+
+def case_lce_sum_exponential():
+    return lce_case(48, 5, 8, 11, "sum", bias=True, ignore=2, z=1e-2,
+                    kind="sum_exponential")
+
+
+def case_lce_grad_gce():
+    return lce_grad_case(49, 6, 8, 17, "none", bias=True, weights=True,
+                         ignore=-100, smoothing=0.1, z=1e-3, with_lse=True,
+                         kind="generalized_cross_entropy", q=0.7)
+
+
+def case_lce_grad_gce_softcap():
+    return lce_grad_case(50, 5, 6, 12, "mean", softcap=2.0, smoothing=0.05,
+                         kind="generalized_cross_entropy", q=0.3)
+
+
+def case_lce_grad_mae():
+    return lce_grad_case(51, 7, 8, 13, "mean", softcap=3.0, weights=True,
+                         smoothing=0.2, kind="mean_absolute_error")
+
+
+def case_lce_grad_sum_exponential():
+    return lce_grad_case(52, 5, 8, 11, "sum", bias=True, ignore=2, z=1e-2,
+                         with_lse=True, kind="sum_exponential")
 
 
 def case_topk_rows():

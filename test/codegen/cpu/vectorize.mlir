@@ -1,7 +1,8 @@
 // attic-cpu-vectorize: a tile is one vector along the innermost non-unit
 // loop, masked when the loop is not a multiple of the width; an innermost
 // reduction accumulates whole vectors of partial results and merges them
-// after the loop; i1 and bf16 buffers stay scalar.
+// after the loop; i1 and bf16 buffers, and reductions of a term that does
+// not change between iterations, stay scalar.
 // RUN: attic-opt %s --attic-cpu-vectorize=vector-width=8 --canonicalize --split-input-file | FileCheck %s
 
 #id = affine_map<(d0, d1) -> (d0, d1)>
@@ -119,4 +120,25 @@ func.func @bf16_extend(%x: tensor<2x40xbf16>) -> tensor<2x40xf32> {
     linalg.yield %r : f32
   } -> tensor<2x40xf32>
   return %y : tensor<2x40xf32>
+}
+
+// -----
+
+// A reduction that adds the same term on every iteration (here a count)
+// would add it once per vector: it stays scalar.
+// CHECK-LABEL: func.func @count(
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @count(%y: tensor<5xi64>) -> tensor<f64> {
+  %zero = arith.constant 0.0 : f64
+  %e = tensor.empty() : tensor<f64>
+  %init = linalg.fill ins(%zero : f64) outs(%e : tensor<f64>) -> tensor<f64>
+  %n = linalg.generic {indexing_maps = [affine_map<(d0) -> (d0)>, affine_map<(d0) -> ()>], iterator_types = ["reduction"]}
+      ins(%y : tensor<5xi64>) outs(%init : tensor<f64>) {
+  ^bb0(%a: i64, %o: f64):
+    %one = arith.constant 1.0 : f64
+    %r = arith.addf %o, %one : f64
+    linalg.yield %r : f64
+  } -> tensor<f64>
+  return %n : tensor<f64>
 }
