@@ -73,7 +73,7 @@ Value forms::insertRows(OpBuilder &b, Location loc, Value slice, Value dest,
 }
 
 Value forms::labelLogitsOf(OpBuilder &b, Location loc,
-                          const LinearLossOperands &in) {
+                           const LinearLossOperands &in) {
   MLIRContext *ctx = b.getContext();
   FloatType acc = accumulatorType(
       cast<RankedTensorType>(in.hidden.getType()).getElementType());
@@ -82,11 +82,10 @@ Value forms::labelLogitsOf(OpBuilder &b, Location loc,
   AffineMap rowOf2 = AffineMap::get(2, 0, getAffineDimExpr(0, ctx));
   Value dots =
       linalg::GenericOp::create(
-          b, loc, RankedTensorType::get({getConstantIntValue(n).value_or(
-                                            ShapedType::kDynamic)},
-                                        acc),
-          ValueRange{in.hidden, in.labels},
-          filledTensor(b, loc, {n}, acc, 0.0),
+          b, loc,
+          RankedTensorType::get(
+              {getConstantIntValue(n).value_or(ShapedType::kDynamic)}, acc),
+          ValueRange{in.hidden, in.labels}, filledTensor(b, loc, {n}, acc, 0.0),
           {b.getMultiDimIdentityMap(2), rowOf2, rowOf2},
           {IteratorType::parallel, IteratorType::reduction},
           [&](OpBuilder &nb, Location l, ValueRange args) {
@@ -282,7 +281,8 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                       linalg::YieldOp::create(
                           bb, ll,
                           Value(arith::MulFOp::create(
-                              bb, ll, args[0], power(bb, ll, args[1], args[2]))));
+                              bb, ll, args[0],
+                              power(bb, ll, args[1], args[2]))));
                     });
                 SmallVector<Value> inputs = {z, running.newMax};
                 SmallVector<AffineMap> maps = {id2, rowOf2};
@@ -348,7 +348,8 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
         }
         SmallVector<Value> results = {insertRows(b, l, lse, all[0], tok, rows)};
         for (int k = 0; k < numExtra; ++k)
-          results.push_back(insertRows(b, l, finished[k], all[1 + k], tok, rows));
+          results.push_back(
+              insertRows(b, l, finished[k], all[1 + k], tok, rows));
         scf::YieldOp::create(b, l, results);
       });
 
@@ -408,8 +409,8 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
             });
       }
       AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
-      SmallVector<Value> inputs = {
-          stats.lse, e == 0.0 ? cut.weightedLogitSum : cut.weightedPowerSum};
+      SmallVector<Value> inputs = {stats.lse, e == 0.0 ? cut.weightedLogitSum
+                                                       : cut.weightedPowerSum};
       SmallVector<AffineMap> maps = {id1, id1};
       if (weightSum) {
         inputs.push_back(weightSum);

@@ -1,23 +1,26 @@
 //===- CutCrossEntropyGrad.cpp - Lowering of attic.cut_cross_entropy_grad -===//
 //
 // The gradient of linear cross-entropy without the N x V logits. With
-// dz = alpha p - beta [c = y] - gamma w_c (see LossGradCoefficients) and
-// du = dz (1 - (z / softcap)^2):
+// dz = alpha p - beta [c = y] - gamma w_c p_c^e (see LossGradCoefficients;
+// e = 0 for cross-entropy) and du = dz (1 - (z / softcap)^2):
 //
-//   1. lse (given, or by the forward's blockwise statistics) and the
-//      per-token coefficients alpha, beta, gamma
+//   1. the label's logits (a gather), lse (given, or by the forward's
+//      blockwise statistics, which also give T = sum_c w_c p_c^e when the
+//      kind and label smoothing need it) and the per-token coefficients
+//      alpha, beta, gamma
 //   2. with sort_vocab, the classes ordered by average logit, largest first
 //   3. the blocks: for each block of tokens, for each block of classes,
 //        z = h_blk w_blk^T (+ bias, softcap)                 [bn, bv]
-//        skip the block if every alpha != 0 row has z - lse < log(eps)
-//        du = alpha exp(z - lse) (- gamma w_c) (1 - (z / c)^2), 0 in the
-//             label's column
+//        skip the block if every alpha != 0 row has
+//          |alpha / g| exp(z - lse) < eps
+//        du = alpha exp(z - lse) (- gamma w_c p_c^e) (1 - (z / c)^2), 0 in
+//             the label's column
 //        grad_hidden[blk] += du w_blk, grad_classifier[blk] += du^T h_blk,
 //        grad_bias[blk] += colsum du
 //   4. what the blocks leave out: each token's label column, computed on
 //      its own from the label's logit (a gather into grad_hidden and a
-//      scatter into grad_classifier and grad_bias), and, without a softcap,
-//      the smoothing term -gamma w_c (rank one).
+//      scatter into grad_classifier and grad_bias), and, for cross-entropy
+//      without a softcap, the smoothing term -gamma w_c (rank one).
 //
 //===----------------------------------------------------------------------===//
 
@@ -275,19 +278,17 @@ struct LowerCutCrossEntropyGrad final
     LossGradCoefficients co = lossGradCoefficients(
         rewriter, loc, labels, weights, attrs, classes, lse, op.getGradLoss(),
         e != 0.0 ? labelZ : Value(), stats.weightedPowerSum);
-    // The filter compares k exp(z - lse) with eps, k = p_y^e the kind's
-    // gradient scale: z - (lse - e (z_y - lse)) with log eps.
-    Value filterLse = lse;
-    if (e != 0.0)
+    // The filter compares the softmax term per unit of the token's share g
+    // of the loss gradient, |alpha / g| exp(z - lse), with eps: z against
+    // lse - log |alpha / g| + log eps.
+    Value filterLse;
+    if (filtering)
       filterLse = parallelGeneric(
-          rewriter, loc, ValueRange{lse, labelZ},
+          rewriter, loc, ValueRange{lse, co.logAlphaScale},
           emptyTensor(rewriter, loc, {nd[0]}, acc), {id1, id1, id1},
           [&](OpBuilder &b, Location l, ValueRange args) {
-            Value logPy = arith::SubFOp::create(b, l, args[1], args[0]);
-            Value shift =
-                arith::MulFOp::create(b, l, logPy, constF(b, l, acc, e));
             linalg::YieldOp::create(
-                b, l, Value(arith::SubFOp::create(b, l, args[0], shift)));
+                b, l, Value(arith::SubFOp::create(b, l, args[0], args[1])));
           });
 
     // 2. The order of the classes in the blocks.
@@ -401,8 +402,9 @@ struct LowerCutCrossEntropyGrad final
                   return;
                 }
                 // Gradient filtering: the block counts if some entry of its
-                // softmax term, p = exp(z - lse) of a token that takes one
-                // outside its label's column, is at least eps.
+                // softmax term outside the label's column, per unit of the
+                // token's share of the loss gradient, |alpha / g| p, is at
+                // least eps.
                 Value best =
                     linalg::GenericOp::create(
                         nb, nl, RankedTensorType::get({}, acc),

@@ -139,6 +139,10 @@ struct LossGradCoefficients {
   Value beta;
   /// Null without label smoothing.
   Value gamma;
+  /// log |alpha / g|: how the softmax term of a token compares with its
+  /// share of the loss gradient, for gradient filtering (-inf where alpha
+  /// is 0).
+  Value logAlphaScale;
 };
 
 /// LossGradCoefficients from the labels [N], class weights (or null), the

@@ -46,11 +46,11 @@ SmallVector<Value> buildCrossEntropy(OpBuilder &b, Location loc, Value logits,
 
   // 2. The smoothing term sum_c w_c phi(x_c - lse).
   if (attrs.labelSmoothing != 0.0)
-    stats.smooth = weightedClassSum(
-        b, loc, logits, stats.lse, weights,
-        [&](OpBuilder &nb, Location l, Value logP) {
-          return compSumLoss(nb, l, logP, attrs.exponent);
-        });
+    stats.smooth =
+        weightedClassSum(b, loc, logits, stats.lse, weights,
+                         [&](OpBuilder &nb, Location l, Value logP) {
+                           return compSumLoss(nb, l, logP, attrs.exponent);
+                         });
 
   // 3. The label's logit.
   Value numClasses =
@@ -83,9 +83,9 @@ static Value expMinusOne(OpBuilder &b, Location loc, Value x) {
   Value u = math::ExpOp::create(b, loc, x);
   Value one = constF(b, loc, type, 1.0);
   Value um1 = arith::SubFOp::create(b, loc, u, one);
-  Value ratio = arith::DivFOp::create(
-      b, loc, arith::MulFOp::create(b, loc, um1, x),
-      math::LogOp::create(b, loc, u));
+  Value ratio =
+      arith::DivFOp::create(b, loc, arith::MulFOp::create(b, loc, um1, x),
+                            math::LogOp::create(b, loc, u));
   auto is = [&](Value v, Value c) {
     return arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OEQ, v, c);
   };
@@ -340,9 +340,9 @@ SmallVector<Value> reference::finishCrossEntropy(
         Value valid = countsLabel(nb, l, label, attrs.ignoreIndex);
         Value applied = arith::SelectOp::create(nb, l, valid, weight, zero);
 
-        Value phi = compSumLoss(
-            nb, l, arith::SubFOp::create(nb, l, labelLogit, rowLse),
-            attrs.exponent);
+        Value phi =
+            compSumLoss(nb, l, arith::SubFOp::create(nb, l, labelLogit, rowLse),
+                        attrs.exponent);
         Value loss = arith::MulFOp::create(
             nb, l, arith::MulFOp::create(nb, l, weight, phi),
             constF(nb, l, acc, 1.0 - eps));

@@ -20,6 +20,7 @@
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -29,10 +30,11 @@ using namespace mlir::attic::reference;
 
 using utils::IteratorType;
 
-LossGradCoefficients reference::lossGradCoefficients(
-    OpBuilder &b, Location loc, Value labels, Value weights,
-    const LossAttrs &attrs, Value numClasses, Value lse, Value gradLoss,
-    Value labelLogit, Value powerSum) {
+LossGradCoefficients
+reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
+                                Value weights, const LossAttrs &attrs,
+                                Value numClasses, Value lse, Value gradLoss,
+                                Value labelLogit, Value powerSum) {
   MLIRContext *ctx = b.getContext();
   Type acc = cast<RankedTensorType>(lse.getType()).getElementType();
   SmallVector<OpFoldResult> sizes = getSizes(b, loc, lse);
@@ -91,7 +93,7 @@ LossGradCoefficients reference::lossGradCoefficients(
     inputs.push_back(powerSum);
     maps.push_back(id);
   }
-  unsigned numOutputs = eps != 0.0 ? 3 : 2;
+  unsigned numOutputs = eps != 0.0 ? 4 : 3;
   maps.append(numOutputs, id);
   Value init = emptyTensor(b, loc, sizes, acc);
   SmallVector<Value> inits(numOutputs, init);
@@ -134,8 +136,8 @@ LossGradCoefficients reference::lossGradCoefficients(
               arith::SIToFPOp::create(nb, l, acc, toI64(nb, l, numClasses));
           Value epsOverC =
               arith::DivFOp::create(nb, l, constF(nb, l, acc, eps), classes);
-          Value w = powerSum ? args[next++]
-                             : (weightSumArg ? weightSumArg : classes);
+          Value w =
+              powerSum ? args[next++] : (weightSumArg ? weightSumArg : classes);
           perToken = arith::AddFOp::create(
               nb, l, perToken, arith::MulFOp::create(nb, l, epsOverC, w));
           gamma = arith::MulFOp::create(nb, l, g, epsOverC);
@@ -147,7 +149,11 @@ LossGradCoefficients reference::lossGradCoefficients(
                                     constF(nb, l, acc, 2.0 * attrs.zLoss)));
         Value alpha = arith::SelectOp::create(
             nb, l, ignored, zero, arith::MulFOp::create(nb, l, g, perToken));
-        SmallVector<Value> yields = {alpha, beta};
+        Value logScale = math::LogOp::create(
+            nb, l,
+            arith::SelectOp::create(nb, l, ignored, zero,
+                                    math::AbsFOp::create(nb, l, perToken)));
+        SmallVector<Value> yields = {alpha, beta, logScale};
         if (gamma)
           yields.push_back(gamma);
         linalg::YieldOp::create(nb, l, yields);
@@ -155,8 +161,9 @@ LossGradCoefficients reference::lossGradCoefficients(
   LossGradCoefficients result;
   result.alpha = generic.getResult(0);
   result.beta = generic.getResult(1);
+  result.logAlphaScale = generic.getResult(2);
   if (eps != 0.0)
-    result.gamma = generic.getResult(2);
+    result.gamma = generic.getResult(3);
   return result;
 }
 
@@ -249,11 +256,10 @@ struct LowerLinearCrossEntropyGrad final
     if (e != 0.0)
       labelLogit = labelLogits(rewriter, loc, z, op.getLabels());
     if (e != 0.0 && smoothing)
-      powerSum = weightedClassSum(
-          rewriter, loc, z, lse, op.getWeights(),
-          [&](OpBuilder &nb, Location l, Value logP) {
-            return compSumScale(nb, l, logP, e);
-          });
+      powerSum = weightedClassSum(rewriter, loc, z, lse, op.getWeights(),
+                                  [&](OpBuilder &nb, Location l, Value logP) {
+                                    return compSumScale(nb, l, logP, e);
+                                  });
     LossGradCoefficients coefficients = lossGradCoefficients(
         rewriter, loc, op.getLabels(), op.getWeights(), attrs, classes, lse,
         op.getGradLoss(), labelLogit, powerSum);

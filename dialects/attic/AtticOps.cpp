@@ -472,8 +472,8 @@ template <typename OpTy> static LogicalResult verifyLossAttributes(OpTy self) {
     return op->emitOpError() << "q is given but the '" << kindName
                              << "' loss kind does not use it";
   if (q && !(q->convertToDouble() > 0 && q->convertToDouble() <= 1))
-    return op->emitOpError() << "q must be in (0, 1], got "
-                             << formatDouble(q->convertToDouble());
+    return op->emitOpError()
+           << "q must be in (0, 1], got " << formatDouble(q->convertToDouble());
   if (kind == LossKind::sum_exponential && labelSmoothing != 0)
     return op->emitOpError()
            << "label_smoothing is not defined for the 'sum_exponential' loss "

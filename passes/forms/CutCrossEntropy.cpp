@@ -67,8 +67,8 @@ FailureOr<Operation *> attic::rewriteLinearCrossEntropyGradAsCut(
       grad.getClassifier(), grad.getLabels(), grad.getBias(), grad.getWeights(),
       grad.getSoftcapAttr(), grad.getReductionAttr(), grad.getIgnoreIndexAttr(),
       grad.getLabelSmoothingAttr(), grad.getZLossAttr(), grad.getKindAttr(),
-      grad.getQAttr(), grad.getGradLoss(),
-      grad.getLse(), rewriter.getI64IntegerAttr(options.blockN),
+      grad.getQAttr(), grad.getGradLoss(), grad.getLse(),
+      rewriter.getI64IntegerAttr(options.blockN),
       rewriter.getI64IntegerAttr(options.blockV), rewriter.getF64FloatAttr(eps),
       options.sortVocab ? rewriter.getUnitAttr() : UnitAttr());
   rewriter.replaceOp(op, cut);

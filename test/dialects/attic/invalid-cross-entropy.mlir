@@ -119,3 +119,52 @@ func.func @reduction(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
   %l = attic.cross_entropy %x, %y {reduction = #attic.reduction<max>} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
   return
 }
+
+// -----
+
+func.func @kind_needs_q(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
+  // expected-error @+1 {{the 'generalized_cross_entropy' loss kind needs q}}
+  %l = attic.cross_entropy %x, %y {kind = #attic.loss_kind<generalized_cross_entropy>} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @q_unused(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
+  // expected-error @+1 {{q is given but the 'mean_absolute_error' loss kind does not use it}}
+  %l = attic.cross_entropy %x, %y {kind = #attic.loss_kind<mean_absolute_error>, q = 0.5} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @q_without_kind(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
+  // expected-error @+1 {{q is given but the 'cross_entropy' loss kind does not use it}}
+  %l = attic.cross_entropy %x, %y {q = 0.5} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @q_range(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
+  // expected-error @+1 {{q must be in (0, 1], got 0}}
+  %l = attic.cross_entropy %x, %y {kind = #attic.loss_kind<generalized_cross_entropy>, q = 0.0} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @sum_exponential_smoothing(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
+  // expected-error @+1 {{label_smoothing is not defined for the 'sum_exponential' loss kind: its smoothing term sums 1/p over every class, which the least likely class dominates}}
+  %l = attic.cross_entropy %x, %y {kind = #attic.loss_kind<sum_exponential>, label_smoothing = 0.1} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}
+
+// -----
+
+func.func @unknown_kind(%x: tensor<8x10xf32>, %y: tensor<8xi64>) {
+  // expected-error @+2 {{expected ::mlir::attic::LossKind to be one of: cross_entropy, generalized_cross_entropy, mean_absolute_error, sum_exponential}}
+  // expected-error @+1 {{failed to parse Attic_LossKindAttr parameter 'value'}}
+  %l = attic.cross_entropy %x, %y {kind = #attic.loss_kind<hinge>} : tensor<8x10xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}

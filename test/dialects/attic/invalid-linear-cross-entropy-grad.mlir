@@ -112,3 +112,11 @@ func.func @cut_shared(%h: tensor<8x4xf32>, %w: tensor<10x4xf32>, %y: tensor<8xi6
   %0:2 = attic.cut_cross_entropy_grad %h, %w, %y, %g {block_n = 8, block_v = 8} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x4xf16>, tensor<10x4xf32>
   return
 }
+
+// -----
+
+func.func @q_range(%h: tensor<8x4xf32>, %w: tensor<10x4xf32>, %y: tensor<8xi64>, %g: tensor<f32>) {
+  // expected-error @+1 {{q must be in (0, 1], got 1.5}}
+  %0:2 = attic.linear_cross_entropy_grad %h, %w, %y, %g {kind = #attic.loss_kind<generalized_cross_entropy>, q = 1.5} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x4xf32>, tensor<10x4xf32>
+  return
+}

@@ -86,3 +86,11 @@ func.func @label_smoothing(%h: tensor<8x64xf32>, %c: tensor<100x64xf32>, %y: ten
   %l = attic.linear_cross_entropy %h, %c, %y {label_smoothing = -0.1 : f64} : tensor<8x64xf32>, tensor<100x64xf32>, tensor<8xi64> -> tensor<f32>
   return
 }
+
+// -----
+
+func.func @sum_exponential_smoothing(%h: tensor<8x64xf32>, %c: tensor<100x64xf32>, %y: tensor<8xi64>) {
+  // expected-error @+1 {{label_smoothing is not defined for the 'sum_exponential' loss kind}}
+  %l = attic.linear_cross_entropy %h, %c, %y {kind = #attic.loss_kind<sum_exponential>, label_smoothing = 0.2} : tensor<8x64xf32>, tensor<100x64xf32>, tensor<8xi64> -> tensor<f32>
+  return
+}

@@ -32,6 +32,15 @@ func.func @linear_cross_entropy(%h: tensor<?x64xf32>, %c: tensor<1000x64xf32>,
          {ignore_index = 0 : i64, reduction = #attic.reduction<none>,
           softcap = 30.0 : f64, z_loss = 1.0e-4 : f64}
          : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<?xf32>, tensor<?xf32>
+  // CHECK: attic.linear_cross_entropy %{{.*}}, %{{.*}}, %{{.*}} {kind = #attic.loss_kind<generalized_cross_entropy>, label_smoothing = 1.000000e-01 : f64, q = 0.69999999999999996 : f64} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<f32>
+  %2 = attic.linear_cross_entropy %h, %c, %y
+         {kind = #attic.loss_kind<generalized_cross_entropy>, q = 0.7,
+          label_smoothing = 0.1}
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<f32>
+  // CHECK: attic.linear_cross_entropy %{{.*}}, %{{.*}}, %{{.*}} {kind = #attic.loss_kind<sum_exponential>} : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<f32>
+  %3 = attic.linear_cross_entropy %h, %c, %y
+         {kind = #attic.loss_kind<sum_exponential>}
+         : tensor<?x64xf32>, tensor<1000x64xf32>, tensor<?xi64> -> tensor<f32>
   return
 }
 

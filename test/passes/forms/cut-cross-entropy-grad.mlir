@@ -18,14 +18,14 @@
 // (0, the default of filter_eps, is not printed.)
 // OPTIONS-SAME: block_n = 16 : i64, block_v = 64 : i64, ignore_index
 // NUMBER-SAME: filter_eps = 1.000000e-03 : f64
-// CHECK-SAME: -1 : i64, label_smoothing = 1.000000e-01 : f64, reduction = #attic.reduction<sum>, softcap = 3.000000e+01
+// CHECK-SAME: -1 : i64, kind = #attic.loss_kind<generalized_cross_entropy>, label_smoothing = 1.000000e-01 : f64, q = 5.000000e-01 : f64, reduction = #attic.reduction<sum>, softcap = 3.000000e+01
 // DEFAULT-NOT: sort_vocab
 // OPTIONS-SAME: sort_vocab
 // CHECK-SAME: z_loss = 1.000000e-03 : f64
 // CHECK-SAME: -> tensor<8x4xf32>, tensor<10x4xf32>, tensor<10xf32>
 // CHECK-NOT: attic.linear_cross_entropy_grad
 func.func @everything(%h: tensor<8x4xf32>, %w: tensor<10x4xf32>, %y: tensor<8xi64>, %b: tensor<10xf32>, %cw: tensor<10xf32>, %g: tensor<f32>, %lse: tensor<8xf32>) -> (tensor<8x4xf32>, tensor<10x4xf32>, tensor<10xf32>) {
-  %dh, %dw, %db = attic.linear_cross_entropy_grad %h, %w, %y, %g bias(%b : tensor<10xf32>) weights(%cw : tensor<10xf32>) lse(%lse : tensor<8xf32>) {reduction = #attic.reduction<sum>, ignore_index = -1 : i64, label_smoothing = 0.1, z_loss = 0.001, softcap = 30.0} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x4xf32>, tensor<10x4xf32>, tensor<10xf32>
+  %dh, %dw, %db = attic.linear_cross_entropy_grad %h, %w, %y, %g bias(%b : tensor<10xf32>) weights(%cw : tensor<10xf32>) lse(%lse : tensor<8xf32>) {reduction = #attic.reduction<sum>, ignore_index = -1 : i64, label_smoothing = 0.1, z_loss = 0.001, softcap = 30.0, kind = #attic.loss_kind<generalized_cross_entropy>, q = 0.5} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x4xf32>, tensor<10x4xf32>, tensor<10xf32>
   return %dh, %dw, %db : tensor<8x4xf32>, tensor<10x4xf32>, tensor<10xf32>
 }
 
