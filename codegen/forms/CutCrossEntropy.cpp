@@ -236,30 +236,41 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                         .getResult(0);
               }
 
-              // The (weighted) sum of the logits, for label smoothing.
-              if (request.weightedLogitSum) {
-                Value swz = state[2 + slot[1]];
-                SmallVector<Value> inputs = {z};
-                SmallVector<AffineMap> maps = {id2};
+              // accum + sum_j w_j term(z_ij, row_i) over the block's
+              // columns (w = 1 without weights).
+              auto addWeightedSum =
+                  [&](Value accum, Value row,
+                      function_ref<Value(OpBuilder &, Location, Value, Value)>
+                          term) -> Value {
+                SmallVector<Value> inputs = {z, row};
+                SmallVector<AffineMap> maps = {id2, rowOf2};
                 if (weights) {
                   inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
                   maps.push_back(colOf2);
                 }
                 maps.push_back(rowOf2);
-                next[2 + slot[1]] =
-                    linalg::GenericOp::create(
-                        nb, nl, swz.getType(), inputs, swz, maps, reduceJ,
-                        [&](OpBuilder &bb, Location ll, ValueRange args) {
-                          Value t = args[0];
-                          if (weights)
-                            t = arith::MulFOp::create(
-                                bb, ll, t, castFloat(bb, ll, args[1], acc));
-                          linalg::YieldOp::create(bb, ll,
-                                                  Value(arith::AddFOp::create(
-                                                      bb, ll, args.back(), t)));
-                        })
-                        .getResult(0);
-              }
+                return linalg::GenericOp::create(
+                           nb, nl, accum.getType(), inputs, accum, maps,
+                           reduceJ,
+                           [&](OpBuilder &bb, Location ll, ValueRange args) {
+                             Value t = term(bb, ll, args[0], args[1]);
+                             if (weights)
+                               t = arith::MulFOp::create(
+                                   bb, ll, t, castFloat(bb, ll, args[2], acc));
+                             linalg::YieldOp::create(
+                                 bb, ll,
+                                 Value(arith::AddFOp::create(bb, ll,
+                                                             args.back(), t)));
+                           })
+                    .getResult(0);
+              };
+
+              // The (weighted) sum of the logits, for label smoothing.
+              if (request.weightedLogitSum)
+                next[2 + slot[1]] = addWeightedSum(
+                    state[2 + slot[1]], running.newMax,
+                    [](OpBuilder &, Location, Value x, Value) { return x; });
+
               // The (weighted) power sum, rescaled like the lse's sum:
               // ps' = exp(e (m - m')) ps + sum_j w_j exp(e (z_j - m')).
               if (request.powerSumExponent) {
@@ -272,9 +283,8 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                                             subtractSafeMax(bb, ll, x, max),
                                             constF(bb, ll, acc, e)));
                 };
-                Value ps = state[2 + slot[2]];
                 Value rescaled = parallelGeneric(
-                    nb, nl, ValueRange{ps, m, running.newMax},
+                    nb, nl, ValueRange{state[2 + slot[2]], m, running.newMax},
                     emptyTensor(nb, nl, rowSizes, acc),
                     SmallVector<AffineMap>(4, id1),
                     [&](OpBuilder &bb, Location ll, ValueRange args) {
@@ -284,27 +294,8 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                               bb, ll, args[0],
                               power(bb, ll, args[1], args[2]))));
                     });
-                SmallVector<Value> inputs = {z, running.newMax};
-                SmallVector<AffineMap> maps = {id2, rowOf2};
-                if (weights) {
-                  inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
-                  maps.push_back(colOf2);
-                }
-                maps.push_back(rowOf2);
                 next[2 + slot[2]] =
-                    linalg::GenericOp::create(
-                        nb, nl, rescaled.getType(), inputs, rescaled, maps,
-                        reduceJ,
-                        [&](OpBuilder &bb, Location ll, ValueRange args) {
-                          Value t = power(bb, ll, args[0], args[1]);
-                          if (weights)
-                            t = arith::MulFOp::create(
-                                bb, ll, t, castFloat(bb, ll, args[2], acc));
-                          linalg::YieldOp::create(bb, ll,
-                                                  Value(arith::AddFOp::create(
-                                                      bb, ll, args.back(), t)));
-                        })
-                        .getResult(0);
+                    addWeightedSum(rescaled, running.newMax, power);
               }
               next[0] = running.newMax;
               next[1] = newSum;
