@@ -2,7 +2,8 @@
 //
 //   attic-run FILE.mlir [--function=NAME] [--input=SPEC]... [--output=F.npy]...
 //             [--expect=F]... [--rtol=R] [--atol=A] [--compare=PIPELINE]
-//             [--data-set=DIR] [--time=N] [--print] [--seed=S]
+//             [--wide-reference] [--data-set=DIR] [--time=N] [--print]
+//             [--seed=S]
 //
 // An input SPEC is a .npy or ONNX TensorProto .pb file, or `random` (floats
 // uniform in [-1, 1), integers in [0, 10)), or `random:LO:HI`. Without any
@@ -15,6 +16,7 @@
 
 #include "codegen/cpu/Jit.h"
 #include "tools/attic-run/DataFiles.h"
+#include "tools/attic-run/Widen.h"
 #include "tools/init/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -102,6 +104,12 @@ static cl::opt<bool> allFunctions(
     cl::desc("Run every public function on random inputs (with --compare: "
              "compare each with its reference compilation)"),
     cl::cat(runOptions));
+static cl::opt<bool> wideReference(
+    "wide-reference",
+    cl::desc("With --compare: judge the candidate against the reference "
+             "computed in f64 (every f32 widened), allowing besides the "
+             "tolerances the largest error of the f32 reference itself"),
+    cl::cat(runOptions));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random inputs"),
                               cl::init(0), cl::cat(runOptions));
 
@@ -185,6 +193,54 @@ HostArray fileArray(MLIRContext *ctx, RankedTensorType type, StringRef path,
   return array;
 }
 
+/// Under --wide-reference, a copy of `module` with f32 widened to f64.
+OwningOpRef<ModuleOp> widenedModule(ModuleOp module) {
+  if (compare.empty())
+    fail("--wide-reference judges a comparison; it needs --compare");
+  OwningOpRef<ModuleOp> wide = module.clone();
+  if (failed(run::widenF32ToF64(*wide)))
+    fail("cannot compile the reference in f64 (see the diagnostic above)");
+  return wide;
+}
+
+/// The largest finite |a - exact| over the elements: how far the f32
+/// reference itself is from the f64 one.
+double largestError(const HostArray &a, const HostArray &exact) {
+  double largest = 0;
+  for (int64_t i = 0, n = a.numElements(); i < n; ++i) {
+    double diff = std::fabs(a.getAsDouble(i) - exact.getAsDouble(i));
+    if (std::isfinite(diff))
+      largest = std::max(largest, diff);
+  }
+  return largest;
+}
+
+/// `args`, converted to the argument types of `function` (the same arrays
+/// unless the reference is widened).
+SmallVector<HostArray> argumentsFor(const JitFunction &function,
+                                    ArrayRef<HostArray> args) {
+  return llvm::map_to_vector(
+      llvm::zip_equal(args, function.getArgumentTypes()), [](auto pair) {
+        auto [array, type] = pair;
+        return run::convertArray(array, type.getElementType());
+      });
+}
+
+bool compareArrays(const HostArray &got, const HostArray &expected,
+                   unsigned index, StringRef against, StringRef prefix,
+                   double allowance);
+
+/// Compares the candidate's results with the f64 reference's, allowing each
+/// the f32 reference's own largest error besides the tolerances.
+bool compareWithExact(ArrayRef<HostArray> got, ArrayRef<HostArray> f32,
+                      ArrayRef<HostArray> exact, StringRef prefix = "") {
+  bool ok = true;
+  for (auto [i, result] : llvm::enumerate(got))
+    ok &= compareArrays(result, exact[i], i, "f64 reference", prefix,
+                        largestError(f32[i], exact[i]));
+  return ok;
+}
+
 std::string shapeString(const HostArray &array) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -196,17 +252,18 @@ std::string shapeString(const HostArray &array) {
 }
 
 /// Compares `got` with `expected`, prints one line for result `index`, and
-/// returns whether they agree within the tolerances. NaN matches NaN, and an
-/// infinity matches the same infinity.
+/// returns whether they agree within the tolerances plus `allowance`. NaN
+/// matches NaN, and an infinity matches the same infinity.
 bool compareArrays(const HostArray &got, const HostArray &expected,
-                   unsigned index, StringRef against, StringRef prefix = "") {
+                   unsigned index, StringRef against, StringRef prefix = "",
+                   double allowance = 0) {
   llvm::outs() << prefix << "result " << index << " vs " << against << ": ";
   if (got.shape != expected.shape) {
     llvm::outs() << "shape " << shapeString(got) << " differs from "
                  << shapeString(expected) << "\n";
     return false;
   }
-  double tolerance = absTolerance;
+  double tolerance = absTolerance + allowance;
   if (scaledAbsTolerance > 0) {
     double largest = 0;
     for (int64_t i = 0, n = expected.numElements(); i < n; ++i) {
@@ -237,6 +294,8 @@ bool compareArrays(const HostArray &got, const HostArray &expected,
   llvm::outs() << llvm::formatv("max abs error {0:e3}, max rel error {1:e3} "
                                 "over {2} elements",
                                 maxAbs, maxRel, got.numElements());
+  if (allowance > 0)
+    llvm::outs() << llvm::formatv(" (f32 reference: {0:e3})", allowance);
   if (bad) {
     SmallVector<int64_t> at(got.shape.size());
     int64_t rest = firstBad;
@@ -315,25 +374,34 @@ int runAllFunctions(ModuleOp module, const CpuPipelineOptions &options) {
          "--function, --input, --expect, --output, --data-set, --time or "
          "--print");
   auto references = check(JitFunction::compileAll(module, "", options));
-  SmallVector<std::unique_ptr<JitFunction>> candidates;
+  SmallVector<std::unique_ptr<JitFunction>> candidates, exacts;
   if (!compare.empty())
     candidates = check(JitFunction::compileAll(module, compare, options));
+  if (wideReference)
+    exacts =
+        check(JitFunction::compileAll(*widenedModule(module), "", options));
   std::mt19937_64 rng(seed);
   bool ok = true;
   for (std::unique_ptr<JitFunction> &reference : references) {
     std::string prefix = ("@" + reference->getName() + ": ").str();
+    auto candidate = llvm::find_if(candidates, [&](const auto &jit) {
+      return jit->getName() == reference->getName();
+    });
     SmallVector<HostArray> args;
     for (auto [i, type] : llvm::enumerate(reference->getArgumentTypes()))
       args.push_back(randomArray(type, "random", i, rng));
     SmallVector<HostArray> expected = check(reference->call(args));
-    auto candidate = llvm::find_if(candidates, [&](const auto &jit) {
-      return jit->getName() == reference->getName();
-    });
     if (candidate == candidates.end()) {
       llvm::outs() << prefix << "ran\n";
       continue;
     }
     SmallVector<HostArray> got = check((*candidate)->call(args));
+    if (!exacts.empty()) {
+      JitFunction &exact = *exacts[&reference - references.begin()];
+      ok &= compareWithExact(
+          got, expected, check(exact.call(argumentsFor(exact, args))), prefix);
+      continue;
+    }
     for (auto [i, result] : llvm::enumerate(got))
       ok &= compareArrays(result, expected[i], i, "reference", prefix);
   }
@@ -363,10 +431,13 @@ int main(int argc, char **argv) {
   std::string function = chooseFunction(*module);
   std::unique_ptr<JitFunction> reference =
       check(JitFunction::compile(*module, function, "", pipelineOptions));
-  std::unique_ptr<JitFunction> candidate;
+  std::unique_ptr<JitFunction> candidate, exact;
   if (!compare.empty())
     candidate = check(
         JitFunction::compile(*module, function, compare, pipelineOptions));
+  if (wideReference)
+    exact = check(JitFunction::compile(*widenedModule(*module), function, "",
+                                       pipelineOptions));
 
   // Arguments.
   ArrayRef<RankedTensorType> argTypes = reference->getArgumentTypes();
@@ -402,8 +473,12 @@ int main(int argc, char **argv) {
   bool ok = true;
   if (candidate) {
     SmallVector<HostArray> refResults = check(reference->call(args));
-    for (auto [i, got] : llvm::enumerate(results))
-      ok &= compareArrays(got, refResults[i], i, "reference");
+    if (exact)
+      ok &= compareWithExact(results, refResults,
+                             check(exact->call(argumentsFor(*exact, args))));
+    else
+      for (auto [i, got] : llvm::enumerate(results))
+        ok &= compareArrays(got, refResults[i], i, "reference");
   }
   for (auto [i, want] : llvm::enumerate(expected))
     ok &= compareArrays(results[i], want, i, expects[i]);

@@ -51,3 +51,18 @@ func.func @grad(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: tensor<40
   %dh, %dw = attic.linear_cross_entropy_grad %h, %w, %y, %g {ignore_index = -100 : i64} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64>, tensor<f32> -> tensor<4096x64xf32>, tensor<32000x64xf32>
   return %dh, %dw : tensor<4096x64xf32>, tensor<32000x64xf32>
 }
+
+// The other comp-sum kinds stay blockwise too, with label smoothing (its
+// term is dense in every block, so no block is filtered) and without.
+// REF-LABEL: func.func @grad_kinds
+// REF-COUNT-2: tensor<4096x32000xf32>
+
+// CHECK-LABEL: func.func @grad_kinds
+// CHECK: scf.for %{{.*}} = %c0 to %c32000 step %c512
+// CHECK: scf.for %{{.*}} = %c0 to %c32000 step %c512
+// NOFILTER-LABEL: func.func @grad_kinds
+func.func @grad_kinds(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: tensor<4096xi64>, %g: tensor<f32>) -> (tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096x64xf32>, tensor<32000x64xf32>) {
+  %dh, %dc = attic.linear_cross_entropy_grad %h, %w, %y, %g {kind = #attic.loss_kind<generalized_cross_entropy>, q = 0.5, label_smoothing = 0.1} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64>, tensor<f32> -> tensor<4096x64xf32>, tensor<32000x64xf32>
+  %dh2, %dc2 = attic.linear_cross_entropy_grad %h, %w, %y, %g {kind = #attic.loss_kind<sum_exponential>, z_loss = 1.0e-4} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64>, tensor<f32> -> tensor<4096x64xf32>, tensor<32000x64xf32>
+  return %dh, %dc, %dh2, %dc2 : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096x64xf32>, tensor<32000x64xf32>
+}

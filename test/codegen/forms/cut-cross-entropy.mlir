@@ -23,3 +23,17 @@ func.func @loss(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: tensor<40
   %l = attic.linear_cross_entropy %h, %w, %y {ignore_index = -100 : i64} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64> -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// The other comp-sum kinds, with label smoothing (so the blocks also
+// accumulate T = sum_c w_c exp(e (z_c - m)) beside the lse), stay blockwise.
+// REF-LABEL: func.func @loss_kinds
+// REF-COUNT-3: tensor<4096x32000xf32>
+
+// CHECK-LABEL: func.func @loss_kinds
+// CHECK-COUNT-3: scf.for %{{.*}} = %c0 to %c32000 step %c512
+func.func @loss_kinds(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: tensor<4096xi64>) -> (tensor<f32>, tensor<f32>, tensor<f32>) {
+  %a = attic.linear_cross_entropy %h, %w, %y {kind = #attic.loss_kind<generalized_cross_entropy>, q = 0.7, label_smoothing = 0.1} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64> -> tensor<f32>
+  %b = attic.linear_cross_entropy %h, %w, %y {kind = #attic.loss_kind<mean_absolute_error>, label_smoothing = 0.1} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64> -> tensor<f32>
+  %c = attic.linear_cross_entropy %h, %w, %y {kind = #attic.loss_kind<sum_exponential>, z_loss = 1.0e-4} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64> -> tensor<f32>
+  return %a, %b, %c : tensor<f32>, tensor<f32>, tensor<f32>
+}
