@@ -117,6 +117,12 @@ SmallVector<Value> finishCrossEntropy(OpBuilder &b, Location loc, Value labels,
                                       RankedTensorType lossType,
                                       RankedTensorType lseType);
 
+/// The reduction of per-position `losses` and applied weights `applied`
+/// (accumulator type): `losses` itself (as `lossType`), their sum, or
+/// sum / sum of applied weights for mean, the totals in f64.
+Value reduceLosses(OpBuilder &b, Location loc, Value losses, Value applied,
+                   Reduction reduction, RankedTensorType lossType);
+
 /// The log-sum-exp of every row of `logits` [rows, C] (the accumulator
 /// type), -inf for an all -inf row.
 Value logSumExpRows(OpBuilder &b, Location loc, Value logits);
@@ -174,6 +180,44 @@ Value logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
                 const LossGradCoefficients &coefficients, Value labels,
                 Value weights, Value classOffset, Value numClasses,
                 std::optional<double> softcap, LogitGradTerms terms);
+
+//===----------------------------------------------------------------------===//
+// The spherical Z-loss
+//===----------------------------------------------------------------------===//
+
+/// The attributes of the spherical Z-loss ops.
+struct SphericalAttrs {
+  double a;
+  double b;
+  Reduction reduction;
+  std::optional<int64_t> ignoreIndex;
+
+  template <typename OpTy> static SphericalAttrs get(OpTy op) {
+    return {op.getA().convertToDouble(), op.getB().convertToDouble(),
+            op.getReduction(), op.getIgnoreIndex()};
+  }
+};
+
+/// What the spherical Z-loss needs of each position's logits, in the
+/// accumulator type, shaped like the labels.
+struct SphericalStats {
+  /// sum_c (x_c - x_y) / C: the mean less the label's logit x_y (at the
+  /// label clamped to [0, C)). Relative to x_y it stays accurate when the
+  /// logits share a large offset, which cancels in x_c - x_y.
+  Value offset;
+  /// sum_c (x_c - mean)^2, the sum of squared deviations (an error in the
+  /// mean changes it only to second order).
+  Value squares;
+};
+
+/// The spherical Z-loss (of `lossType`) from the statistics: per position
+/// w_y softplus(a (b - zhat)) / a, zhat = -offset / sigma the label's
+/// standardized logit (0 where every logit is equal), 0 where the label is
+/// ignored, then the reduction.
+Value finishSphericalZLoss(OpBuilder &b, Location loc, Value labels,
+                           Value weights, const SphericalAttrs &attrs,
+                           Value numClasses, const SphericalStats &stats,
+                           RankedTensorType lossType);
 
 } // namespace mlir::attic::reference
 

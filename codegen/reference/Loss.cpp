@@ -308,7 +308,6 @@ SmallVector<Value> reference::finishCrossEntropy(
     OpBuilder &b, Location loc, Value labels, Value weights,
     const LossAttrs &attrs, Value numClasses, const CrossEntropyStats &stats,
     RankedTensorType lossType, RankedTensorType lseType) {
-  MLIRContext *ctx = b.getContext();
   auto lseType0 = cast<RankedTensorType>(stats.lse.getType());
   int64_t posRank = lseType0.getRank();
   Type acc = lseType0.getElementType();
@@ -364,15 +363,25 @@ SmallVector<Value> reference::finishCrossEntropy(
         loss = arith::SelectOp::create(nb, l, valid, loss, zero);
         linalg::YieldOp::create(nb, l, ValueRange{loss, applied});
       });
-  Value losses = perPosition.getResult(0);
-  Value applied = perPosition.getResult(1);
+  SmallVector<Value> results = {
+      reduceLosses(b, loc, perPosition.getResult(0), perPosition.getResult(1),
+                   attrs.reduction, lossType)};
+  if (lseType)
+    results.push_back(castTensor(b, loc, lse, lseType));
+  return results;
+}
 
-  // 4. The reduction.
+Value reference::reduceLosses(OpBuilder &b, Location loc, Value losses,
+                              Value applied, Reduction reduction,
+                              RankedTensorType lossType) {
+  MLIRContext *ctx = b.getContext();
+  int64_t posRank = cast<RankedTensorType>(losses.getType()).getRank();
+  AffineMap posId = b.getMultiDimIdentityMap(posRank);
   Value result;
-  if (attrs.reduction == Reduction::none) {
+  if (reduction == Reduction::none) {
     result = castTensor(b, loc, losses, lossType);
   } else {
-    bool mean = attrs.reduction == Reduction::mean;
+    bool mean = reduction == Reduction::mean;
     AffineMap scalar = AffineMap::get(posRank, 0, ctx);
     // The totals accumulate in f64: a sequential f32 sum over thousands of
     // positions drifts by more than 1e-5 relative.
@@ -412,10 +421,7 @@ SmallVector<Value> reference::finishCrossEntropy(
               nb, l, castFloat(nb, l, r, lossType.getElementType()));
         });
   }
-  SmallVector<Value> results = {result};
-  if (lseType)
-    results.push_back(castTensor(b, loc, lse, lseType));
-  return results;
+  return result;
 }
 
 namespace {

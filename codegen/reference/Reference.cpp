@@ -12,6 +12,7 @@ void mlir::attic::populateReferenceLoweringPatterns(
   populateAttentionReferencePatterns(patterns);
   populateLinearAttentionReferencePatterns(patterns);
   populateLossReferencePatterns(patterns);
+  populateSphericalZLossReferencePatterns(patterns);
   populateLossGradReferencePatterns(patterns);
   populateTopKSoftmaxReferencePatterns(patterns);
 }

@@ -544,24 +544,33 @@ static LogicalResult checkClassVector(Operation *op, Value vector,
   return success();
 }
 
-LogicalResult CrossEntropyOp::verify() {
-  Operation *op = *this;
-  RankedTensorType logits = getLogits().getType(),
-                   labels = getLabels().getType();
+/// Checks the logits [N, C, d...], labels [N, d...] and optional weights
+/// [C] of a loss on logits; sets `positions` to [N, d...].
+static LogicalResult checkLogitsOperands(Operation *op, Value logitsValue,
+                                         Value labelsValue, Value weights,
+                                         SmallVectorImpl<int64_t> &positions) {
+  auto logits = cast<RankedTensorType>(logitsValue.getType());
+  auto labels = cast<RankedTensorType>(labelsValue.getType());
   if (logits.getRank() < 2)
-    return emitOpError() << "logits must be [N, C] or [N, C, d1, ...], got "
-                         << "rank " << logits.getRank();
-  SmallVector<int64_t> positions(logits.getShape());
+    return op->emitOpError()
+           << "logits must be [N, C] or [N, C, d1, ...], got rank "
+           << logits.getRank();
+  positions.assign(logits.getShape().begin(), logits.getShape().end());
   int64_t classes = positions[1];
   positions.erase(positions.begin() + 1);
   if (failed(checkShape(op, labels, positions, "labels",
                         "the logits shape without the class dimension")))
     return failure();
-  if (failed(checkClassVector(op, getWeights(), classes,
-                              logits.getElementType(), "weights", "[C]",
-                              "logits")))
+  return checkClassVector(op, weights, classes, logits.getElementType(),
+                          "weights", "[C]", "logits");
+}
+
+LogicalResult CrossEntropyOp::verify() {
+  SmallVector<int64_t> positions;
+  if (failed(checkLogitsOperands(*this, getLogits(), getLabels(), getWeights(),
+                                 positions)))
     return failure();
-  return verifyLoss(*this, positions, logits.getElementType());
+  return verifyLoss(*this, positions, getLogits().getType().getElementType());
 }
 
 /// The operand checks of attic.linear_cross_entropy, shared by its form and
@@ -648,6 +657,58 @@ LogicalResult LinearCrossEntropyOp::verify() {
 
 LogicalResult LinearCrossEntropyGradOp::verify() {
   return verifyLinearCrossEntropyGradLike(*this);
+}
+
+/// Checks what the spherical Z-loss ops share: the loss result, a > 0 and b
+/// finite, and none of the cross-entropy attributes it has no use for
+/// (attr-dict would otherwise keep them silently).
+template <typename OpTy>
+static LogicalResult verifySphericalZLoss(OpTy self,
+                                          ArrayRef<int64_t> positions,
+                                          Type elt, StringRef eltRef) {
+  Operation *op = self;
+  if (failed(checkLossShaped(op, self.getLoss(), positions, elt,
+                             self.getReduction(), "loss", eltRef)))
+    return failure();
+  double a = self.getA().convertToDouble(), b = self.getB().convertToDouble();
+  if (!(a > 0 && std::isfinite(a)))
+    return op->emitOpError()
+           << "a must be positive and finite, got " << formatDouble(a);
+  if (!std::isfinite(b))
+    return op->emitOpError() << "b must be finite, got " << formatDouble(b);
+  if (op->hasAttr("label_smoothing"))
+    return op->emitOpError()
+           << "label_smoothing is not defined for the spherical Z-loss: it "
+              "smooths a softmax distribution, and this loss forms none";
+  if (op->hasAttr("z_loss"))
+    return op->emitOpError()
+           << "z_loss is not defined for the spherical Z-loss: it keeps the "
+              "log-sum-exp near 0, and this loss does not change when the "
+              "logits shift";
+  for (StringRef name : {"kind", "q"})
+    if (op->hasAttr(name))
+      return op->emitOpError()
+             << name
+             << " is an attribute of the cross-entropy ops; the spherical "
+                "Z-loss has its own op";
+  return success();
+}
+
+LogicalResult SphericalZLossOp::verify() {
+  SmallVector<int64_t> positions;
+  if (failed(checkLogitsOperands(*this, getLogits(), getLabels(), getWeights(),
+                                 positions)))
+    return failure();
+  return verifySphericalZLoss(*this, positions,
+                              getLogits().getType().getElementType(), "logits");
+}
+
+LogicalResult LinearSphericalZLossOp::verify() {
+  if (failed(verifyLinearCrossEntropyOperands(*this)))
+    return failure();
+  RankedTensorType hidden = getHidden().getType();
+  return verifySphericalZLoss(*this, {hidden.getDimSize(0)},
+                              hidden.getElementType(), "hidden");
 }
 
 //===----------------------------------------------------------------------===//

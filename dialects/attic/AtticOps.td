@@ -447,6 +447,94 @@ def Attic_LinearCrossEntropyGradOp : Attic_LossOp<"linear_cross_entropy_grad",
   }];
 }
 
+def Attic_SphericalZLossOp : Attic_LossOp<"spherical_z_loss"> {
+  let summary = "The spherical Z-loss: a shift- and scale-invariant loss";
+  let description = [{
+    The Z-loss of "The Z-loss: a shift and scale invariant classification
+    loss belonging to the Spherical Family" (de Brebisson and Vincent):
+    `logits` `[N, C]` or `[N, C, d1, ..., dk]`, integer `labels` `[N]` or
+    `[N, d1, ..., dk]`, optional class `weights` `[C]`. Per position the
+    logits are standardized by their mean and (population) standard
+    deviation over the classes, `mu = sum_c x_c / C`,
+    `sigma = sqrt(sum_c (x_c - mu)^2 / C)`, and with `zhat = (x_y - mu) /
+    sigma` for the label `y`:
+
+    `l = w_y softplus(a (b - zhat)) / a`
+
+    with `w_y = weights[y]` (1 without weights), 0 where
+    `y == ignore_index`. `a > 0` and `b` are the loss's two parameters: `b`
+    is the standardized logit beyond which the loss flattens and `a` how
+    sharply. A position whose logits are all equal (`sigma = 0`) has
+    `zhat = 0`. The reductions are those of `attic.cross_entropy`: `none`
+    gives `l` `[N, d1, ...]`, `sum` its sum and `mean` (the default) the sum
+    over the sum of applied weights. The loss never forms probabilities, so
+    `label_smoothing`, `z_loss`, `kind` and `q` are not attributes of it; the
+    verifier rejects them by name.
+
+    ```mlir
+    %loss = attic.spherical_z_loss %x, %y {a = 0.1, b = 20.0,
+              ignore_index = -100 : i64}
+              : tensor<8x32000xf32>, tensor<8xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$logits,
+    Attic_IntTensor:$labels,
+    Optional<Attic_FloatTensor>:$weights,
+    F64Attr:$a,
+    F64Attr:$b,
+    DefaultValuedAttr<Attic_ReductionAttr,
+                      "::mlir::attic::Reduction::mean">:$reduction,
+    OptionalAttr<Attic_I64Attr>:$ignore_index
+  );
+  let results = (outs Attic_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $logits `,` $labels (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($logits) `,` type($labels) `->` type($loss)
+  }];
+}
+
+def Attic_LinearSphericalZLossOp : Attic_LossOp<"linear_spherical_z_loss",
+    [AttrSizedOperandSegments]> {
+  let summary = "Classifier matmul fused with the spherical Z-loss";
+  let description = [{
+    `attic.spherical_z_loss` of the logits of a classifier head: `hidden`
+    `[N, D]`, `classifier` `[V, D]`, integer `labels` `[N]`, optional `bias`
+    `[V]` and class `weights` `[V]`. The logits are `z = hidden .
+    classifier^T + bias`, then `z = softcap * tanh(z / softcap)` when
+    `softcap` is set, as for `attic.linear_cross_entropy`; the loss needs
+    only each token's sum and sum of squares of `z` and its label's logit,
+    so a blockwise form never has to hold the `N x V` logits.
+
+    ```mlir
+    %loss = attic.linear_spherical_z_loss %h, %w, %y {a = 0.1, b = 20.0}
+              : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                tensor<4096xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$hidden,
+    Attic_FloatTensor:$classifier,
+    Attic_IntTensor:$labels,
+    Optional<Attic_FloatTensor>:$bias,
+    Optional<Attic_FloatTensor>:$weights,
+    OptionalAttr<F64Attr>:$softcap,
+    F64Attr:$a,
+    F64Attr:$b,
+    DefaultValuedAttr<Attic_ReductionAttr,
+                      "::mlir::attic::Reduction::mean">:$reduction,
+    OptionalAttr<Attic_I64Attr>:$ignore_index
+  );
+  let results = (outs Attic_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels)
+    `->` type($loss)
+  }];
+}
+
 //===----------------------------------------------------------------------===//
 // Top-k of a softmax
 //===----------------------------------------------------------------------===//

@@ -253,6 +253,34 @@ def cross_entropy(x, y, w=None, reduction="mean", ignore_index=None,
     return loss, lse
 
 
+def spherical_z_loss(x, y, a, b, w=None, reduction="mean", ignore_index=None):
+    """Per position: standardize the logits over the classes by their mean
+    and population standard deviation, zhat = (x_y - mean) / std (0 when the
+    std is 0), l = w_y softplus(a (b - zhat)) / a; mean = sum(l) / sum(w_y)
+    over the counted positions."""
+    x = np.asarray(x, np.float64)
+    xs = np.moveaxis(x, 1, -1)
+    wc = np.ones(xs.shape[-1]) if w is None else np.asarray(w, np.float64)
+    losses = np.zeros(y.shape)
+    applied = np.zeros(y.shape)
+    for idx in np.ndindex(y.shape):
+        label = int(y[idx])
+        if ignore_index is not None and label == ignore_index:
+            continue
+        row = xs[idx]
+        mean = row.mean()
+        std = math.sqrt(np.mean((row - mean) ** 2))
+        zhat = (row[label] - mean) / std if std > 0 else 0.0
+        t = a * (b - zhat)
+        losses[idx] = wc[label] * (max(t, 0.0) + math.log1p(math.exp(-abs(t)))) / a
+        applied[idx] = wc[label]
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return np.array(losses.sum())
+    return np.array(losses.sum() / applied.sum())
+
+
 def labels(r, shape, classes, ignore=None):
     y = r.integers(0, classes, shape).astype(np.int64)
     if ignore is not None:
@@ -604,6 +632,52 @@ def case_lce_grad_mae():
 def case_lce_grad_sum_exponential():
     return lce_grad_case(52, 5, 8, 11, "sum", bias=True, ignore=2, z=1e-2,
                          with_lse=True, kind="sum_exponential")
+
+
+def sz_case(seed, shape, reduction, a, b, weights=False, ignore=None,
+            scale=3.0):
+    r = rng(seed)
+    x = (r.standard_normal(shape) * scale).astype(F32)
+    y = labels(r, (shape[0],) + shape[2:], shape[1], ignore)
+    ins = [x, y]
+    w = None
+    if weights:
+        w = r.uniform(0.5, 2, shape[1]).astype(F32)
+        ins.append(w)
+    return ins, x, y, w
+
+
+def case_sz_none():
+    # Row 1 has every logit equal (std 0: zhat = 0); row 2 shares an offset
+    # of 1e4, which must cancel.
+    ins, x, y, w = sz_case(60, (6, 11), "none", 0.5, 2.0, weights=True,
+                           ignore=-100)
+    x[1] = 1.5
+    x[2] = (1e4 + x[2]).astype(F32)
+    return ins, [spherical_z_loss(x, y, 0.5, 2.0, w, "none", -100)]
+
+
+def case_sz_mean():
+    ins, x, y, w = sz_case(61, (5, 9), "mean", 0.1, 20.0, ignore=3)
+    return ins, [spherical_z_loss(x, y, 0.1, 20.0, None, "mean", 3)]
+
+
+def case_sz_spatial():
+    ins, x, y, w = sz_case(62, (3, 5, 2, 4), "sum", 2.0, -1.0, weights=True)
+    return ins, [spherical_z_loss(x, y, 2.0, -1.0, w, "sum")]
+
+
+def case_lsz():
+    r = rng(63)
+    N, D, V = 7, 8, 19
+    h = r.standard_normal((N, D)).astype(F32)
+    W = (r.standard_normal((V, D)) / math.sqrt(D)).astype(F32) * 4
+    y = labels(r, (N,), V, -100)
+    bias = r.standard_normal(V).astype(F32)
+    w = r.uniform(0.5, 2, V).astype(F32)
+    z = linear_logits(h, W, bias, 3.0)
+    return [h, W, y, bias, w], [spherical_z_loss(z, y, 0.7, 1.5, w, "mean",
+                                                 -100)]
 
 
 def case_topk_rows():
