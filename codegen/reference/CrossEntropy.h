@@ -10,6 +10,7 @@
 #ifndef ATTIC_CODEGEN_REFERENCE_CROSSENTROPY_H
 #define ATTIC_CODEGEN_REFERENCE_CROSSENTROPY_H
 
+#include "codegen/reference/Builders.h"
 #include "dialects/attic/AtticDialect.h"
 
 #include "mlir/IR/Builders.h"
@@ -132,6 +133,15 @@ Value logSumExpRows(OpBuilder &b, Location loc, Value logits);
 /// `classifier` [classes, D] and `bias` [classes] or null.
 Value linearLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
                    Value bias, std::optional<double> softcap, FloatType acc);
+
+/// The logits of a linear loss op (hidden, classifier, bias, softcap) in
+/// the accumulator type of its hidden states.
+template <typename OpTy> Value linearLogitsOf(OpBuilder &b, OpTy op) {
+  return linearLogits(
+      b, op.getLoc(), op.getHidden(), op.getClassifier(), op.getBias(),
+      softcapOf(op),
+      accumulatorType(op.getHidden().getType().getElementType()));
+}
 
 /// The per-token coefficients of the gradient of the loss with respect to
 /// the logits, [N] in the type of the lse, 0 where the label is ignored:

@@ -363,9 +363,9 @@ SmallVector<Value> reference::finishCrossEntropy(
         loss = arith::SelectOp::create(nb, l, valid, loss, zero);
         linalg::YieldOp::create(nb, l, ValueRange{loss, applied});
       });
-  SmallVector<Value> results = {
-      reduceLosses(b, loc, perPosition.getResult(0), perPosition.getResult(1),
-                   attrs.reduction, lossType)};
+  SmallVector<Value> results = {reduceLosses(b, loc, perPosition.getResult(0),
+                                             perPosition.getResult(1),
+                                             attrs.reduction, lossType)};
   if (lseType)
     results.push_back(castTensor(b, loc, lse, lseType));
   return results;
@@ -448,10 +448,7 @@ struct LowerLinearCrossEntropy final : OpRewritePattern<LinearCrossEntropyOp> {
   LogicalResult matchAndRewrite(LinearCrossEntropyOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
-    Value logits =
-        linearLogits(rewriter, loc, op.getHidden(), op.getClassifier(),
-                     op.getBias(), softcapOf(op), acc);
+    Value logits = linearLogitsOf(rewriter, op);
     rewriter.replaceOp(op,
                        buildCrossEntropy(rewriter, loc, logits, op.getLabels(),
                                          op.getWeights(), LossAttrs::get(op),

@@ -159,10 +159,7 @@ struct LowerLinearSphericalZLoss final
   LogicalResult matchAndRewrite(LinearSphericalZLossOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
-    Value logits =
-        linearLogits(rewriter, loc, op.getHidden(), op.getClassifier(),
-                     op.getBias(), softcapOf(op), acc);
+    Value logits = linearLogitsOf(rewriter, op);
     rewriter.replaceOp(op, buildSphericalZLoss(rewriter, loc, logits,
                                                op.getLabels(), op.getWeights(),
                                                SphericalAttrs::get(op),
