@@ -143,6 +143,22 @@ template <typename OpTy> Value linearLogitsOf(OpBuilder &b, OpTy op) {
       accumulatorType(op.getHidden().getType().getElementType()));
 }
 
+/// The gradients of a linear loss from du [N, V], the gradient with respect
+/// to its pre-softcap logits (accumulator type): du . classifier,
+/// du^T . hidden and, when `resultTypes` has a third type, the column sums
+/// of du, each cast to its result type.
+SmallVector<Value> linearLossGradients(OpBuilder &b, Location loc, Value du,
+                                       Value hidden, Value classifier,
+                                       TypeRange resultTypes);
+
+/// Each token's share g of the loss gradient `gradLoss` (0-D, or [N] for
+/// reduction none), [N] of `acc`: gradLoss[i], gradLoss, or gradLoss / the
+/// sum of applied weights (summed in f64) for none, sum and mean; 0 where
+/// the label is ignored.
+Value lossShares(OpBuilder &b, Location loc, Value labels, Value weights,
+                 Reduction reduction, std::optional<int64_t> ignoreIndex,
+                 Value numClasses, Value gradLoss, FloatType acc);
+
 /// The per-token coefficients of the gradient of the loss with respect to
 /// the logits, [N] in the type of the lse, 0 where the label is ignored:
 ///   dz_c = alpha p_c - beta [c = y] - gamma w_c p_c^e
@@ -218,6 +234,9 @@ struct SphericalStats {
   /// sum_c (x_c - mean)^2, the sum of squared deviations (an error in the
   /// mean changes it only to second order).
   Value squares;
+  /// x_y, and x_y + offset, the mean; set by sphericalStats.
+  Value labelLogit;
+  Value mean;
 };
 
 /// The spherical Z-loss (of `lossType`) from the statistics: per position
@@ -228,6 +247,41 @@ Value finishSphericalZLoss(OpBuilder &b, Location loc, Value labels,
                            Value weights, const SphericalAttrs &attrs,
                            Value numClasses, const SphericalStats &stats,
                            RankedTensorType lossType);
+
+/// The statistics of `logits` [N, C, d...] computed directly: the label's
+/// logit, the mean relative to it, then the squared deviations.
+SphericalStats sphericalStats(OpBuilder &b, Location loc, Value logits,
+                              Value labels);
+
+/// The per-token coefficients of the gradient of the spherical Z-loss with
+/// respect to the logits, [N] in the accumulator type:
+///   dz_c = kappa [c = y] + alpha + beta (z_c - mean)
+/// with kappa = -g w_y s / sigma, alpha = -kappa / C and
+/// beta = -kappa zhat_y / (C sigma), s = sigmoid(a (b - zhat_y)); all 0
+/// where sigma is 0 or the label is ignored.
+struct SphericalGradCoefficients {
+  Value kappa;
+  Value alpha;
+  Value beta;
+  /// The mean of the token's logits.
+  Value mean;
+};
+
+/// SphericalGradCoefficients from the labels [N], class weights (or null),
+/// the statistics, the label's logits [N] and `gradLoss`.
+SphericalGradCoefficients
+sphericalGradCoefficients(OpBuilder &b, Location loc, Value labels,
+                          Value weights, const SphericalAttrs &attrs,
+                          Value numClasses, const SphericalStats &stats,
+                          Value labelLogit, Value gradLoss);
+
+/// The gradient with respect to the pre-softcap logits of a [rows, cols]
+/// block of logits `z` (after the softcap) whose first column is class
+/// `classOffset`; the coefficients and `labels` are the block's rows.
+Value sphericalLogitGrad(OpBuilder &b, Location loc, Value z,
+                         const SphericalGradCoefficients &coefficients,
+                         Value labels, Value classOffset, Value numClasses,
+                         std::optional<double> softcap);
 
 } // namespace mlir::attic::reference
 

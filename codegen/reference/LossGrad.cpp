@@ -30,19 +30,15 @@ using namespace mlir::attic::reference;
 
 using utils::IteratorType;
 
-LossGradCoefficients
-reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
-                                Value weights, const LossAttrs &attrs,
-                                Value numClasses, Value lse, Value gradLoss,
-                                Value labelLogit, Value powerSum) {
+Value reference::lossShares(OpBuilder &b, Location loc, Value labels,
+                            Value weights, Reduction reduction,
+                            std::optional<int64_t> ignoreIndex,
+                            Value numClasses, Value gradLoss, FloatType acc) {
   MLIRContext *ctx = b.getContext();
-  Type acc = cast<RankedTensorType>(lse.getType()).getElementType();
-  SmallVector<OpFoldResult> sizes = getSizes(b, loc, lse);
   AffineMap id = b.getMultiDimIdentityMap(1);
   AffineMap scalar = AffineMap::get(1, 0, ctx);
-  double eps = attrs.labelSmoothing;
-  bool perToken = attrs.reduction == Reduction::none;
-  bool mean = attrs.reduction == Reduction::mean;
+  bool perToken = reduction == Reduction::none;
+  bool mean = reduction == Reduction::mean;
 
   // mean divides by the total applied weight, summed in f64 as the forward
   // does.
@@ -55,7 +51,7 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
                 {IteratorType::reduction},
                 [&](OpBuilder &nb, Location l, ValueRange args) {
                   Value applied = arith::SelectOp::create(
-                      nb, l, countsLabel(nb, l, args[0], attrs.ignoreIndex),
+                      nb, l, countsLabel(nb, l, args[0], ignoreIndex),
                       labelWeight(nb, l, weights, args[0], numClasses, acc),
                       constF(nb, l, acc, 0.0));
                   linalg::YieldOp::create(
@@ -65,6 +61,44 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
                 })
                 .getResult(0);
   }
+  SmallVector<Value> inputs = {labels, gradLoss};
+  SmallVector<AffineMap> maps = {id, perToken ? id : scalar};
+  if (total) {
+    inputs.push_back(total);
+    maps.push_back(scalar);
+  }
+  maps.push_back(id);
+  return parallelGeneric(
+      b, loc, inputs, emptyTensor(b, loc, getSizes(b, loc, labels), acc), maps,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value g = castFloat(nb, l, args[1], acc);
+        if (total) {
+          Value share = arith::DivFOp::create(
+              nb, l, castFloat(nb, l, g, nb.getF64Type()), args[2]);
+          g = castFloat(nb, l, share, acc);
+        }
+        linalg::YieldOp::create(
+            nb, l,
+            Value(arith::SelectOp::create(
+                nb, l, countsLabel(nb, l, args[0], ignoreIndex), g,
+                constF(nb, l, acc, 0.0))));
+      });
+}
+
+LossGradCoefficients
+reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
+                                Value weights, const LossAttrs &attrs,
+                                Value numClasses, Value lse, Value gradLoss,
+                                Value labelLogit, Value powerSum) {
+  MLIRContext *ctx = b.getContext();
+  FloatType acc =
+      cast<FloatType>(cast<RankedTensorType>(lse.getType()).getElementType());
+  SmallVector<OpFoldResult> sizes = getSizes(b, loc, lse);
+  AffineMap id = b.getMultiDimIdentityMap(1);
+  AffineMap scalar = AffineMap::get(1, 0, ctx);
+  double eps = attrs.labelSmoothing;
+  Value shares = lossShares(b, loc, labels, weights, attrs.reduction,
+                            attrs.ignoreIndex, numClasses, gradLoss, acc);
   // T = W = sum_c w_c for cross-entropy, for the smoothing part of alpha.
   double e = attrs.exponent;
   Value weightSum;
@@ -75,12 +109,8 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
           return arith::AddFOp::create(nb, l, r, castFloat(nb, l, x, acc));
         });
 
-  SmallVector<Value> inputs = {labels, lse, gradLoss};
-  SmallVector<AffineMap> maps = {id, id, perToken ? id : scalar};
-  if (total) {
-    inputs.push_back(total);
-    maps.push_back(scalar);
-  }
+  SmallVector<Value> inputs = {labels, lse, shares};
+  SmallVector<AffineMap> maps = {id, id, id};
   if (weightSum) {
     inputs.push_back(weightSum);
     maps.push_back(scalar);
@@ -101,17 +131,9 @@ reference::lossGradCoefficients(OpBuilder &b, Location loc, Value labels,
       b, loc, TypeRange(ValueRange(inits)), inputs, inits, maps,
       {IteratorType::parallel},
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value label = args[0], rowLse = args[1];
-        Value g = castFloat(nb, l, args[2], acc);
+        Value label = args[0], rowLse = args[1], g = args[2];
         unsigned next = 3;
-        if (total) {
-          Value share = arith::DivFOp::create(
-              nb, l, castFloat(nb, l, g, nb.getF64Type()), args[next++]);
-          g = castFloat(nb, l, share, acc);
-        }
         Value zero = constF(nb, l, acc, 0.0);
-        g = arith::SelectOp::create(
-            nb, l, countsLabel(nb, l, label, attrs.ignoreIndex), g, zero);
         Value wy = labelWeight(nb, l, weights, label, numClasses, acc);
         Value weightSumArg = weightSum ? args[next++] : Value();
         // The loss kind's gradient scale k = p_y^e.
@@ -222,6 +244,48 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
       });
 }
 
+SmallVector<Value> reference::linearLossGradients(OpBuilder &b, Location loc,
+                                                  Value du, Value hidden,
+                                                  Value classifier,
+                                                  TypeRange resultTypes) {
+  MLIRContext *ctx = b.getContext();
+  Type acc = cast<RankedTensorType>(du.getType()).getElementType();
+  SmallVector<OpFoldResult> nd = getSizes(b, loc, hidden);
+  SmallVector<OpFoldResult> vd = getSizes(b, loc, classifier);
+  // The summed dimension comes second, so that the innermost loop runs
+  // along the rows of hidden and classifier.
+  AffineExpr r, k, d;
+  bindDims(ctx, r, k, d);
+  auto map = [&](ArrayRef<AffineExpr> exprs) {
+    return AffineMap::get(3, 0, exprs, ctx);
+  };
+  SmallVector<IteratorType> iterators = {
+      IteratorType::parallel, IteratorType::reduction, IteratorType::parallel};
+  // grad_hidden[i, d] = sum_c du[i, c] classifier[c, d].
+  Value gradHidden = contract(
+      b, loc, du, classifier, filledTensor(b, loc, {nd[0], nd[1]}, acc, 0.0),
+      {map({r, k}), map({k, d}), map({r, d})}, iterators);
+  // grad_classifier[c, d] = sum_i du[i, c] hidden[i, d].
+  Value gradClassifier = contract(
+      b, loc, du, hidden, filledTensor(b, loc, {vd[0], vd[1]}, acc, 0.0),
+      {map({k, r}), map({k, d}), map({r, d})}, iterators);
+  SmallVector<Value> results = {
+      castTensor(b, loc, gradHidden, cast<RankedTensorType>(resultTypes[0])),
+      castTensor(b, loc, gradClassifier,
+                 cast<RankedTensorType>(resultTypes[1]))};
+  if (resultTypes.size() > 2) {
+    Value gradBias =
+        reduceAxis(b, loc, du, 0, {}, {0.0},
+                   [](OpBuilder &nb, Location l, Value x, ValueRange,
+                      ValueRange accs) -> SmallVector<Value> {
+                     return {arith::AddFOp::create(nb, l, accs[0], x)};
+                   })[0];
+    results.push_back(
+        castTensor(b, loc, gradBias, cast<RankedTensorType>(resultTypes[2])));
+  }
+  return results;
+}
+
 namespace {
 
 struct LowerLinearCrossEntropyGrad final
@@ -230,13 +294,10 @@ struct LowerLinearCrossEntropyGrad final
   LogicalResult matchAndRewrite(LinearCrossEntropyGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    MLIRContext *ctx = rewriter.getContext();
     Value hidden = op.getHidden(), classifier = op.getClassifier();
     FloatType acc = accumulatorType(op.getHidden().getType().getElementType());
     LossAttrs attrs = LossAttrs::get(op);
     std::optional<double> softcap = softcapOf(op);
-    SmallVector<OpFoldResult> nd = getSizes(rewriter, loc, hidden);
-    SmallVector<OpFoldResult> vd = getSizes(rewriter, loc, classifier);
     Value classes = tensor::DimOp::create(rewriter, loc, classifier, 0);
 
     // 1-2. The logits and their log-sum-exp.
@@ -271,41 +332,10 @@ struct LowerLinearCrossEntropyGrad final
                          arith::ConstantIndexOp::create(rewriter, loc, 0),
                          classes, softcap, terms);
 
-    // 5. The contractions; the summed dimension comes second, so that the
-    // innermost loop runs along the rows of hidden and classifier.
-    AffineExpr r, k, d;
-    bindDims(ctx, r, k, d);
-    auto map = [&](ArrayRef<AffineExpr> exprs) {
-      return AffineMap::get(3, 0, exprs, ctx);
-    };
-    SmallVector<IteratorType> iterators = {IteratorType::parallel,
-                                           IteratorType::reduction,
-                                           IteratorType::parallel};
-    // grad_hidden[i, d] = sum_c du[i, c] classifier[c, d].
-    Value gradHidden =
-        contract(rewriter, loc, du, classifier,
-                 filledTensor(rewriter, loc, {nd[0], nd[1]}, acc, 0.0),
-                 {map({r, k}), map({k, d}), map({r, d})}, iterators);
-    // grad_classifier[c, d] = sum_i du[i, c] hidden[i, d].
-    Value gradClassifier =
-        contract(rewriter, loc, du, hidden,
-                 filledTensor(rewriter, loc, {vd[0], vd[1]}, acc, 0.0),
-                 {map({k, r}), map({k, d}), map({r, d})}, iterators);
-    SmallVector<Value> results = {
-        castTensor(rewriter, loc, gradHidden, op.getGradHidden().getType()),
-        castTensor(rewriter, loc, gradClassifier,
-                   op.getGradClassifier().getType())};
-    if (op.getBias()) {
-      Value gradBias =
-          reduceAxis(rewriter, loc, du, 0, {}, {0.0},
-                     [](OpBuilder &nb, Location l, Value x, ValueRange,
-                        ValueRange accs) -> SmallVector<Value> {
-                       return {arith::AddFOp::create(nb, l, accs[0], x)};
-                     })[0];
-      results.push_back(
-          castTensor(rewriter, loc, gradBias, op.getGradBias().getType()));
-    }
-    rewriter.replaceOp(op, results);
+    // 5. The contractions.
+    rewriter.replaceOp(op,
+                       linearLossGradients(rewriter, loc, du, hidden,
+                                           classifier, op.getResultTypes()));
     return success();
   }
 };

@@ -32,8 +32,9 @@ void populateAttentionReferencePatterns(RewritePatternSet &patterns);
 /// z_loss, bias and softcap.
 void populateLossReferencePatterns(RewritePatternSet &patterns);
 
-/// spherical_z_loss and linear_spherical_z_loss (the latter with its N x V
-/// logits materialized): mean and deviations in two passes.
+/// spherical_z_loss, linear_spherical_z_loss and its gradient (the linear
+/// ones with their N x V logits materialized): mean and deviations in two
+/// passes.
 void populateSphericalZLossReferencePatterns(RewritePatternSet &patterns);
 
 /// linear_cross_entropy_grad with its N x V logits and their gradient

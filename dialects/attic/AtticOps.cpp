@@ -611,22 +611,18 @@ static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
   return verifyLoss(self, {hidden.getDimSize(0)}, hidden.getElementType());
 }
 
-/// The checks of attic.linear_cross_entropy_grad, shared by its form: the
-/// operands of the loss, grad_loss shaped like the loss, the lse, and one
-/// gradient of the type of each of hidden, classifier and bias.
+/// The checks every gradient of a linear loss shares: the operands of the
+/// loss, grad_loss shaped like the loss, and one gradient of the type of
+/// each of hidden, classifier and bias.
 template <typename OpTy>
-static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
+static LogicalResult verifyLinearLossGrad(OpTy self) {
   Operation *op = self;
   if (failed(verifyLinearCrossEntropyOperands(self)))
     return failure();
   RankedTensorType hidden = self.getHidden().getType();
-  Type elt = hidden.getElementType();
-  SmallVector<int64_t> positions = {hidden.getDimSize(0)};
-  if (failed(checkLossShaped(op, self.getGradLoss(), positions, elt,
-                             self.getReduction(), "grad_loss", "hidden")))
-    return failure();
-  if (self.getLse() && failed(checkPerPosition(op, self.getLse(), positions,
-                                               elt, "lse", "hidden", "[N]")))
+  if (failed(checkLossShaped(op, self.getGradLoss(), {hidden.getDimSize(0)},
+                             hidden.getElementType(), self.getReduction(),
+                             "grad_loss", "hidden")))
     return failure();
   auto checkGrad = [&](Value grad, Value of, StringRef name,
                        StringRef ofName) -> LogicalResult {
@@ -648,6 +644,21 @@ static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
   if (self.getBias() && failed(checkGrad(self.getGradBias(), self.getBias(),
                                          "grad_bias", "bias")))
     return failure();
+  return success();
+}
+
+/// The checks of attic.linear_cross_entropy_grad, shared by its form: those
+/// of every linear loss gradient, the lse and the loss attributes.
+template <typename OpTy>
+static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
+  if (failed(verifyLinearLossGrad(self)))
+    return failure();
+  RankedTensorType hidden = self.getHidden().getType();
+  if (self.getLse() &&
+      failed(checkPerPosition(self, self.getLse(), {hidden.getDimSize(0)},
+                              hidden.getElementType(), "lse", "hidden",
+                              "[N]")))
+    return failure();
   return verifyLossAttributes(self);
 }
 
@@ -659,17 +670,12 @@ LogicalResult LinearCrossEntropyGradOp::verify() {
   return verifyLinearCrossEntropyGradLike(*this);
 }
 
-/// Checks what the spherical Z-loss ops share: the loss result, a > 0 and b
-/// finite, and none of the cross-entropy attributes it has no use for
-/// (attr-dict would otherwise keep them silently).
+/// Checks the attributes of the spherical Z-loss ops: a > 0 and b finite,
+/// and none of the cross-entropy attributes it has no use for (attr-dict
+/// would otherwise keep them silently).
 template <typename OpTy>
-static LogicalResult verifySphericalZLoss(OpTy self,
-                                          ArrayRef<int64_t> positions,
-                                          Type elt, StringRef eltRef) {
+static LogicalResult verifySphericalAttributes(OpTy self) {
   Operation *op = self;
-  if (failed(checkLossShaped(op, self.getLoss(), positions, elt,
-                             self.getReduction(), "loss", eltRef)))
-    return failure();
   double a = self.getA().convertToDouble(), b = self.getB().convertToDouble();
   if (!(a > 0 && std::isfinite(a)))
     return op->emitOpError()
@@ -694,6 +700,17 @@ static LogicalResult verifySphericalZLoss(OpTy self,
   return success();
 }
 
+/// Checks the loss result of a spherical Z-loss op and its attributes.
+template <typename OpTy>
+static LogicalResult verifySphericalZLoss(OpTy self,
+                                          ArrayRef<int64_t> positions,
+                                          Type elt, StringRef eltRef) {
+  if (failed(checkLossShaped(self, self.getLoss(), positions, elt,
+                             self.getReduction(), "loss", eltRef)))
+    return failure();
+  return verifySphericalAttributes(self);
+}
+
 LogicalResult SphericalZLossOp::verify() {
   SmallVector<int64_t> positions;
   if (failed(checkLogitsOperands(*this, getLogits(), getLabels(), getWeights(),
@@ -701,6 +718,12 @@ LogicalResult SphericalZLossOp::verify() {
     return failure();
   return verifySphericalZLoss(*this, positions,
                               getLogits().getType().getElementType(), "logits");
+}
+
+LogicalResult LinearSphericalZLossGradOp::verify() {
+  if (failed(verifyLinearLossGrad(*this)))
+    return failure();
+  return verifySphericalAttributes(*this);
 }
 
 LogicalResult LinearSphericalZLossOp::verify() {

@@ -494,6 +494,22 @@ def Attic_SphericalZLossOp : Attic_LossOp<"spherical_z_loss"> {
   }];
 }
 
+// The operands and attributes of attic.linear_spherical_z_loss, shared by
+// its gradient.
+defvar AtticLinearSphericalZLossArguments = (ins
+  Attic_FloatTensor:$hidden,
+  Attic_FloatTensor:$classifier,
+  Attic_IntTensor:$labels,
+  Optional<Attic_FloatTensor>:$bias,
+  Optional<Attic_FloatTensor>:$weights,
+  OptionalAttr<F64Attr>:$softcap,
+  F64Attr:$a,
+  F64Attr:$b,
+  DefaultValuedAttr<Attic_ReductionAttr,
+                    "::mlir::attic::Reduction::mean">:$reduction,
+  OptionalAttr<Attic_I64Attr>:$ignore_index
+);
+
 def Attic_LinearSphericalZLossOp : Attic_LossOp<"linear_spherical_z_loss",
     [AttrSizedOperandSegments]> {
   let summary = "Classifier matmul fused with the spherical Z-loss";
@@ -512,19 +528,7 @@ def Attic_LinearSphericalZLossOp : Attic_LossOp<"linear_spherical_z_loss",
                 tensor<4096xi64> -> tensor<f32>
     ```
   }];
-  let arguments = (ins
-    Attic_FloatTensor:$hidden,
-    Attic_FloatTensor:$classifier,
-    Attic_IntTensor:$labels,
-    Optional<Attic_FloatTensor>:$bias,
-    Optional<Attic_FloatTensor>:$weights,
-    OptionalAttr<F64Attr>:$softcap,
-    F64Attr:$a,
-    F64Attr:$b,
-    DefaultValuedAttr<Attic_ReductionAttr,
-                      "::mlir::attic::Reduction::mean">:$reduction,
-    OptionalAttr<Attic_I64Attr>:$ignore_index
-  );
+  let arguments = AtticLinearSphericalZLossArguments;
   let results = (outs Attic_FloatTensor:$loss);
   let assemblyFormat = [{
     $hidden `,` $classifier `,` $labels
@@ -532,6 +536,50 @@ def Attic_LinearSphericalZLossOp : Attic_LossOp<"linear_spherical_z_loss",
     (`weights` `(` $weights^ `:` type($weights) `)`)?
     attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels)
     `->` type($loss)
+  }];
+}
+
+def Attic_LinearSphericalZLossGradOp
+    : Attic_LossOp<"linear_spherical_z_loss_grad", [AttrSizedOperandSegments]> {
+  let summary = "Gradient of linear_spherical_z_loss";
+  let description = [{
+    The gradients of `attic.linear_spherical_z_loss` (same operands and
+    attributes) with respect to `hidden`, `classifier` and, when there is a
+    bias, `bias`, given `grad_loss`, the gradient of the loss result (`[N]`
+    with reduction `none`, 0-D otherwise).
+
+    With `zhat_c = (z_c - mu) / sigma` the standardized logits of a token,
+    `y` its label, `w_y` the label's class weight (1 without), `C` the
+    number of classes, `s = sigmoid(a (b - zhat_y))` and `g` the token's
+    share of `grad_loss` (as for `attic.linear_cross_entropy_grad`; 0 where
+    the label is ignored), the gradient with respect to the logits is
+
+        dz_c = -(g w_y s / sigma) ([c = y] - 1 / C - zhat_y zhat_c / C)
+
+    and 0 where `sigma = 0`; then `du = dz (1 - (z / softcap)^2)` with a
+    softcap, `grad_hidden = du . classifier`, `grad_classifier = du^T .
+    hidden`, `grad_bias = sum_n du`. `dz_c` is affine in `z_c`, so per token
+    it needs only the mean, sigma and the label's logit.
+
+    ```mlir
+    %dh, %dc = attic.linear_spherical_z_loss_grad %h, %w, %y, %dl
+                 {a = 0.1, b = 20.0}
+                 : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                   tensor<4096xi64>, tensor<f32>
+                 -> tensor<4096x2048xf32>, tensor<131072x2048xf32>
+    ```
+  }];
+  let arguments = !con(AtticLinearSphericalZLossArguments,
+                       (ins Attic_FloatTensor:$grad_loss));
+  let results = (outs Attic_FloatTensor:$grad_hidden,
+                      Attic_FloatTensor:$grad_classifier,
+                      Optional<Attic_FloatTensor>:$grad_bias);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels `,` $grad_loss
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels) `,`
+    type($grad_loss) `->` type(results)
   }];
 }
 

@@ -553,29 +553,38 @@ def lce_grad_case(seed, N, D, V, reduction, bias=False, softcap=None,
     shape = (N,) if reduction == "none" else ()
     g = r.uniform(0.5, 2, shape).astype(F32)
 
-    def total(h_, W_, b_):
-        loss, _ = cross_entropy(linear_logits(h_, W_, b_, softcap), y, w,
-                                reduction, ignore, smoothing, z, kind, q)
-        return float(np.sum(np.asarray(g, np.float64) * loss))
+    def loss(h_, W_, b_):
+        return cross_entropy(linear_logits(h_, W_, b_, softcap), y, w,
+                             reduction, ignore, smoothing, z, kind, q)[0]
+
+    grads = linear_loss_fd(loss, g, h, W, b)
+    ins = ins + [g] + ([lse.astype(F32)] if with_lse else [])
+    return ins, grads
+
+
+def linear_loss_fd(loss, g, h, W, b=None):
+    """Central finite differences of sum(g * loss(h, W, b)) with respect to
+    h, W and, when given, b."""
+    def total(*args):
+        return float(np.sum(np.asarray(g, np.float64) * loss(*args)))
 
     params = [np.asarray(h, np.float64), np.asarray(W, np.float64)]
-    if bias:
+    if b is not None:
         params.append(np.asarray(b, np.float64))
     grads = []
-    for k, param in enumerate(params):
+    for param in params:
         grad = np.zeros_like(param)
         for idx in np.ndindex(param.shape):
             step = 1e-5 * max(1.0, abs(param[idx]))
             saved = param[idx]
             param[idx] = saved + step
-            up = total(*params, *([] if bias else [None]))
+            up = total(*params, *([] if b is not None else [None]))
             param[idx] = saved - step
-            down = total(*params, *([] if bias else [None]))
+            down = total(*params, *([] if b is not None else [None]))
             param[idx] = saved
             grad[idx] = (up - down) / (2 * step)
         grads.append(grad)
-    ins = ins + [g] + ([lse.astype(F32)] if with_lse else [])
-    return ins, grads
+    return grads
 
 
 def case_lce_grad_mean():
@@ -667,17 +676,48 @@ def case_sz_spatial():
     return ins, [spherical_z_loss(x, y, 2.0, -1.0, w, "sum")]
 
 
-def case_lsz():
-    r = rng(63)
-    N, D, V = 7, 8, 19
+def lsz_case(seed, N, D, V, reduction, a, b, bias=False, softcap=None,
+             weights=False, ignore=None, grad=False):
+    """The linear spherical Z-loss: inputs (hidden, classifier, labels
+    [, bias][, weights]) and the loss; with `grad`, inputs and grad_loss,
+    and the gradients by central finite differences."""
+    r = rng(seed)
     h = r.standard_normal((N, D)).astype(F32)
     W = (r.standard_normal((V, D)) / math.sqrt(D)).astype(F32) * 4
-    y = labels(r, (N,), V, -100)
-    bias = r.standard_normal(V).astype(F32)
-    w = r.uniform(0.5, 2, V).astype(F32)
-    z = linear_logits(h, W, bias, 3.0)
-    return [h, W, y, bias, w], [spherical_z_loss(z, y, 0.7, 1.5, w, "mean",
-                                                 -100)]
+    y = labels(r, (N,), V, ignore)
+    bv = r.standard_normal(V).astype(F32) if bias else None
+    w = r.uniform(0.5, 2, V).astype(F32) if weights else None
+    ins = [h, W, y] + ([bv] if bias else []) + ([w] if weights else [])
+
+    def loss(h_, W_, b_):
+        return spherical_z_loss(linear_logits(h_, W_, b_, softcap), y, a, b,
+                                w, reduction, ignore)
+
+    if not grad:
+        return ins, [loss(h, W, bv)]
+    g = rng(seed + 1000).uniform(0.5, 2, (N,) if reduction == "none"
+                                  else ()).astype(F32)
+    return ins + [g], linear_loss_fd(loss, g, h, W, bv)
+
+
+def case_lsz():
+    return lsz_case(63, 7, 8, 19, "mean", 0.7, 1.5, bias=True, softcap=3.0,
+                    weights=True, ignore=-100)
+
+
+def case_lsz_grad_none():
+    return lsz_case(64, 6, 8, 17, "none", 0.5, 2.0, bias=True, weights=True,
+                    ignore=-100, grad=True)
+
+
+def case_lsz_grad_mean():
+    return lsz_case(65, 7, 5, 13, "mean", 0.1, 20.0, softcap=3.0,
+                    weights=True, ignore=3, grad=True)
+
+
+def case_lsz_grad_sum():
+    return lsz_case(66, 5, 6, 11, "sum", 2.0, -1.0, bias=True, softcap=2.0,
+                    grad=True)
 
 
 def case_topk_rows():

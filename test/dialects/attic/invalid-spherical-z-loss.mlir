@@ -103,3 +103,27 @@ func.func @linear_loss_type(%h: tensor<8x4xf32>, %c: tensor<10x4xf32>, %y: tenso
   %l = attic.linear_spherical_z_loss %h, %c, %y {a = 1.0, b = 1.0} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64> -> tensor<f16>
   return
 }
+
+// -----
+
+func.func @grad_loss_shape(%h: tensor<8x4xf32>, %c: tensor<10x4xf32>, %y: tensor<8xi64>, %g: tensor<8xf32>) {
+  // expected-error @+1 {{grad_loss must be a 0-D tensor with reduction 'mean', got 'tensor<8xf32>'}}
+  %dh, %dc = attic.linear_spherical_z_loss_grad %h, %c, %y, %g {a = 1.0, b = 1.0} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<8xf32> -> tensor<8x4xf32>, tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @grad_bias(%h: tensor<8x4xf32>, %c: tensor<10x4xf32>, %y: tensor<8xi64>, %g: tensor<f32>, %b: tensor<10xf32>) {
+  // expected-error @+1 {{has a bias but no grad_bias result}}
+  %dh, %dc = attic.linear_spherical_z_loss_grad %h, %c, %y, %g bias(%b : tensor<10xf32>) {a = 1.0, b = 1.0} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x4xf32>, tensor<10x4xf32>
+  return
+}
+
+// -----
+
+func.func @grad_label_smoothing(%h: tensor<8x4xf32>, %c: tensor<10x4xf32>, %y: tensor<8xi64>, %g: tensor<f32>) {
+  // expected-error @+1 {{label_smoothing is not defined for the spherical Z-loss}}
+  %dh, %dc = attic.linear_spherical_z_loss_grad %h, %c, %y, %g {a = 1.0, b = 1.0, label_smoothing = 0.1} : tensor<8x4xf32>, tensor<10x4xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x4xf32>, tensor<10x4xf32>
+  return
+}

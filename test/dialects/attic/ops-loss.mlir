@@ -71,8 +71,10 @@ func.func @linear_cross_entropy_grad(%h: tensor<?x64xf32>, %c: tensor<1000x64xf3
 // CHECK-LABEL: func.func @spherical_z_loss
 // CHECK: attic.spherical_z_loss %{{.*}}, %{{.*}} weights(%{{.*}} : tensor<32xf32>) {a = 1.000000e-01 : f64, b = 2.000000e+01 : f64, ignore_index = -100 : i64, reduction = #attic.reduction<none>} : tensor<8x32xf32>, tensor<8xi64> -> tensor<8xf32>
 // CHECK: attic.linear_spherical_z_loss %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<32xf32>) {a = 5.000000e-01 : f64, b = 2.000000e+00 : f64, softcap = 3.000000e+01 : f64} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64> -> tensor<f32>
+// CHECK: attic.linear_spherical_z_loss_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<32xf32>) {a = 5.000000e-01 : f64, b = 2.000000e+00 : f64, reduction = #attic.reduction<none>} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64>, tensor<8xf32> -> tensor<8x16xf32>, tensor<32x16xf32>, tensor<32xf32>
 func.func @spherical_z_loss(%x: tensor<8x32xf32>, %y: tensor<8xi64>, %w: tensor<32xf32>, %h: tensor<8x16xf32>, %c: tensor<32x16xf32>) -> (tensor<8xf32>, tensor<f32>) {
   %l = attic.spherical_z_loss %x, %y weights(%w : tensor<32xf32>) {a = 0.1, b = 20.0, ignore_index = -100 : i64, reduction = #attic.reduction<none>} : tensor<8x32xf32>, tensor<8xi64> -> tensor<8xf32>
   %m = attic.linear_spherical_z_loss %h, %c, %y bias(%w : tensor<32xf32>) {a = 0.5, b = 2.0, softcap = 30.0} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64> -> tensor<f32>
+  %dh, %dc, %db = attic.linear_spherical_z_loss_grad %h, %c, %y, %l bias(%w : tensor<32xf32>) {a = 0.5, b = 2.0, reduction = #attic.reduction<none>} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64>, tensor<8xf32> -> tensor<8x16xf32>, tensor<32x16xf32>, tensor<32xf32>
   return %l, %m : tensor<8xf32>, tensor<f32>
 }
