@@ -614,8 +614,7 @@ static LogicalResult verifyLinearCrossEntropyLike(OpTy self) {
 /// The checks every gradient of a linear loss shares: the operands of the
 /// loss, grad_loss shaped like the loss, and one gradient of the type of
 /// each of hidden, classifier and bias.
-template <typename OpTy>
-static LogicalResult verifyLinearLossGrad(OpTy self) {
+template <typename OpTy> static LogicalResult verifyLinearLossGrad(OpTy self) {
   Operation *op = self;
   if (failed(verifyLinearCrossEntropyOperands(self)))
     return failure();
@@ -656,8 +655,7 @@ static LogicalResult verifyLinearCrossEntropyGradLike(OpTy self) {
   RankedTensorType hidden = self.getHidden().getType();
   if (self.getLse() &&
       failed(checkPerPosition(self, self.getLse(), {hidden.getDimSize(0)},
-                              hidden.getElementType(), "lse", "hidden",
-                              "[N]")))
+                              hidden.getElementType(), "lse", "hidden", "[N]")))
     return failure();
   return verifyLossAttributes(self);
 }
@@ -703,8 +701,8 @@ static LogicalResult verifySphericalAttributes(OpTy self) {
 /// Checks the loss result of a spherical Z-loss op and its attributes.
 template <typename OpTy>
 static LogicalResult verifySphericalZLoss(OpTy self,
-                                          ArrayRef<int64_t> positions,
-                                          Type elt, StringRef eltRef) {
+                                          ArrayRef<int64_t> positions, Type elt,
+                                          StringRef eltRef) {
   if (failed(checkLossShaped(self, self.getLoss(), positions, elt,
                              self.getReduction(), "loss", eltRef)))
     return failure();
