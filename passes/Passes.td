@@ -37,8 +37,8 @@ def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
 }
 
 def CutCrossEntropyPass : Pass<"attic-cut-cross-entropy"> {
-  let summary = "Compute linear cross-entropy and its gradient without the "
-                "N x V logits";
+  let summary = "Compute linear cross-entropy, the linear spherical Z-loss "
+                "and their gradients without the N x V logits";
   let description = [{
     Replaces every `attic.linear_cross_entropy` by `attic.cut_cross_entropy`:
     the same loss (and log-sum-exp) computed over blocks of `block-n` tokens
@@ -48,7 +48,12 @@ def CutCrossEntropyPass : Pass<"attic-cut-cross-entropy"> {
     same blocks: `filter-eps` is the gradient filtering threshold (`auto`,
     the default, is the element type's machine epsilon / 32, as in cut
     cross-entropy; `none` or 0 turns filtering off) and `sort-vocab` orders
-    the classes by average logit first.
+    the classes by average logit first. Likewise replaces
+    `attic.linear_spherical_z_loss` and its gradient by
+    `attic.cut_spherical_z_loss` and `attic.cut_spherical_z_loss_grad`,
+    which accumulate each token's mean and squared deviations of the logits
+    over the same blocks instead of a log-sum-exp (their gradient is dense,
+    so `filter-eps` and `sort-vocab` do not apply to them).
   }];
   let options = [
     Option<"blockN", "block-n", "int64_t", /*default=*/"128",

@@ -8,10 +8,10 @@
 # holds results beyond the run: copied out of the compiled function's
 # buffers, and those of the untimed first run; the backward's results are
 # 272 MiB). One row per loss kind (cross-entropy, generalized
-# cross-entropy with q = 0.7, mean absolute error, sum-exponential) and
-# pass. Prints a table, writes bench/out/cut-cross-entropy.{csv,png} and,
+# cross-entropy with q = 0.7, mean absolute error, sum-exponential, and
+# the spherical Z-loss with a = 0.1, b = 20, an op of its own) and pass. Prints a table, writes bench/out/cut-cross-entropy.{csv,png} and,
 # last, the ratios.
-# Usage: bench/cpu/cut-cross-entropy.sh [BUILD_DIR] [RUNS] [N D V]
+# Usage: [KINDS="kind ..."] bench/cpu/cut-cross-entropy.sh [BUILD_DIR] [RUNS] [N D V]
 set -eu
 cd "$(dirname "$0")/../.."
 . bench/lib.sh
@@ -20,25 +20,29 @@ runs=${2:-1}
 n=${3:-4096} d=${4:-1024} v=${5:-65536}
 h="tensor<${n}x${d}xf32>" w="tensor<${v}x${d}xf32>" y="tensor<${n}xi64>"
 # The loss kinds measured, with their attributes.
-kinds="cross_entropy generalized_cross_entropy mean_absolute_error sum_exponential"
+kinds=${KINDS:-"cross_entropy generalized_cross_entropy mean_absolute_error sum_exponential spherical_z_loss"}
 kind_attrs() {
   case $1 in
     cross_entropy) echo "ignore_index = -100 : i64" ;;
     generalized_cross_entropy) echo "ignore_index = -100 : i64, kind = #attic.loss_kind<$1>, q = 0.7" ;;
+    spherical_z_loss) echo "ignore_index = -100 : i64, a = 0.1, b = 20.0" ;;
     *) echo "ignore_index = -100 : i64, kind = #attic.loss_kind<$1>" ;;
   esac
 }
 {
   for kind in $kinds; do
     attrs=$(kind_attrs $kind)
+    # The op, and the gradient's lse operand (the spherical Z-loss has none).
+    op=attic.linear_cross_entropy lse="lse(%lse : tensor<${n}xf32>)"
+    if [ $kind = spherical_z_loss ]; then op=attic.linear_spherical_z_loss lse=""; fi
     cat <<MLIR
 func.func @forward_$kind(%h: $h, %w: $w, %y: $y) -> tensor<f32> {
-  %l = attic.linear_cross_entropy %h, %w, %y {$attrs} : $h, $w, $y -> tensor<f32>
+  %l = $op %h, %w, %y {$attrs} : $h, $w, $y -> tensor<f32>
   return %l : tensor<f32>
 }
 func.func @backward_$kind(%h: $h, %w: $w, %y: $y, %lse: tensor<${n}xf32>) -> ($h, $w) {
   %g = arith.constant dense<1.0> : tensor<f32>
-  %dh, %dw = attic.linear_cross_entropy_grad %h, %w, %y, %g lse(%lse : tensor<${n}xf32>) {$attrs} : $h, $w, $y, tensor<f32> -> $h, $w
+  %dh, %dw = ${op}_grad %h, %w, %y, %g $lse {$attrs} : $h, $w, $y, tensor<f32> -> $h, $w
   return %dh, %dw : $h, $w
 }
 MLIR

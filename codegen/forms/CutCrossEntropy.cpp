@@ -14,7 +14,9 @@
 //   ps' = exp(e (m - m')) ps + sum_j w_j exp(e (z_j - m'))
 // Then lse = m + log s and the smoothing sum (lse sum_c w_c - swz, or
 // (sum_c w_c - ps s^-e) / e) feed the loss computation the reference uses.
-// No tensor holds more than block_n x block_v logits.
+// The same loops also serve the spherical Z-loss, carrying instead the mean
+// and squared deviations of z - z_y (CutSphericalZLoss.cpp). No tensor holds
+// more than block_n x block_v logits.
 //
 //===----------------------------------------------------------------------===//
 
@@ -120,6 +122,48 @@ Value forms::labelLogitsOf(OpBuilder &b, Location loc,
       });
 }
 
+namespace {
+/// The quantities the class loop of buildCutStatistics can carry per token
+/// of the block.
+enum class Carried {
+  Max,        // running maximum m of the lse
+  Sum,        // sum_c exp(z_c - m)
+  Label,      // z at the clamped label
+  LogitSum,   // sum_c w_c z_c
+  PowerSum,   // sum_c w_c exp(e (z_c - m))
+  MomentMean, // mean of z_c - center over the classes so far
+  MomentM2,   // sum of (z_c - center - that mean)^2 over them
+};
+constexpr int kNumCarried = 7;
+
+/// Which quantities a request carries, and where: position[k] in the loop
+/// state, or -1.
+struct CarriedLayout {
+  int position[kNumCarried];
+  int size = 0;
+  explicit CarriedLayout(const CutStatisticsRequest &request) {
+    std::fill(std::begin(position), std::end(position), -1);
+    auto carry = [&](Carried k) { position[static_cast<int>(k)] = size++; };
+    if (request.logSumExp || request.powerSumExponent) {
+      carry(Carried::Max);
+      carry(Carried::Sum);
+    }
+    if (request.labelLogit)
+      carry(Carried::Label);
+    if (request.weightedLogitSum)
+      carry(Carried::LogitSum);
+    if (request.powerSumExponent)
+      carry(Carried::PowerSum);
+    if (request.momentCenter) {
+      carry(Carried::MomentMean);
+      carry(Carried::MomentM2);
+    }
+  }
+  bool has(Carried k) const { return position[static_cast<int>(k)] >= 0; }
+  int operator[](Carried k) const { return position[static_cast<int>(k)]; }
+};
+} // namespace
+
 CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                                         const LinearLossOperands &in,
                                         int64_t blockSizeN, int64_t blockSizeV,
@@ -135,23 +179,25 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
   Value blockN = ix.c(blockSizeN), blockV = ix.c(blockSizeV);
   Value zero = ix.c(0);
   OpFoldResult n = getSizes(rewriter, loc, hidden)[0];
-  // The loops carry the lse state and only the statistics asked for:
-  // accumulator k (0 the label's logit, 1 the logit sum, 2 the power sum)
-  // is at position slot[k] after the lse state, or absent.
-  int slot[3] = {-1, -1, -1};
-  int numExtra = 0;
-  if (request.labelLogit)
-    slot[0] = numExtra++;
-  if (request.weightedLogitSum)
-    slot[1] = numExtra++;
-  if (request.powerSumExponent)
-    slot[2] = numExtra++;
-  SmallVector<Value> allInits(numExtra + 1,
-                              emptyTensor(rewriter, loc, {n}, acc));
+  CarriedLayout layout(request);
+  // The token loop's results: the lse (when asked for) followed by every
+  // carried quantity but the lse's own two.
+  bool lseState = layout.has(Carried::Max);
+  int firstResult = request.logSumExp ? 1 : 0;
+  int numResults = firstResult + layout.size - (lseState ? 2 : 0);
+  auto resultOf = [&](Carried k) {
+    return firstResult + layout[k] - (lseState ? 2 : 0);
+  };
+  SmallVector<Value> allInits(numResults, emptyTensor(rewriter, loc, {n}, acc));
   AffineMap id1 = AffineMap::getMultiDimIdentityMap(1, ctx);
   AffineMap id2 = AffineMap::getMultiDimIdentityMap(2, ctx);
   AffineMap rowOf2 = AffineMap::get(2, 0, {getAffineDimExpr(0, ctx)}, ctx);
   AffineMap colOf2 = AffineMap::get(2, 0, {getAffineDimExpr(1, ctx)}, ctx);
+  SmallVector<IteratorType> reduceJ = {IteratorType::parallel,
+                                       IteratorType::reduction};
+  auto toFloat = [&](OpBuilder &bb, Location ll, Value index) -> Value {
+    return arith::SIToFPOp::create(bb, ll, acc, toI64(bb, ll, index));
+  };
 
   auto tokenLoop = scf::ForOp::create(
       rewriter, loc, zero, tokens, blockN, allInits,
@@ -159,23 +205,27 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
         IndexMath tx{b, l};
         Value rows = tx.min(blockN, tx.sub(tokens, tok));
         Value hTile = rowsOf(b, l, hidden, tok, rows);
-        Value labTile = rowsOf(b, l, labels, tok, rows);
+        Value labTile =
+            request.labelLogit ? rowsOf(b, l, labels, tok, rows) : Value();
+        Value centerTile = request.momentCenter
+                               ? rowsOf(b, l, request.momentCenter, tok, rows)
+                               : Value();
         SmallVector<OpFoldResult> rowSizes = {rows};
-        Value m0 = filledTensor(b, l, rowSizes, acc, kNegInf);
         Value zeros = filledTensor(b, l, rowSizes, acc, 0.0);
 
-        SmallVector<Value> classInits(numExtra + 2, zeros);
-        classInits[0] = m0;
+        SmallVector<Value> classInits(layout.size, zeros);
+        if (lseState)
+          classInits[layout[Carried::Max]] =
+              filledTensor(b, l, rowSizes, acc, kNegInf);
         auto classLoop = scf::ForOp::create(
             b, l, zero, classes, blockV, classInits,
             [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
               IndexMath cx{nb, nl};
-              Value m = state[0], s = state[1];
-              SmallVector<Value> next = {Value(), Value()};
-              next.append(state.begin() + 2, state.end());
+              SmallVector<Value> next(state.begin(), state.end());
+              auto at = [&](Carried k) { return state[layout[k]]; };
+              auto set = [&](Carried k, Value v) { next[layout[k]] = v; };
               Value cols = cx.min(blockV, cx.sub(classes, cls));
               Value wTile = rowsOf(nb, nl, classifier, cls, cols);
-              SmallVector<OpFoldResult> zSizes = {rows, cols};
 
               // The block's logits.
               Value z =
@@ -183,43 +233,70 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                                bias ? rowsOf(nb, nl, bias, cls, cols) : Value(),
                                softcap, acc);
 
+              // accum + sum_j w_j term(z_ij, row_i) over the block's
+              // columns (w = 1 without weights, or with unweighted).
+              auto addRowSum =
+                  [&](Value accum, Value row, bool weighted,
+                      function_ref<Value(OpBuilder &, Location, Value, Value)>
+                          term) -> Value {
+                weighted = weighted && weights;
+                SmallVector<Value> inputs = {z, row};
+                SmallVector<AffineMap> maps = {id2, rowOf2};
+                if (weighted) {
+                  inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
+                  maps.push_back(colOf2);
+                }
+                maps.push_back(rowOf2);
+                return linalg::GenericOp::create(
+                           nb, nl, accum.getType(), inputs, accum, maps,
+                           reduceJ,
+                           [&](OpBuilder &bb, Location ll, ValueRange args) {
+                             Value t = term(bb, ll, args[0], args[1]);
+                             if (weighted)
+                               t = arith::MulFOp::create(
+                                   bb, ll, t, castFloat(bb, ll, args[2], acc));
+                             linalg::YieldOp::create(
+                                 bb, ll,
+                                 Value(arith::AddFOp::create(bb, ll,
+                                                             args.back(), t)));
+                           })
+                    .getResult(0);
+              };
+
               // The running log-sum-exp.
-              Value blockMax = reduceInnermost(
-                  nb, nl, z, filledTensor(nb, nl, rowSizes, acc, kNegInf),
-                  [](OpBuilder &bb, Location ll, Value x, Value r) {
-                    return Value(arith::MaximumFOp::create(bb, ll, x, r));
-                  });
-              RunningMax running = updateRunningMax(nb, nl, m, blockMax);
-              Value scaled = parallelGeneric(
-                  nb, nl, ValueRange{s, running.alpha},
-                  emptyTensor(nb, nl, rowSizes, acc),
-                  {AffineMap::getMultiDimIdentityMap(1, ctx),
-                   AffineMap::getMultiDimIdentityMap(1, ctx),
-                   AffineMap::getMultiDimIdentityMap(1, ctx)},
-                  [&](OpBuilder &bb, Location ll, ValueRange args) {
-                    linalg::YieldOp::create(
-                        bb, ll,
-                        Value(arith::MulFOp::create(bb, ll, args[0], args[1])));
-                  });
-              SmallVector<IteratorType> reduceJ = {IteratorType::parallel,
-                                                   IteratorType::reduction};
-              Value newSum =
-                  linalg::GenericOp::create(
-                      nb, nl, scaled.getType(), ValueRange{z, running.newMax},
-                      scaled, {id2, rowOf2, rowOf2}, reduceJ,
-                      [&](OpBuilder &bb, Location ll, ValueRange args) {
-                        Value e = math::ExpOp::create(
-                            bb, ll, subtractSafeMax(bb, ll, args[0], args[1]));
-                        linalg::YieldOp::create(
-                            bb, ll,
-                            Value(arith::AddFOp::create(bb, ll, args[2], e)));
-                      })
-                      .getResult(0);
+              Value newMax;
+              if (lseState) {
+                Value m = at(Carried::Max), s = at(Carried::Sum);
+                Value blockMax = reduceInnermost(
+                    nb, nl, z, filledTensor(nb, nl, rowSizes, acc, kNegInf),
+                    [](OpBuilder &bb, Location ll, Value x, Value r) {
+                      return Value(arith::MaximumFOp::create(bb, ll, x, r));
+                    });
+                RunningMax running = updateRunningMax(nb, nl, m, blockMax);
+                newMax = running.newMax;
+                Value scaled = parallelGeneric(
+                    nb, nl, ValueRange{s, running.alpha},
+                    emptyTensor(nb, nl, rowSizes, acc),
+                    SmallVector<AffineMap>(3, id1),
+                    [&](OpBuilder &bb, Location ll, ValueRange args) {
+                      linalg::YieldOp::create(bb, ll,
+                                              Value(arith::MulFOp::create(
+                                                  bb, ll, args[0], args[1])));
+                    });
+                set(Carried::Max, newMax);
+                set(Carried::Sum,
+                    addRowSum(scaled, newMax, /*weighted=*/false,
+                              [](OpBuilder &bb, Location ll, Value x,
+                                 Value max) -> Value {
+                                return math::ExpOp::create(
+                                    bb, ll, subtractSafeMax(bb, ll, x, max));
+                              }));
+              }
 
               // The label's logit, where the clamped label is in the block.
-              if (request.labelLogit) {
-                Value zy = state[2 + slot[0]];
-                next[2 + slot[0]] =
+              if (layout.has(Carried::Label)) {
+                Value zy = at(Carried::Label);
+                set(Carried::Label,
                     linalg::GenericOp::create(
                         nb, nl, zy.getType(), ValueRange{z, labTile}, zy,
                         {id2, rowOf2, rowOf2}, reduceJ,
@@ -233,47 +310,21 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                               Value(arith::AddFOp::create(bb, ll, args[2],
                                                           picked)));
                         })
-                        .getResult(0);
+                        .getResult(0));
               }
 
-              // accum + sum_j w_j term(z_ij, row_i) over the block's
-              // columns (w = 1 without weights).
-              auto addWeightedSum =
-                  [&](Value accum, Value row,
-                      function_ref<Value(OpBuilder &, Location, Value, Value)>
-                          term) -> Value {
-                SmallVector<Value> inputs = {z, row};
-                SmallVector<AffineMap> maps = {id2, rowOf2};
-                if (weights) {
-                  inputs.push_back(rowsOf(nb, nl, weights, cls, cols));
-                  maps.push_back(colOf2);
-                }
-                maps.push_back(rowOf2);
-                return linalg::GenericOp::create(
-                           nb, nl, accum.getType(), inputs, accum, maps,
-                           reduceJ,
-                           [&](OpBuilder &bb, Location ll, ValueRange args) {
-                             Value t = term(bb, ll, args[0], args[1]);
-                             if (weights)
-                               t = arith::MulFOp::create(
-                                   bb, ll, t, castFloat(bb, ll, args[2], acc));
-                             linalg::YieldOp::create(
-                                 bb, ll,
-                                 Value(arith::AddFOp::create(bb, ll,
-                                                             args.back(), t)));
-                           })
-                    .getResult(0);
-              };
-
               // The (weighted) sum of the logits, for label smoothing.
-              if (request.weightedLogitSum)
-                next[2 + slot[1]] = addWeightedSum(
-                    state[2 + slot[1]], running.newMax,
-                    [](OpBuilder &, Location, Value x, Value) { return x; });
+              if (layout.has(Carried::LogitSum))
+                set(Carried::LogitSum,
+                    addRowSum(at(Carried::LogitSum), at(Carried::LogitSum),
+                              /*weighted=*/true,
+                              [](OpBuilder &, Location, Value x, Value) {
+                                return x;
+                              }));
 
               // The (weighted) power sum, rescaled like the lse's sum:
               // ps' = exp(e (m - m')) ps + sum_j w_j exp(e (z_j - m')).
-              if (request.powerSumExponent) {
+              if (layout.has(Carried::PowerSum)) {
                 double e = *request.powerSumExponent;
                 auto power = [&](OpBuilder &bb, Location ll, Value x,
                                  Value max) -> Value {
@@ -284,7 +335,8 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                                             constF(bb, ll, acc, e)));
                 };
                 Value rescaled = parallelGeneric(
-                    nb, nl, ValueRange{state[2 + slot[2]], m, running.newMax},
+                    nb, nl,
+                    ValueRange{at(Carried::PowerSum), at(Carried::Max), newMax},
                     emptyTensor(nb, nl, rowSizes, acc),
                     SmallVector<AffineMap>(4, id1),
                     [&](OpBuilder &bb, Location ll, ValueRange args) {
@@ -294,37 +346,114 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                               bb, ll, args[0],
                               power(bb, ll, args[1], args[2]))));
                     });
-                next[2 + slot[2]] =
-                    addWeightedSum(rescaled, running.newMax, power);
+                set(Carried::PowerSum,
+                    addRowSum(rescaled, newMax, /*weighted=*/true, power));
               }
-              next[0] = running.newMax;
-              next[1] = newSum;
+
+              // The moments of d = z - center: the block's mean and squared
+              // deviations from it, merged into the running ones by Chan's
+              // update (n_a classes so far, n_b in the block, n = n_a + n_b):
+              //   delta = mean_b - mean_a
+              //   mean' = mean_a + delta n_b / n
+              //   M2'   = M2_a + M2_b + delta^2 n_a n_b / n
+              if (layout.has(Carried::MomentMean)) {
+                auto centered = [](OpBuilder &bb, Location ll, Value x,
+                                   Value c) -> Value {
+                  return arith::SubFOp::create(bb, ll, x, c);
+                };
+                Value blockSum = addRowSum(
+                    filledTensor(nb, nl, rowSizes, acc, 0.0), centerTile,
+                    /*weighted=*/false, centered);
+                Value colsF = toFloat(nb, nl, cols);
+                Value blockMean = parallelGeneric(
+                    nb, nl, ValueRange{blockSum},
+                    emptyTensor(nb, nl, rowSizes, acc),
+                    SmallVector<AffineMap>(2, id1),
+                    [&](OpBuilder &bb, Location ll, ValueRange args) {
+                      linalg::YieldOp::create(
+                          bb, ll,
+                          Value(arith::DivFOp::create(bb, ll, args[0], colsF)));
+                    });
+                // sum_j ((z_j - center) - mean_b)^2.
+                Value blockM2 =
+                    linalg::GenericOp::create(
+                        nb, nl, blockMean.getType(),
+                        ValueRange{z, centerTile, blockMean},
+                        filledTensor(nb, nl, rowSizes, acc, 0.0),
+                        {id2, rowOf2, rowOf2, rowOf2}, reduceJ,
+                        [&](OpBuilder &bb, Location ll, ValueRange args) {
+                          Value dev = arith::SubFOp::create(
+                              bb, ll, centered(bb, ll, args[0], args[1]),
+                              args[2]);
+                          linalg::YieldOp::create(
+                              bb, ll,
+                              Value(arith::AddFOp::create(
+                                  bb, ll, args[3],
+                                  arith::MulFOp::create(bb, ll, dev, dev))));
+                        })
+                        .getResult(0);
+                Value seenF = toFloat(nb, nl, cls);
+                Value totalF = toFloat(nb, nl, cx.add(cls, cols));
+                Type rowType = blockMean.getType();
+                auto merged = linalg::GenericOp::create(
+                    nb, nl, TypeRange{rowType, rowType},
+                    ValueRange{at(Carried::MomentMean), at(Carried::MomentM2),
+                               blockMean, blockM2},
+                    ValueRange{emptyTensor(nb, nl, rowSizes, acc),
+                               emptyTensor(nb, nl, rowSizes, acc)},
+                    SmallVector<AffineMap>(6, id1), {IteratorType::parallel},
+                    [&](OpBuilder &bb, Location ll, ValueRange args) {
+                      Value delta =
+                          arith::SubFOp::create(bb, ll, args[2], args[0]);
+                      Value share =
+                          arith::DivFOp::create(bb, ll, colsF, totalF);
+                      Value mean = arith::AddFOp::create(
+                          bb, ll, args[0],
+                          arith::MulFOp::create(bb, ll, delta, share));
+                      Value cross = arith::MulFOp::create(
+                          bb, ll, arith::MulFOp::create(bb, ll, delta, delta),
+                          arith::MulFOp::create(bb, ll, seenF, share));
+                      Value m2 = arith::AddFOp::create(
+                          bb, ll,
+                          arith::AddFOp::create(bb, ll, args[1], args[3]),
+                          cross);
+                      linalg::YieldOp::create(bb, ll, ValueRange{mean, m2});
+                    });
+                set(Carried::MomentMean, merged.getResult(0));
+                set(Carried::MomentM2, merged.getResult(1));
+              }
               scf::YieldOp::create(nb, nl, next);
             });
 
+        auto carried = [&](Carried k) {
+          return classLoop.getResult(layout[k]);
+        };
+        SmallVector<Value> finished(numResults);
         // lse = m + log s (m = -inf counts as 0: an all -inf row gives
         // log 0 = -inf).
-        Value lse = parallelGeneric(
-            b, l, ValueRange{classLoop.getResult(0), classLoop.getResult(1)},
-            emptyTensor(b, l, rowSizes, acc),
-            {AffineMap::getMultiDimIdentityMap(1, ctx),
-             AffineMap::getMultiDimIdentityMap(1, ctx),
-             AffineMap::getMultiDimIdentityMap(1, ctx)},
-            [&](OpBuilder &bb, Location ll, ValueRange args) {
-              Value logSum = math::LogOp::create(bb, ll, args[1]);
-              Value negMax =
-                  subtractSafeMax(bb, ll, constF(bb, ll, acc, 0.0), args[0]);
-              linalg::YieldOp::create(
-                  bb, ll, Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
-            });
-        SmallVector<Value> finished(classLoop.getResults().begin() + 2,
-                                    classLoop.getResults().end());
+        if (request.logSumExp)
+          finished[0] = parallelGeneric(
+              b, l, ValueRange{carried(Carried::Max), carried(Carried::Sum)},
+              emptyTensor(b, l, rowSizes, acc), SmallVector<AffineMap>(3, id1),
+              [&](OpBuilder &bb, Location ll, ValueRange args) {
+                Value logSum = math::LogOp::create(bb, ll, args[1]);
+                Value negMax =
+                    subtractSafeMax(bb, ll, constF(bb, ll, acc, 0.0), args[0]);
+                linalg::YieldOp::create(
+                    bb, ll,
+                    Value(arith::SubFOp::create(bb, ll, logSum, negMax)));
+              });
+        for (int k = 0; k < kNumCarried; ++k) {
+          auto kind = static_cast<Carried>(k);
+          if (layout.has(kind) && kind != Carried::Max && kind != Carried::Sum)
+            finished[resultOf(kind)] = carried(kind);
+        }
         // The power sum relative to the lse: exp(e (m - lse)) = s^-e.
         if (request.powerSumExponent) {
           double e = *request.powerSumExponent;
-          Value &ps = finished[slot[2]];
+          Value &ps = finished[resultOf(Carried::PowerSum)];
           ps = parallelGeneric(
-              b, l, ValueRange{ps, classLoop.getResult(1)},
+              b, l, ValueRange{ps, carried(Carried::Sum)},
               emptyTensor(b, l, rowSizes, acc), SmallVector<AffineMap>(3, id1),
               [&](OpBuilder &bb, Location ll, ValueRange args) {
                 Value scale = math::ExpOp::create(
@@ -337,21 +466,23 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
                     Value(arith::MulFOp::create(bb, ll, args[0], scale)));
               });
         }
-        SmallVector<Value> results = {insertRows(b, l, lse, all[0], tok, rows)};
-        for (int k = 0; k < numExtra; ++k)
-          results.push_back(
-              insertRows(b, l, finished[k], all[1 + k], tok, rows));
+        SmallVector<Value> results;
+        for (int k = 0; k < numResults; ++k)
+          results.push_back(insertRows(b, l, finished[k], all[k], tok, rows));
         scf::YieldOp::create(b, l, results);
       });
 
   CutStatistics stats;
-  stats.lse = tokenLoop.getResult(0);
-  if (request.labelLogit)
-    stats.labelLogit = tokenLoop.getResult(1 + slot[0]);
-  if (request.weightedLogitSum)
-    stats.weightedLogitSum = tokenLoop.getResult(1 + slot[1]);
-  if (request.powerSumExponent)
-    stats.weightedPowerSum = tokenLoop.getResult(1 + slot[2]);
+  auto result = [&](Carried k) {
+    return layout.has(k) ? tokenLoop.getResult(resultOf(k)) : Value();
+  };
+  if (request.logSumExp)
+    stats.lse = tokenLoop.getResult(0);
+  stats.labelLogit = result(Carried::Label);
+  stats.weightedLogitSum = result(Carried::LogitSum);
+  stats.weightedPowerSum = result(Carried::PowerSum);
+  stats.momentMean = result(Carried::MomentMean);
+  stats.momentSquares = result(Carried::MomentM2);
   return stats;
 }
 

@@ -25,18 +25,22 @@ struct LinearLossOperands {
   std::optional<double> softcap;
 };
 
-/// Which statistics beyond the lse buildCutStatistics computes.
+/// Which statistics buildCutStatistics computes.
 struct CutStatisticsRequest {
+  bool logSumExp = true;
   bool labelLogit = false;
   bool weightedLogitSum = false;
   /// The exponent e > 0 of weightedPowerSum, or none.
   std::optional<double> powerSumExponent;
+  /// The center c [N] (accumulator type) of momentMean and momentSquares,
+  /// or null for none.
+  Value momentCenter;
 };
 
 /// Per-token statistics of the logits, [N] in the accumulator type; those
 /// not requested are null.
 struct CutStatistics {
-  /// log(sum_c exp(z_c)).
+  /// log(sum_c exp(z_c)), when logSumExp is requested.
   Value lse;
   /// z at the clamped label.
   Value labelLogit;
@@ -45,15 +49,55 @@ struct CutStatistics {
   /// sum_c w_c p_c^e, p = softmax(z): accumulated as
   /// sum_c w_c exp(e (z_c - m)) with the running maximum m, like the lse.
   Value weightedPowerSum;
+  /// sum_c (z_c - c) / C, the mean of the logits less the center.
+  Value momentMean;
+  /// sum_c (z_c - c - momentMean)^2, the sum of squared deviations from the
+  /// mean, merged over the class blocks without cancellation.
+  Value momentSquares;
 };
 
 /// CutStatistics by a loop over blocks of `blockN` tokens and, inside it, a
-/// loop over blocks of `blockV` classes with a running log-sum-exp: no
-/// tensor holds more than blockN x blockV logits.
+/// loop over blocks of `blockV` classes with running per-token statistics
+/// (the log-sum-exp's maximum and rescaled sum, the moments' mean and sum
+/// of squared deviations): no tensor holds more than blockN x blockV
+/// logits.
 CutStatistics buildCutStatistics(OpBuilder &b, Location loc,
                                  const LinearLossOperands &in, int64_t blockN,
                                  int64_t blockV,
                                  const CutStatisticsRequest &request);
+
+/// One block of the gradient loops of accumulateBlockGradients.
+struct GradientBlock {
+  /// The block's tokens [tok, tok + rows) and classes [cls, cls + cols).
+  Value tok, rows, cls, cols;
+  /// The block's logits [rows, cols] (after bias and softcap), in the
+  /// accumulator type.
+  Value z;
+  /// Rows [tok, tok + rows) of each per-token tensor, in order.
+  ArrayRef<Value> tiles;
+};
+
+/// The gradients of a linear loss, in the accumulator type; `bias` is null
+/// without a bias.
+struct LinearLossGradients {
+  Value hidden, classifier, bias;
+};
+
+/// The gradients of a linear loss from its logits' gradient, block by
+/// block: a loop over blocks of `blockN` tokens and, inside it, a loop over
+/// blocks of `blockV` classes that computes the block's logits, asks
+/// `logitGrad` for du [rows, cols] (the gradient with respect to the
+/// pre-softcap logits) and accumulates grad_hidden += du classifier_blk,
+/// grad_classifier_blk += du^T hidden_blk and grad_bias_blk += colsum du.
+/// The blocks see the rows of each tensor of `perToken` ([N] each). With
+/// `keepBlock`, a block where it returns false (i1) is skipped. Reads
+/// hidden, classifier, bias and softcap of `in`.
+LinearLossGradients accumulateBlockGradients(
+    OpBuilder &b, Location loc, const LinearLossOperands &in, int64_t blockN,
+    int64_t blockV, ValueRange perToken,
+    function_ref<Value(OpBuilder &, Location, const GradientBlock &)> logitGrad,
+    function_ref<Value(OpBuilder &, Location, const GradientBlock &)>
+        keepBlock = nullptr);
 
 /// The logit of every token at its clamped label, [N] in the accumulator
 /// type: hidden[i] . classifier[y_i] (+ bias[y_i], then the softcap), a

@@ -227,6 +227,96 @@ Value averageLogits(OpBuilder &b, Location loc, Value hidden, Value classifier,
       {IteratorType::parallel, IteratorType::reduction});
 }
 
+} // namespace
+
+LinearLossGradients forms::accumulateBlockGradients(
+    OpBuilder &rewriter, Location loc, const LinearLossOperands &in,
+    int64_t blockSizeN, int64_t blockSizeV, ValueRange perToken,
+    function_ref<Value(OpBuilder &, Location, const GradientBlock &)> logitGrad,
+    function_ref<Value(OpBuilder &, Location, const GradientBlock &)>
+        keepBlock) {
+  IndexMath ix{rewriter, loc};
+  Value hidden = in.hidden, classifier = in.classifier, bias = in.bias;
+  FloatType acc = accumulatorType(
+      cast<RankedTensorType>(hidden.getType()).getElementType());
+  Value tokens = ix.dim(hidden, 0), classes = ix.dim(classifier, 0);
+  Value blockN = ix.c(blockSizeN), blockV = ix.c(blockSizeV);
+  Value zero = ix.c(0);
+  SmallVector<OpFoldResult> nd = getSizes(rewriter, loc, hidden);
+  SmallVector<OpFoldResult> vd = getSizes(rewriter, loc, classifier);
+  SmallVector<Value> inits = {filledTensor(rewriter, loc, nd, acc, 0.0),
+                              filledTensor(rewriter, loc, vd, acc, 0.0)};
+  if (bias)
+    inits.push_back(filledTensor(rewriter, loc, {vd[0]}, acc, 0.0));
+  auto tokenLoop = scf::ForOp::create(
+      rewriter, loc, zero, tokens, blockN, inits,
+      [&](OpBuilder &b, Location l, Value tok, ValueRange grads) {
+        IndexMath tx{b, l};
+        Value rows = tx.min(blockN, tx.sub(tokens, tok));
+        Value hTile = rowsOf(b, l, hidden, tok, rows);
+        SmallVector<Value> tiles;
+        for (Value v : perToken)
+          tiles.push_back(rowsOf(b, l, v, tok, rows));
+        SmallVector<Value> classInits = {rowsOf(b, l, grads[0], tok, rows)};
+        classInits.append(grads.begin() + 1, grads.end());
+
+        auto classLoop = scf::ForOp::create(
+            b, l, zero, classes, blockV, classInits,
+            [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
+              IndexMath cx{nb, nl};
+              Value cols = cx.min(blockV, cx.sub(classes, cls));
+              Value wTile = rowsOf(nb, nl, classifier, cls, cols);
+              GradientBlock blk{
+                  tok,
+                  rows,
+                  cls,
+                  cols,
+                  linearLogits(nb, nl, hTile, wTile,
+                               bias ? rowsOf(nb, nl, bias, cls, cols) : Value(),
+                               in.softcap, acc),
+                  tiles};
+              auto update = [&](OpBuilder &ub, Location ul) {
+                Value du = logitGrad(ub, ul, blk);
+                SmallVector<Value> next = {accumulateProduct(
+                    ub, ul, du, wTile, state[0], /*lhsTransposed=*/false)};
+                Value gcTile = rowsOf(ub, ul, state[1], cls, cols);
+                gcTile = accumulateProduct(ub, ul, du, hTile, gcTile,
+                                           /*lhsTransposed=*/true);
+                next.push_back(insertRows(ub, ul, gcTile, state[1], cls, cols));
+                if (bias) {
+                  Value gbTile = rowsOf(ub, ul, state[2], cls, cols);
+                  gbTile = accumulateColumnSums(ub, ul, du, gbTile);
+                  next.push_back(
+                      insertRows(ub, ul, gbTile, state[2], cls, cols));
+                }
+                return next;
+              };
+              if (!keepBlock) {
+                scf::YieldOp::create(nb, nl, update(nb, nl));
+                return;
+              }
+              auto ifOp = scf::IfOp::create(
+                  nb, nl, keepBlock(nb, nl, blk),
+                  [&](OpBuilder &ub, Location ul) {
+                    scf::YieldOp::create(ub, ul, update(ub, ul));
+                  },
+                  [&](OpBuilder &ub, Location ul) {
+                    scf::YieldOp::create(ub, ul, state);
+                  });
+              scf::YieldOp::create(nb, nl, ifOp.getResults());
+            });
+        SmallVector<Value> results = {
+            insertRows(b, l, classLoop.getResult(0), grads[0], tok, rows)};
+        results.append(classLoop.getResults().begin() + 1,
+                       classLoop.getResults().end());
+        scf::YieldOp::create(b, l, results);
+      });
+  return {tokenLoop.getResult(0), tokenLoop.getResult(1),
+          bias ? tokenLoop.getResult(2) : Value()};
+}
+
+namespace {
+
 struct LowerCutCrossEntropyGrad final
     : OpRewritePattern<CutCrossEntropyGradOp> {
   using OpRewritePattern::OpRewritePattern;
@@ -333,131 +423,81 @@ struct LowerCutCrossEntropyGrad final
     }
 
     // 3. The blocks.
-    Value blockN = ix.c(op.getBlockN()), blockV = ix.c(op.getBlockV());
-    Value zero = ix.c(0);
     Value logEps =
         filtering ? constF(rewriter, loc, acc, std::log(filterEps)) : Value();
-    Value gradHiddenInit = filledTensor(rewriter, loc, nd, acc, 0.0);
-    Value gradClassInit = filledTensor(rewriter, loc, vd, acc, 0.0);
-    SmallVector<Value> inits = {gradHiddenInit, gradClassInit};
-    if (bias)
-      inits.push_back(filledTensor(rewriter, loc, {vd[0]}, acc, 0.0));
-    auto tokenLoop = scf::ForOp::create(
-        rewriter, loc, zero, tokens, blockN, inits,
-        [&](OpBuilder &b, Location l, Value tok, ValueRange grads) {
-          IndexMath tx{b, l};
-          Value rows = tx.min(blockN, tx.sub(tokens, tok));
-          Value hTile = rowsOf(b, l, hidden, tok, rows);
-          Value lseTile = rowsOf(b, l, lse, tok, rows);
-          Value filterLseTile =
-              filtering ? rowsOf(b, l, filterLse, tok, rows) : Value();
-          Value labelTile = rowsOf(b, l, blockLabels, tok, rows);
-          LossGradCoefficients coTile;
-          coTile.alpha = rowsOf(b, l, co.alpha, tok, rows);
-          if (smoothInBlocks)
-            coTile.gamma = rowsOf(b, l, co.gamma, tok, rows);
-          SmallVector<Value> classInits = {rowsOf(b, l, grads[0], tok, rows)};
-          classInits.append(grads.begin() + 1, grads.end());
-
-          auto classLoop = scf::ForOp::create(
-              b, l, zero, classes, blockV, classInits,
-              [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
-                IndexMath cx{nb, nl};
-                Value cols = cx.min(blockV, cx.sub(classes, cls));
-                Value wTile = rowsOf(nb, nl, blockClassifier, cls, cols);
-                Value z = linearLogits(
-                    nb, nl, hTile, wTile,
-                    blockBias ? rowsOf(nb, nl, blockBias, cls, cols) : Value(),
-                    softcap, acc);
-
-                auto update = [&](OpBuilder &ub, Location ul) {
-                  LogitGradTerms terms;
-                  terms.labelColumnApart = true;
-                  terms.smoothing = smoothInBlocks;
-                  terms.exponent = e;
-                  Value weightTile =
-                      blockWeights && smoothInBlocks
-                          ? rowsOf(ub, ul, blockWeights, cls, cols)
-                          : Value();
-                  Value du =
-                      logitGrad(ub, ul, z, lseTile, coTile, labelTile,
-                                weightTile, cls, classes, softcap, terms);
-                  SmallVector<Value> next = {accumulateProduct(
-                      ub, ul, du, wTile, state[0], /*lhsTransposed=*/false)};
-                  Value gcTile = rowsOf(ub, ul, state[1], cls, cols);
-                  gcTile = accumulateProduct(ub, ul, du, hTile, gcTile,
-                                             /*lhsTransposed=*/true);
-                  next.push_back(
-                      insertRows(ub, ul, gcTile, state[1], cls, cols));
-                  if (bias) {
-                    Value gbTile = rowsOf(ub, ul, state[2], cls, cols);
-                    gbTile = accumulateColumnSums(ub, ul, du, gbTile);
-                    next.push_back(
-                        insertRows(ub, ul, gbTile, state[2], cls, cols));
-                  }
-                  return next;
-                };
-                if (!filtering) {
-                  scf::YieldOp::create(nb, nl, update(nb, nl));
-                  return;
-                }
-                // Gradient filtering: the block counts if some entry of its
-                // softmax term outside the label's column, per unit of the
-                // token's share of the loss gradient, |alpha / g| p, is at
-                // least eps.
-                Value best =
-                    linalg::GenericOp::create(
-                        nb, nl, RankedTensorType::get({}, acc),
-                        ValueRange{z, filterLseTile, coTile.alpha, labelTile},
-                        filledTensor(nb, nl, {}, acc, kNegInf),
-                        {id2, rowOf2, rowOf2, rowOf2,
-                         AffineMap::get(2, 0, ctx)},
-                        {IteratorType::reduction, IteratorType::reduction},
-                        [&](OpBuilder &bb, Location bl, ValueRange args) {
-                          Value logP =
-                              arith::SubFOp::create(bb, bl, args[0], args[1]);
-                          Value other = arith::XOrIOp::create(
-                              bb, bl,
-                              isLabelColumn(bb, bl, cls, args[3], classes),
-                              arith::ConstantOp::create(bb, bl,
-                                                        bb.getBoolAttr(true)));
-                          Value takes = arith::AndIOp::create(
-                              bb, bl, other,
-                              arith::CmpFOp::create(
-                                  bb, bl, arith::CmpFPredicate::ONE, args[2],
-                                  constF(bb, bl, acc, 0.0)));
-                          logP = arith::SelectOp::create(
-                              bb, bl, takes, logP,
-                              constF(bb, bl, acc, kNegInf));
-                          linalg::YieldOp::create(
-                              bb, bl,
-                              Value(arith::MaximumFOp::create(bb, bl, args[4],
-                                                              logP)));
-                        })
-                        .getResult(0);
-                Value keep = arith::CmpFOp::create(
-                    nb, nl, arith::CmpFPredicate::OGE,
-                    tensor::ExtractOp::create(nb, nl, best, ValueRange{}),
-                    logEps);
-                auto ifOp = scf::IfOp::create(
-                    nb, nl, keep,
-                    [&](OpBuilder &ub, Location ul) {
-                      scf::YieldOp::create(ub, ul, update(ub, ul));
-                    },
-                    [&](OpBuilder &ub, Location ul) {
-                      scf::YieldOp::create(ub, ul, state);
-                    });
-                scf::YieldOp::create(nb, nl, ifOp.getResults());
-              });
-          SmallVector<Value> results = {
-              insertRows(b, l, classLoop.getResult(0), grads[0], tok, rows)};
-          results.append(classLoop.getResults().begin() + 1,
-                         classLoop.getResults().end());
-          scf::YieldOp::create(b, l, results);
-        });
-    Value gradHidden = tokenLoop.getResult(0);
-    Value gradClassifier = tokenLoop.getResult(1);
-    Value gradBias = bias ? tokenLoop.getResult(2) : Value();
+    // The per-token values the blocks read, their rows at these positions
+    // of GradientBlock::tiles.
+    enum { kLse, kLabels, kAlpha };
+    SmallVector<Value> perToken = {lse, blockLabels, co.alpha};
+    int kGamma = -1, kFilterLse = -1;
+    if (smoothInBlocks) {
+      kGamma = perToken.size();
+      perToken.push_back(co.gamma);
+    }
+    if (filtering) {
+      kFilterLse = perToken.size();
+      perToken.push_back(filterLse);
+    }
+    auto blockGrad = [&](OpBuilder &b, Location l, const GradientBlock &blk) {
+      LogitGradTerms terms;
+      terms.labelColumnApart = true;
+      terms.smoothing = smoothInBlocks;
+      terms.exponent = e;
+      LossGradCoefficients coTile;
+      coTile.alpha = blk.tiles[kAlpha];
+      if (smoothInBlocks)
+        coTile.gamma = blk.tiles[kGamma];
+      Value weightTile = blockWeights && smoothInBlocks
+                             ? rowsOf(b, l, blockWeights, blk.cls, blk.cols)
+                             : Value();
+      return logitGrad(b, l, blk.z, blk.tiles[kLse], coTile, blk.tiles[kLabels],
+                       weightTile, blk.cls, classes, softcap, terms);
+    };
+    // Gradient filtering: the block counts if some entry of its softmax
+    // term outside the label's column, per unit of the token's share of the
+    // loss gradient, |alpha / g| p, is at least eps.
+    auto keepBlock = [&](OpBuilder &b, Location l,
+                         const GradientBlock &blk) -> Value {
+      Value best =
+          linalg::GenericOp::create(
+              b, l, RankedTensorType::get({}, acc),
+              ValueRange{blk.z, blk.tiles[kFilterLse], blk.tiles[kAlpha],
+                         blk.tiles[kLabels]},
+              filledTensor(b, l, {}, acc, kNegInf),
+              {id2, rowOf2, rowOf2, rowOf2, AffineMap::get(2, 0, ctx)},
+              {IteratorType::reduction, IteratorType::reduction},
+              [&](OpBuilder &bb, Location bl, ValueRange args) {
+                Value logP = arith::SubFOp::create(bb, bl, args[0], args[1]);
+                Value other = arith::XOrIOp::create(
+                    bb, bl, isLabelColumn(bb, bl, blk.cls, args[3], classes),
+                    arith::ConstantOp::create(bb, bl, bb.getBoolAttr(true)));
+                Value takes = arith::AndIOp::create(
+                    bb, bl, other,
+                    arith::CmpFOp::create(bb, bl, arith::CmpFPredicate::ONE,
+                                          args[2], constF(bb, bl, acc, 0.0)));
+                logP = arith::SelectOp::create(bb, bl, takes, logP,
+                                               constF(bb, bl, acc, kNegInf));
+                linalg::YieldOp::create(
+                    bb, bl,
+                    Value(arith::MaximumFOp::create(bb, bl, args[4], logP)));
+              })
+              .getResult(0);
+      return arith::CmpFOp::create(
+          b, l, arith::CmpFPredicate::OGE,
+          tensor::ExtractOp::create(b, l, best, ValueRange{}), logEps);
+    };
+    LinearLossOperands blockIn{hidden,    blockClassifier, blockLabels,
+                               blockBias, blockWeights,    softcap};
+    LinearLossGradients grads = accumulateBlockGradients(
+        rewriter, loc, blockIn, op.getBlockN(), op.getBlockV(), perToken,
+        blockGrad,
+        filtering
+            ? function_ref<Value(OpBuilder &, Location, const GradientBlock &)>(
+                  keepBlock)
+            : nullptr);
+    Value gradHidden = grads.hidden;
+    Value gradClassifier = grads.classifier;
+    Value gradBias = grads.bias;
 
     // Back to the original class order: row c of the result is row
     // inverse[c] of the blocks' order.
@@ -609,6 +649,7 @@ struct LowerCutCrossEntropyGrad final
                   nb, l, Value(arith::AddFOp::create(nb, l, args[2], t)));
             })
             .getResult(0);
+    Value zero = ix.c(0);
     SmallVector<Value> scatterInits = {gradClassifier};
     if (gradBias)
       scatterInits.push_back(gradBias);

@@ -7,4 +7,5 @@ void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
   populateFlashAttentionLoweringPatterns(patterns);
   populateCutCrossEntropyLoweringPatterns(patterns);
   populateCutCrossEntropyGradLoweringPatterns(patterns);
+  populateCutSphericalZLossLoweringPatterns(patterns);
 }

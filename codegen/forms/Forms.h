@@ -34,6 +34,11 @@ void populateCutCrossEntropyLoweringPatterns(RewritePatternSet &patterns);
 /// accumulates the gradients, then the label and smoothing terms exactly.
 void populateCutCrossEntropyGradLoweringPatterns(RewritePatternSet &patterns);
 
+/// attic.cut_spherical_z_loss and its gradient: the label's logits by a
+/// gather, the cut statistics' loops carrying the moments of the logits,
+/// then the loss, or the gradient loops with each block's dense du.
+void populateCutSphericalZLossLoweringPatterns(RewritePatternSet &patterns);
+
 /// Every form lowering pattern.
 void populateFormLoweringPatterns(RewritePatternSet &patterns);
 

@@ -211,4 +211,78 @@ def Attic_CutCrossEntropyGradOp : Attic_Op<"cut_cross_entropy_grad",
   let hasVerifier = 1;
 }
 
+def Attic_CutSphericalZLossOp : Attic_Op<"cut_spherical_z_loss",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Linear spherical Z-loss without the N x V logits";
+  let description = [{
+    `attic.linear_spherical_z_loss` (every operand and attribute with the
+    same meaning) computed block by block: the label's logit of every token
+    is gathered first (one dot product per token); then for each block of
+    `block_n` tokens, a loop over blocks of `block_v` classes computes that
+    block of logits (matmul, bias, softcap) and folds the block's mean and
+    sum of squared deviations of `z - z_y` into running ones (Chan's
+    pairwise update, so no sum of squares cancels against a squared mean).
+    The loss then follows from those per-token numbers as in the reference.
+    No tensor larger than `block_n x block_v` holds logits.
+
+    ```mlir
+    %loss = attic.cut_spherical_z_loss %h, %w, %y
+              {a = 0.1, b = 20.0, block_n = 128, block_v = 512}
+              : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                tensor<4096xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = !con(AtticLinearSphericalZLossArguments,
+                       (ins Attic_I64Attr:$block_n, Attic_I64Attr:$block_v));
+  let results = (outs Attic_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels)
+    `->` type($loss)
+  }];
+  let hasVerifier = 1;
+}
+
+def Attic_CutSphericalZLossGradOp : Attic_Op<"cut_spherical_z_loss_grad",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Gradient of the linear spherical Z-loss without the N x V "
+                "logits";
+  let description = [{
+    `attic.linear_spherical_z_loss_grad` (every operand, attribute and
+    result with the same meaning) computed block by block: the per-token
+    statistics as `attic.cut_spherical_z_loss` computes them, then for each
+    block of `block_n` tokens a loop over blocks of `block_v` classes
+    recomputes that block of logits, forms its gradient
+    `kappa [c = y] + alpha + beta (z_c - mean)` (times the softcap's slope)
+    and accumulates the block's share of `grad_hidden`, `grad_classifier`
+    and `grad_bias`. The gradient is dense (every class moves the mean and
+    the deviation), so no block is skipped. No tensor larger than
+    `block_n x block_v` holds logits or their gradient.
+
+    ```mlir
+    %dh, %dc = attic.cut_spherical_z_loss_grad %h, %w, %y, %dl
+                 {a = 0.1, b = 20.0, block_n = 128, block_v = 512}
+                 : tensor<4096x2048xf32>, tensor<131072x2048xf32>,
+                   tensor<4096xi64>, tensor<f32>
+                 -> tensor<4096x2048xf32>, tensor<131072x2048xf32>
+    ```
+  }];
+  let arguments = !con(AtticLinearSphericalZLossArguments,
+                       (ins Attic_FloatTensor:$grad_loss,
+                            Attic_I64Attr:$block_n, Attic_I64Attr:$block_v));
+  let results = (outs Attic_FloatTensor:$grad_hidden,
+                      Attic_FloatTensor:$grad_classifier,
+                      Optional<Attic_FloatTensor>:$grad_bias);
+  let assemblyFormat = [{
+    $hidden `,` $classifier `,` $labels `,` $grad_loss
+    (`bias` `(` $bias^ `:` type($bias) `)`)?
+    (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($hidden) `,` type($classifier) `,` type($labels) `,`
+    type($grad_loss) `->` type(results)
+  }];
+  let hasVerifier = 1;
+}
+
 #endif // ATTIC_FORM_OPS_TD

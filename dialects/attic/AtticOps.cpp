@@ -718,18 +718,30 @@ LogicalResult SphericalZLossOp::verify() {
                               getLogits().getType().getElementType(), "logits");
 }
 
-LogicalResult LinearSphericalZLossGradOp::verify() {
-  if (failed(verifyLinearLossGrad(*this)))
+/// Checks linear_spherical_z_loss and its cut form.
+template <typename OpTy>
+static LogicalResult verifyLinearSphericalZLoss(OpTy self) {
+  if (failed(verifyLinearCrossEntropyOperands(self)))
     return failure();
-  return verifySphericalAttributes(*this);
+  RankedTensorType hidden = self.getHidden().getType();
+  return verifySphericalZLoss(self, {hidden.getDimSize(0)},
+                              hidden.getElementType(), "hidden");
+}
+
+/// Checks linear_spherical_z_loss_grad and its cut form.
+template <typename OpTy>
+static LogicalResult verifyLinearSphericalZLossGrad(OpTy self) {
+  if (failed(verifyLinearLossGrad(self)))
+    return failure();
+  return verifySphericalAttributes(self);
+}
+
+LogicalResult LinearSphericalZLossGradOp::verify() {
+  return verifyLinearSphericalZLossGrad(*this);
 }
 
 LogicalResult LinearSphericalZLossOp::verify() {
-  if (failed(verifyLinearCrossEntropyOperands(*this)))
-    return failure();
-  RankedTensorType hidden = getHidden().getType();
-  return verifySphericalZLoss(*this, {hidden.getDimSize(0)},
-                              hidden.getElementType(), "hidden");
+  return verifyLinearSphericalZLoss(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -814,6 +826,22 @@ LogicalResult TwoPassSoftmaxOp::verify() {
 // Attention forms
 //===----------------------------------------------------------------------===//
 
+/// A block size attribute of a form op: its name and value.
+struct BlockSize {
+  StringRef name;
+  int64_t value;
+};
+
+/// Checks that both block sizes of a form op are at least 1.
+static LogicalResult checkBlockSizes(Operation *op, BlockSize first,
+                                     BlockSize second) {
+  if (first.value >= 1 && second.value >= 1)
+    return success();
+  return op->emitOpError() << "block sizes must be at least 1, got "
+                           << first.name << " = " << first.value << " and "
+                           << second.name << " = " << second.value;
+}
+
 std::optional<double> FlashAttentionOp::getEffectiveScale() {
   return effectiveScale(getScale(), getQuery().getType());
 }
@@ -823,26 +851,42 @@ LogicalResult FlashAttentionOp::verify() {
       getKernel() != AttentionKernel::softplus)
     return emitOpError() << "takes the softmax and softplus kernels, not '"
                          << stringifyAttentionKernel(getKernel()) << "'";
-  if (getBlockQ() < 1 || getBlockKv() < 1)
-    return emitOpError() << "block sizes must be at least 1, got block_q = "
-                         << getBlockQ() << " and block_kv = " << getBlockKv();
+  if (failed(checkBlockSizes(*this, {"block_q", getBlockQ()},
+                             {"block_kv", getBlockKv()})))
+    return failure();
   return verifyAttentionLike(*this);
 }
 
+/// Checks the token and class block sizes of a cut loss form.
+template <typename OpTy> static LogicalResult checkLossBlockSizes(OpTy self) {
+  return checkBlockSizes(self, {"block_n", self.getBlockN()},
+                         {"block_v", self.getBlockV()});
+}
+
 LogicalResult CutCrossEntropyOp::verify() {
-  if (getBlockN() < 1 || getBlockV() < 1)
-    return emitOpError() << "block sizes must be at least 1, got block_n = "
-                         << getBlockN() << " and block_v = " << getBlockV();
+  if (failed(checkLossBlockSizes(*this)))
+    return failure();
   return verifyLinearCrossEntropyLike(*this);
 }
 
 LogicalResult CutCrossEntropyGradOp::verify() {
-  if (getBlockN() < 1 || getBlockV() < 1)
-    return emitOpError() << "block sizes must be at least 1, got block_n = "
-                         << getBlockN() << " and block_v = " << getBlockV();
+  if (failed(checkLossBlockSizes(*this)))
+    return failure();
   double eps = getFilterEps().convertToDouble();
   if (!(eps >= 0 && eps < 1))
     return emitOpError() << "filter_eps must be in [0, 1), got "
                          << formatDouble(eps);
   return verifyLinearCrossEntropyGradLike(*this);
+}
+
+LogicalResult CutSphericalZLossOp::verify() {
+  if (failed(checkLossBlockSizes(*this)))
+    return failure();
+  return verifyLinearSphericalZLoss(*this);
+}
+
+LogicalResult CutSphericalZLossGradOp::verify() {
+  if (failed(checkLossBlockSizes(*this)))
+    return failure();
+  return verifyLinearSphericalZLossGrad(*this);
 }

@@ -1,7 +1,8 @@
 //===- CutCrossEntropy.cpp - linear cross-entropy in cut form -------------===//
 //
-// attic.linear_cross_entropy -> attic.cut_cross_entropy and
-// attic.linear_cross_entropy_grad -> attic.cut_cross_entropy_grad.
+// attic.linear_cross_entropy -> attic.cut_cross_entropy,
+// attic.linear_cross_entropy_grad -> attic.cut_cross_entropy_grad, and the
+// same for attic.linear_spherical_z_loss and its gradient.
 //
 //===----------------------------------------------------------------------===//
 
@@ -75,6 +76,42 @@ FailureOr<Operation *> attic::rewriteLinearCrossEntropyGradAsCut(
   return cut.getOperation();
 }
 
+FailureOr<Operation *>
+attic::rewriteLinearSphericalZLossAsCut(RewriterBase &rewriter, Operation *op,
+                                        const CutCrossEntropyOptions &options) {
+  auto linear = dyn_cast<LinearSphericalZLossOp>(op);
+  if (!linear || options.blockN < 1 || options.blockV < 1)
+    return failure();
+  rewriter.setInsertionPoint(op);
+  auto cut = CutSphericalZLossOp::create(
+      rewriter, op->getLoc(), linear.getLoss().getType(), linear.getHidden(),
+      linear.getClassifier(), linear.getLabels(), linear.getBias(),
+      linear.getWeights(), linear.getSoftcapAttr(), linear.getAAttr(),
+      linear.getBAttr(), linear.getReductionAttr(), linear.getIgnoreIndexAttr(),
+      rewriter.getI64IntegerAttr(options.blockN),
+      rewriter.getI64IntegerAttr(options.blockV));
+  rewriter.replaceOp(op, cut);
+  return cut.getOperation();
+}
+
+FailureOr<Operation *> attic::rewriteLinearSphericalZLossGradAsCut(
+    RewriterBase &rewriter, Operation *op,
+    const CutCrossEntropyOptions &options) {
+  auto grad = dyn_cast<LinearSphericalZLossGradOp>(op);
+  if (!grad || options.blockN < 1 || options.blockV < 1)
+    return failure();
+  rewriter.setInsertionPoint(op);
+  auto cut = CutSphericalZLossGradOp::create(
+      rewriter, op->getLoc(), op->getResultTypes(), grad.getHidden(),
+      grad.getClassifier(), grad.getLabels(), grad.getBias(), grad.getWeights(),
+      grad.getSoftcapAttr(), grad.getAAttr(), grad.getBAttr(),
+      grad.getReductionAttr(), grad.getIgnoreIndexAttr(), grad.getGradLoss(),
+      rewriter.getI64IntegerAttr(options.blockN),
+      rewriter.getI64IntegerAttr(options.blockV));
+  rewriter.replaceOp(op, cut);
+  return cut.getOperation();
+}
+
 namespace {
 /// A pattern applying one of the rewrites above with fixed options.
 template <typename OpTy,
@@ -93,11 +130,14 @@ struct RewriteAsCut final : OpRewritePattern<OpTy> {
 
 void attic::populateCutCrossEntropyPatterns(
     RewritePatternSet &patterns, const CutCrossEntropyOptions &options) {
-  patterns
-      .add<RewriteAsCut<LinearCrossEntropyOp, rewriteLinearCrossEntropyAsCut>,
-           RewriteAsCut<LinearCrossEntropyGradOp,
-                        rewriteLinearCrossEntropyGradAsCut>>(
-          patterns.getContext(), options);
+  patterns.add<
+      RewriteAsCut<LinearCrossEntropyOp, rewriteLinearCrossEntropyAsCut>,
+      RewriteAsCut<LinearCrossEntropyGradOp,
+                   rewriteLinearCrossEntropyGradAsCut>,
+      RewriteAsCut<LinearSphericalZLossOp, rewriteLinearSphericalZLossAsCut>,
+      RewriteAsCut<LinearSphericalZLossGradOp,
+                   rewriteLinearSphericalZLossGradAsCut>>(patterns.getContext(),
+                                                          options);
 }
 
 namespace mlir::attic {

@@ -90,8 +90,22 @@ FailureOr<Operation *>
 rewriteLinearCrossEntropyGradAsCut(RewriterBase &rewriter, Operation *op,
                                    const CutCrossEntropyOptions &options);
 
-/// Patterns applying rewriteLinearCrossEntropyAsCut and
-/// rewriteLinearCrossEntropyGradAsCut.
+/// Replaces `op`, an attic.linear_spherical_z_loss, by
+/// attic.cut_spherical_z_loss with the same operands and attributes and the
+/// block sizes of `options` (its filtering and sorting do not apply).
+FailureOr<Operation *>
+rewriteLinearSphericalZLossAsCut(RewriterBase &rewriter, Operation *op,
+                                 const CutCrossEntropyOptions &options);
+
+/// Replaces `op`, an attic.linear_spherical_z_loss_grad, by
+/// attic.cut_spherical_z_loss_grad with the same operands and attributes and
+/// the block sizes of `options`.
+FailureOr<Operation *>
+rewriteLinearSphericalZLossGradAsCut(RewriterBase &rewriter, Operation *op,
+                                     const CutCrossEntropyOptions &options);
+
+/// Patterns applying the four rewrites above: the linear cross-entropy and
+/// linear spherical Z-loss ops and their gradients to their cut forms.
 void populateCutCrossEntropyPatterns(RewritePatternSet &patterns,
                                      const CutCrossEntropyOptions &options);
 

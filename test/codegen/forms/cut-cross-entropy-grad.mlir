@@ -66,3 +66,23 @@ func.func @grad_kinds(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: ten
   %dh2, %dc2 = attic.linear_cross_entropy_grad %h, %w, %y, %g {kind = #attic.loss_kind<sum_exponential>, z_loss = 1.0e-4} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64>, tensor<f32> -> tensor<4096x64xf32>, tensor<32000x64xf32>
   return %dh, %dc, %dh2, %dc2 : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096x64xf32>, tensor<32000x64xf32>
 }
+
+// The spherical Z-loss gradient in cut form: the statistics' blocks, then
+// the gradient blocks, each recomputing its logits. The gradient is dense,
+// so no block sits under an scf.if.
+// REF-LABEL: func.func @spherical_grad
+// REF: tensor<4096x32000xf32>
+
+// CHECK-LABEL: func.func @spherical_grad
+// CHECK: scf.for %{{.*}} = %c0 to %c4096 step %c128
+// CHECK:   scf.for %{{.*}} = %c0 to %c32000 step %c512
+// CHECK: scf.for %{{.*}} = %c0 to %c4096 step %c128 {{.*}} -> (tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<32000xf32>)
+// CHECK-NOT: scf.if
+// CHECK:   scf.for %{{.*}} = %c0 to %c32000 step %c512
+// CHECK-NOT: scf.if
+// CHECK: return
+// NOFILTER-LABEL: func.func @spherical_grad
+func.func @spherical_grad(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: tensor<4096xi64>, %b: tensor<32000xf32>, %g: tensor<f32>) -> (tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<32000xf32>) {
+  %dh, %dc, %db = attic.linear_spherical_z_loss_grad %h, %w, %y, %g bias(%b : tensor<32000xf32>) {a = 0.1, b = 20.0, softcap = 30.0, ignore_index = -100 : i64} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64>, tensor<f32> -> tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<32000xf32>
+  return %dh, %dc, %db : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<32000xf32>
+}

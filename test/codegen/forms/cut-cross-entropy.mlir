@@ -37,3 +37,28 @@ func.func @loss_kinds(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: ten
   %c = attic.linear_cross_entropy %h, %w, %y {kind = #attic.loss_kind<sum_exponential>, z_loss = 1.0e-4} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64> -> tensor<f32>
   return %a, %b, %c : tensor<f32>, tensor<f32>, tensor<f32>
 }
+
+// The spherical Z-loss in cut form: the label's logits by a gather over
+// hidden and classifier rows, then the blocks carry each token's mean and
+// squared deviations of z - z_y (no exponential: no log-sum-exp), merged
+// block by block, and the loss follows from them.
+// REF-LABEL: func.func @spherical
+// REF: tensor<4096x32000xf32>
+
+// CHECK-LABEL: func.func @spherical
+// CHECK-SAME: (%[[H:[a-zA-Z0-9_]+]]: tensor<4096x64xf32>, %[[W:[a-zA-Z0-9_]+]]: tensor<32000x64xf32>, %[[Y:[a-zA-Z0-9_]+]]: tensor<4096xi64>)
+// CHECK: %[[ZY:.*]] = linalg.generic {{.*}} ins(%[[H]], %[[Y]] : tensor<4096x64xf32>, tensor<4096xi64>)
+// CHECK: tensor.extract %[[W]]
+// CHECK: scf.for %[[T:[a-zA-Z0-9_]+]] = %c0 to %c4096 step %c128
+// CHECK:   scf.for %[[C:[a-zA-Z0-9_]+]] = %c0 to %c32000 step %c512
+// CHECK:     tensor.extract_slice %[[W]][%[[C]], 0] [%{{.*}}, 64]
+// CHECK:     linalg.generic {{.*}} iterator_types = ["parallel", "parallel", "reduction"]} ins(%{{.*}}, %{{.*}} : tensor<?x64xf32>, tensor<?x64xf32>) outs(%{{.*}} : tensor<?x?xf32>)
+// CHECK-NOT: math.exp
+// CHECK:     scf.yield
+// CHECK:   scf.yield
+// CHECK: math.sqrt
+// CHECK: math.log1p
+func.func @spherical(%h: tensor<4096x64xf32>, %w: tensor<32000x64xf32>, %y: tensor<4096xi64>) -> tensor<f32> {
+  %l = attic.linear_spherical_z_loss %h, %w, %y {a = 0.1, b = 20.0, softcap = 30.0} : tensor<4096x64xf32>, tensor<32000x64xf32>, tensor<4096xi64> -> tensor<f32>
+  return %l : tensor<f32>
+}

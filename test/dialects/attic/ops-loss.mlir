@@ -1,4 +1,5 @@
-// Round trip of cross_entropy, linear_cross_entropy and its gradient.
+// Round trip of the loss ops: cross-entropy, the spherical Z-loss, their
+// linear variants and gradients, and their cut forms.
 // RUN: attic-opt %s | attic-opt | FileCheck %s
 // RUN: attic-opt %s --mlir-print-op-generic | attic-opt | FileCheck %s
 
@@ -77,4 +78,13 @@ func.func @spherical_z_loss(%x: tensor<8x32xf32>, %y: tensor<8xi64>, %w: tensor<
   %m = attic.linear_spherical_z_loss %h, %c, %y bias(%w : tensor<32xf32>) {a = 0.5, b = 2.0, softcap = 30.0} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64> -> tensor<f32>
   %dh, %dc, %db = attic.linear_spherical_z_loss_grad %h, %c, %y, %l bias(%w : tensor<32xf32>) {a = 0.5, b = 2.0, reduction = #attic.reduction<none>} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64>, tensor<8xf32> -> tensor<8x16xf32>, tensor<32x16xf32>, tensor<32xf32>
   return %l, %m : tensor<8xf32>, tensor<f32>
+}
+
+// CHECK-LABEL: func.func @cut_spherical_z_loss
+// CHECK: attic.cut_spherical_z_loss %{{.*}}, %{{.*}}, %{{.*}} weights(%{{.*}} : tensor<32xf32>) {a = 5.000000e-01 : f64, b = 2.000000e+00 : f64, block_n = 4 : i64, block_v = 8 : i64, ignore_index = -1 : i64} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64> -> tensor<f32>
+// CHECK: attic.cut_spherical_z_loss_grad %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} bias(%{{.*}} : tensor<32xf32>) {a = 5.000000e-01 : f64, b = 2.000000e+00 : f64, block_n = 4 : i64, block_v = 8 : i64, softcap = 3.000000e+01 : f64} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x16xf32>, tensor<32x16xf32>, tensor<32xf32>
+func.func @cut_spherical_z_loss(%y: tensor<8xi64>, %w: tensor<32xf32>, %h: tensor<8x16xf32>, %c: tensor<32x16xf32>) -> tensor<f32> {
+  %m = attic.cut_spherical_z_loss %h, %c, %y weights(%w : tensor<32xf32>) {a = 0.5, b = 2.0, ignore_index = -1 : i64, block_n = 4, block_v = 8} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64> -> tensor<f32>
+  %dh, %dc, %db = attic.cut_spherical_z_loss_grad %h, %c, %y, %m bias(%w : tensor<32xf32>) {a = 0.5, b = 2.0, softcap = 30.0, block_n = 4, block_v = 8} : tensor<8x16xf32>, tensor<32x16xf32>, tensor<8xi64>, tensor<f32> -> tensor<8x16xf32>, tensor<32x16xf32>, tensor<32xf32>
+  return %m : tensor<f32>
 }
