@@ -4,6 +4,7 @@
 
 #include "codegen/cpu/Pipeline.h"
 #include "dialects/attic/AtticDialect.h"
+#include "dialects/onnx/ONNXDialect.h"
 #include "passes/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
@@ -42,7 +43,7 @@ namespace mlir::attic {
 using namespace mlir;
 
 void attic::registerAllDialects(DialectRegistry &registry) {
-  registry.insert<attic::AtticDialect,
+  registry.insert<attic::AtticDialect, onnxir::ONNXDialect,
                   // Tensor-level IR the reference lowering and forms produce.
                   arith::ArithDialect, func::FuncDialect, linalg::LinalgDialect,
                   math::MathDialect, scf::SCFDialect, tensor::TensorDialect,
