@@ -8,7 +8,11 @@
 #define ATTIC_DIALECTS_ONNX_ONNXDIALECT_H
 
 #include "mlir/IR/Dialect.h"
+#include "mlir/IR/Types.h"
 
 #include "dialects/onnx/ONNXDialect.h.inc"
+
+#define GET_TYPEDEF_CLASSES
+#include "dialects/onnx/ONNXTypes.h.inc"
 
 #endif // ATTIC_DIALECTS_ONNX_ONNXDIALECT_H

@@ -7,6 +7,7 @@
 #ifndef ATTIC_ONNX_DIALECT_TD
 #define ATTIC_ONNX_DIALECT_TD
 
+include "mlir/IR/AttrTypeBase.td"
 include "mlir/IR/OpBase.td"
 
 def ONNX_Dialect : Dialect {
@@ -29,11 +30,35 @@ def ONNX_Dialect : Dialect {
     Typed ops exist for the operators Attic matches, raises or lowers; any
     other node is an `onnx.Node`, which keeps its domain, type, attributes,
     inputs and outputs exactly, so that a model goes back out unchanged.
+
+    A value whose element type the model does not say and shape inference
+    cannot tell (the output of a node of another domain, say) has the
+    element type `!onnx.unknown`.
   }];
+  let useDefaultTypePrinterParser = 1;
 }
 
 class ONNX_Op<string mnemonic, list<Trait> traits = []>
     : Op<ONNX_Dialect, mnemonic, traits>;
+
+def ONNX_UnknownType : TypeDef<ONNX_Dialect, "Unknown"> {
+  let mnemonic = "unknown";
+  let summary = "An element type the model leaves unknown";
+  let description = [{
+    The element type of a tensor whose type neither the model's value_info
+    nor ONNX shape inference gives: `tensor<*x!onnx.unknown>`.
+  }];
+}
+
+def ONNX_GraphType : TypeDef<ONNX_Dialect, "Graph"> {
+  let mnemonic = "graph";
+  let summary = "The type of a subgraph attribute";
+  let description = [{
+    A node's subgraph attribute (the branches of `If`, the body of `Loop`)
+    is kept opaque: a string attribute of this type holding the serialized
+    `GraphProto`, so that the node goes back out unchanged.
+  }];
+}
 
 // A tensor of any element type and shape.
 def ONNX_Tensor : AnyTypeOf<[AnyTensor]>;

@@ -15,13 +15,21 @@
 
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/SmallBitVector.h"
+#include "llvm/ADT/TypeSwitch.h"
 
 using namespace mlir;
 using namespace mlir::onnxir;
 
 #include "dialects/onnx/ONNXDialect.cpp.inc"
 
+#define GET_TYPEDEF_CLASSES
+#include "dialects/onnx/ONNXTypes.cpp.inc"
+
 void ONNXDialect::initialize() {
+  addTypes<
+#define GET_TYPEDEF_LIST
+#include "dialects/onnx/ONNXTypes.cpp.inc"
+      >();
   addOperations<
 #define GET_OP_LIST
 #include "dialects/onnx/ONNXOps.cpp.inc"

@@ -125,11 +125,11 @@ def ONNX_CastOp : ONNX_TypedOp<"Cast"> {
     double, 16 bfloat16, ...); the result type says the same.
 
     ```mlir
-    %o = onnx.Cast %x {to = 1 : si64} : (tensor<4xi64>) -> tensor<4xf32>
+    %o = onnx.Cast %x {to = 1 : i64} : (tensor<4xi64>) -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins ONNX_Tensor:$input, SI64Attr:$to,
-                       DefaultValuedAttr<SI64Attr, "1">:$saturate);
+  let arguments = (ins ONNX_Tensor:$input, I64Attr:$to,
+                       DefaultValuedAttr<I64Attr, "1">:$saturate);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -159,14 +159,14 @@ def ONNX_GemmOp : ONNX_TypedOp<"Gemm"> {
     absent) broadcasts to the result.
 
     ```mlir
-    %y = onnx.Gemm %a, %b, %c {transB = 1 : si64} : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
+    %y = onnx.Gemm %a, %b, %c {transB = 1 : i64} : (tensor<4x8xf32>, tensor<16x8xf32>, tensor<16xf32>) -> tensor<4x16xf32>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$A, ONNX_Tensor:$B, ONNX_OptTensor:$C,
                        DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                        DefaultValuedAttr<F32Attr, "1.0">:$beta,
-                       DefaultValuedAttr<SI64Attr, "0">:$transA,
-                       DefaultValuedAttr<SI64Attr, "0">:$transB);
+                       DefaultValuedAttr<I64Attr, "0">:$transA,
+                       DefaultValuedAttr<I64Attr, "0">:$transB);
   let results = (outs ONNX_Tensor:$Y);
   let hasVerifier = 1;
 }
@@ -183,11 +183,11 @@ class ONNX_SoftmaxLikeOp<string mnemonic, string what>
     `input` along `axis` (negative counts from the end).
 
     ```mlir
-    %o = onnx.}] # mnemonic # [{ %x {axis = -1 : si64} : (tensor<4x10xf32>) -> tensor<4x10xf32>
+    %o = onnx.}] # mnemonic # [{ %x {axis = -1 : i64} : (tensor<4x10xf32>) -> tensor<4x10xf32>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input,
-                       DefaultValuedAttr<SI64Attr, "-1">:$axis);
+                       DefaultValuedAttr<I64Attr, "-1">:$axis);
   let results = (outs ONNX_Tensor:$output);
   let hasVerifier = 1;
 }
@@ -204,12 +204,12 @@ class ONNX_ReduceOp<string mnemonic, string what> : ONNX_TypedOp<mnemonic> {
     size 1 when `keepdims` is 1.
 
     ```mlir
-    %r = onnx.}] # mnemonic # [{ %x, %axes {keepdims = 1 : si64} : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<4x1xf32>
+    %r = onnx.}] # mnemonic # [{ %x, %axes {keepdims = 1 : i64} : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<4x1xf32>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_OptTensor:$axes,
-                       DefaultValuedAttr<SI64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<SI64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs ONNX_Tensor:$reduced);
 }
 
@@ -227,13 +227,13 @@ def ONNX_TopKOp : ONNX_TypedOp<"TopK"> {
     and their indices.
 
     ```mlir
-    %v, %i = onnx.TopK %x, %k {axis = -1 : si64} : (tensor<4x10xf32>, tensor<1xi64>) -> (tensor<4x2xf32>, tensor<4x2xi64>)
+    %v, %i = onnx.TopK %x, %k {axis = -1 : i64} : (tensor<4x10xf32>, tensor<1xi64>) -> (tensor<4x2xf32>, tensor<4x2xi64>)
     ```
   }];
   let arguments = (ins ONNX_Tensor:$X, ONNX_Tensor:$K,
-                       DefaultValuedAttr<SI64Attr, "-1">:$axis,
-                       DefaultValuedAttr<SI64Attr, "1">:$largest,
-                       DefaultValuedAttr<SI64Attr, "1">:$sorted);
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<I64Attr, "1">:$largest,
+                       DefaultValuedAttr<I64Attr, "1">:$sorted);
   let results = (outs ONNX_Tensor:$Values, ONNX_Tensor:$Indices);
 }
 
@@ -245,13 +245,13 @@ def ONNX_ArgMaxOp : ONNX_TypedOp<"ArgMax"> {
     the axis kept as size 1 when `keepdims` is 1.
 
     ```mlir
-    %i = onnx.ArgMax %x {axis = 1 : si64, keepdims = 0 : si64} : (tensor<4x10xf32>) -> tensor<4xi64>
+    %i = onnx.ArgMax %x {axis = 1 : i64, keepdims = 0 : i64} : (tensor<4x10xf32>) -> tensor<4xi64>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data,
-                       DefaultValuedAttr<SI64Attr, "0">:$axis,
-                       DefaultValuedAttr<SI64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<SI64Attr, "0">:$select_last_index);
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<I64Attr, "0">:$select_last_index);
   let results = (outs ONNX_Tensor:$reduced);
 }
 
@@ -266,11 +266,12 @@ def ONNX_NoneOp : ONNX_TypedOp<"None"> {
     op keeps its inputs at their ONNX positions.
 
     ```mlir
-    %none = onnx.None : () -> none
+    %none = onnx.None : none
     %y = onnx.Gemm %a, %b, %none : (tensor<4x8xf32>, tensor<8x16xf32>, none) -> tensor<4x16xf32>
     ```
   }];
   let results = (outs NoneType:$none);
+  let assemblyFormat = "attr-dict `:` type($none)";
 }
 
 def ONNX_ConstantOp : ONNX_TypedOp<"Constant", [ConstantLike]> {
@@ -281,11 +282,12 @@ def ONNX_ConstantOp : ONNX_TypedOp<"Constant", [ConstantLike]> {
     constants too.
 
     ```mlir
-    %c = onnx.Constant {value = dense<[0, 2, 1, 3]> : tensor<4xi64>} : () -> tensor<4xi64>
+    %c = onnx.Constant {value = dense<[0, 2, 1, 3]> : tensor<4xi64>} : tensor<4xi64>
     ```
   }];
   let arguments = (ins ElementsAttr:$value);
   let results = (outs ONNX_Tensor:$output);
+  let assemblyFormat = "attr-dict `:` type($output)";
   let hasVerifier = 1;
   let hasFolder = 1;
 }
@@ -311,11 +313,11 @@ def ONNX_ShapeOp : ONNX_TypedOp<"Shape"> {
     negative values count from the end).
 
     ```mlir
-    %s = onnx.Shape %x {start = -1 : si64} : (tensor<2x?xf32>) -> tensor<1xi64>
+    %s = onnx.Shape %x {start = -1 : i64} : (tensor<2x?xf32>) -> tensor<1xi64>
     ```
   }];
-  let arguments = (ins ONNX_Tensor:$data, OptionalAttr<SI64Attr>:$end,
-                       DefaultValuedAttr<SI64Attr, "0">:$start);
+  let arguments = (ins ONNX_Tensor:$data, OptionalAttr<I64Attr>:$end,
+                       DefaultValuedAttr<I64Attr, "0">:$start);
   let results = (outs ONNX_Tensor:$shape);
 }
 
@@ -345,7 +347,7 @@ def ONNX_ReshapeOp : ONNX_TypedOp<"Reshape"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_Tensor:$shape,
-                       DefaultValuedAttr<SI64Attr, "0">:$allowzero);
+                       DefaultValuedAttr<I64Attr, "0">:$allowzero);
   let results = (outs ONNX_Tensor:$reshaped);
 }
 
@@ -396,10 +398,10 @@ def ONNX_ConcatOp : ONNX_TypedOp<"Concat"> {
     ONNX `Concat` of `inputs` along `axis`.
 
     ```mlir
-    %c = onnx.Concat %a, %b {axis = 0 : si64} : (tensor<2xi64>, tensor<2xi64>) -> tensor<4xi64>
+    %c = onnx.Concat %a, %b {axis = 0 : i64} : (tensor<2xi64>, tensor<2xi64>) -> tensor<4xi64>
     ```
   }];
-  let arguments = (ins Variadic<ONNX_Tensor>:$inputs, SI64Attr:$axis);
+  let arguments = (ins Variadic<ONNX_Tensor>:$inputs, I64Attr:$axis);
   let results = (outs ONNX_Tensor:$concat_result);
   let hasVerifier = 1;
 }
@@ -412,7 +414,7 @@ def ONNX_SliceOp : ONNX_TypedOp<"Slice"> {
     1-D index tensors of equal length.
 
     ```mlir
-    %none = onnx.None : () -> none
+    %none = onnx.None : none
     %s = onnx.Slice %x, %b, %e, %a, %none : (tensor<8x8xf32>, tensor<1xi64>, tensor<1xi64>, tensor<1xi64>, none) -> tensor<8x4xf32>
     ```
   }];
@@ -430,13 +432,13 @@ def ONNX_SplitOp : ONNX_TypedOp<"Split"> {
     smaller when the size does not divide).
 
     ```mlir
-    %none = onnx.None : () -> none
-    %q, %k, %v = onnx.Split %x, %none {axis = 2 : si64, num_outputs = 3 : si64} : (tensor<2x16x192xf32>, none) -> (tensor<2x16x64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32>)
+    %none = onnx.None : none
+    %q, %k, %v = onnx.Split %x, %none {axis = 2 : i64, num_outputs = 3 : i64} : (tensor<2x16x192xf32>, none) -> (tensor<2x16x64xf32>, tensor<2x16x64xf32>, tensor<2x16x64xf32>)
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input, ONNX_OptTensor:$split,
-                       DefaultValuedAttr<SI64Attr, "0">:$axis,
-                       OptionalAttr<SI64Attr>:$num_outputs);
+                       DefaultValuedAttr<I64Attr, "0">:$axis,
+                       OptionalAttr<I64Attr>:$num_outputs);
   let results = (outs Variadic<ONNX_Tensor>:$outputs);
   let hasVerifier = 1;
 }
@@ -449,11 +451,11 @@ def ONNX_GatherOp : ONNX_TypedOp<"Gather"> {
     `axis` replaced by `indices`' shape.
 
     ```mlir
-    %g = onnx.Gather %s, %i {axis = 0 : si64} : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
+    %g = onnx.Gather %s, %i {axis = 0 : i64} : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_Tensor:$indices,
-                       DefaultValuedAttr<SI64Attr, "0">:$axis);
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -464,11 +466,11 @@ def ONNX_GatherElementsOp : ONNX_TypedOp<"GatherElements"> {
     `axis` = 0, and likewise for other axes; `indices` has `data`'s rank.
 
     ```mlir
-    %g = onnx.GatherElements %lp, %y {axis = 1 : si64} : (tensor<4x10xf32>, tensor<4x1xi64>) -> tensor<4x1xf32>
+    %g = onnx.GatherElements %lp, %y {axis = 1 : i64} : (tensor<4x10xf32>, tensor<4x1xi64>) -> tensor<4x1xf32>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_Tensor:$indices,
-                       DefaultValuedAttr<SI64Attr, "0">:$axis);
+                       DefaultValuedAttr<I64Attr, "0">:$axis);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -480,12 +482,12 @@ def ONNX_TriluOp : ONNX_TypedOp<"Trilu"> {
     (a 0-D i64 tensor) is 0 when `none`.
 
     ```mlir
-    %none = onnx.None : () -> none
-    %l = onnx.Trilu %ones, %none {upper = 0 : si64} : (tensor<16x16xf32>, none) -> tensor<16x16xf32>
+    %none = onnx.None : none
+    %l = onnx.Trilu %ones, %none {upper = 0 : i64} : (tensor<16x16xf32>, none) -> tensor<16x16xf32>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input, ONNX_OptTensor:$k,
-                       DefaultValuedAttr<SI64Attr, "1">:$upper);
+                       DefaultValuedAttr<I64Attr, "1">:$upper);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -502,14 +504,14 @@ def ONNX_LayerNormalizationOp : ONNX_TypedOp<"LayerNormalization"> {
     `InvStdDev` are `none` when the node does not have them.
 
     ```mlir
-    %none = onnx.None : () -> none
-    %y, %m, %r = onnx.LayerNormalization %x, %s, %b {axis = -1 : si64} : (tensor<2x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<2x16x64xf32>, none, none)
+    %none = onnx.None : none
+    %y, %m, %r = onnx.LayerNormalization %x, %s, %b {axis = -1 : i64} : (tensor<2x16x64xf32>, tensor<64xf32>, tensor<64xf32>) -> (tensor<2x16x64xf32>, none, none)
     ```
   }];
   let arguments = (ins ONNX_Tensor:$X, ONNX_Tensor:$Scale, ONNX_OptTensor:$B,
-                       DefaultValuedAttr<SI64Attr, "-1">:$axis,
+                       DefaultValuedAttr<I64Attr, "-1">:$axis,
                        DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
-                       DefaultValuedAttr<SI64Attr, "1">:$stash_type);
+                       DefaultValuedAttr<I64Attr, "1">:$stash_type);
   let results = (outs ONNX_Tensor:$Y, ONNX_OptTensor:$Mean,
                       ONNX_OptTensor:$InvStdDev);
 }
@@ -528,13 +530,13 @@ def ONNX_NegativeLogLikelihoodLossOp
     mean).
 
     ```mlir
-    %none = onnx.None : () -> none
+    %none = onnx.None : none
     %l = onnx.NegativeLogLikelihoodLoss %lp, %y, %none {reduction = "mean"} : (tensor<4x10xf32>, tensor<4xi64>, none) -> tensor<f32>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input, ONNX_Tensor:$target,
                        ONNX_OptTensor:$weight,
-                       OptionalAttr<SI64Attr>:$ignore_index,
+                       OptionalAttr<I64Attr>:$ignore_index,
                        ONNX_LossReductionAttr:$reduction);
   let results = (outs ONNX_Tensor:$loss);
   let hasVerifier = 1;
@@ -549,13 +551,13 @@ def ONNX_SoftmaxCrossEntropyLossOp : ONNX_TypedOp<"SoftmaxCrossEntropyLoss"> {
     log-softmax (`none` when the node does not have it).
 
     ```mlir
-    %none = onnx.None : () -> none
-    %l, %lp = onnx.SoftmaxCrossEntropyLoss %x, %y, %none {ignore_index = -100 : si64} : (tensor<4x10xf32>, tensor<4xi64>, none) -> (tensor<f32>, none)
+    %none = onnx.None : none
+    %l, %lp = onnx.SoftmaxCrossEntropyLoss %x, %y, %none {ignore_index = -100 : i64} : (tensor<4x10xf32>, tensor<4xi64>, none) -> (tensor<f32>, none)
     ```
   }];
   let arguments = (ins ONNX_Tensor:$scores, ONNX_Tensor:$labels,
                        ONNX_OptTensor:$weights,
-                       OptionalAttr<SI64Attr>:$ignore_index,
+                       OptionalAttr<I64Attr>:$ignore_index,
                        ONNX_LossReductionAttr:$reduction);
   let results = (outs ONNX_Tensor:$output, ONNX_OptTensor:$log_prob);
   let hasVerifier = 1;
@@ -583,8 +585,8 @@ def ONNX_AttentionOp : ONNX_TypedOp<"Attention"> {
     `none` when the node does not have it.
 
     ```mlir
-    %none = onnx.None : () -> none
-    %y, %pk, %pv, %qk = onnx.Attention %q, %k, %v, %none, %none, %none, %none {is_causal = 1 : si64}
+    %none = onnx.None : none
+    %y, %pk, %pv, %qk = onnx.Attention %q, %k, %v, %none, %none, %none, %none {is_causal = 1 : i64}
         : (tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, none, none, none, none)
         -> (tensor<1x8x16x64xf32>, none, none, none)
     ```
@@ -593,15 +595,15 @@ def ONNX_AttentionOp : ONNX_TypedOp<"Attention"> {
                        ONNX_OptTensor:$attn_mask, ONNX_OptTensor:$past_key,
                        ONNX_OptTensor:$past_value,
                        ONNX_OptTensor:$nonpad_kv_seqlen,
-                       DefaultValuedAttr<SI64Attr, "0">:$is_causal,
-                       OptionalAttr<SI64Attr>:$q_num_heads,
-                       OptionalAttr<SI64Attr>:$kv_num_heads,
-                       DefaultValuedAttr<SI64Attr, "0">:$qk_matmul_output_mode,
+                       DefaultValuedAttr<I64Attr, "0">:$is_causal,
+                       OptionalAttr<I64Attr>:$q_num_heads,
+                       OptionalAttr<I64Attr>:$kv_num_heads,
+                       DefaultValuedAttr<I64Attr, "0">:$qk_matmul_output_mode,
                        OptionalAttr<F32Attr>:$scale,
                        DefaultValuedAttr<F32Attr, "0.0">:$softcap,
-                       OptionalAttr<SI64Attr>:$softmax_precision,
-                       DefaultValuedAttr<SI64Attr, "-1">:$left_window_size,
-                       DefaultValuedAttr<SI64Attr, "-1">:$right_window_size);
+                       OptionalAttr<I64Attr>:$softmax_precision,
+                       DefaultValuedAttr<I64Attr, "-1">:$left_window_size,
+                       DefaultValuedAttr<I64Attr, "-1">:$right_window_size);
   let results = (outs ONNX_Tensor:$Y, ONNX_OptTensor:$present_key,
                       ONNX_OptTensor:$present_value,
                       ONNX_OptTensor:$qk_matmul_output);
@@ -620,8 +622,8 @@ def ONNX_LinearAttentionOp : ONNX_TypedOp<"LinearAttention"> {
     result and `present_state` (`none` when the node does not have it).
 
     ```mlir
-    %none = onnx.None : () -> none
-    %o, %s = onnx.LinearAttention %q, %k, %v, %none, %none, %none {q_num_heads = 4 : si64, kv_num_heads = 4 : si64}
+    %none = onnx.None : none
+    %o, %s = onnx.LinearAttention %q, %k, %v, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64}
         : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none)
         -> (tensor<1x16x256xf32>, none)
     ```
@@ -629,10 +631,10 @@ def ONNX_LinearAttentionOp : ONNX_TypedOp<"LinearAttention"> {
   let arguments = (ins ONNX_Tensor:$query, ONNX_Tensor:$key,
                        ONNX_Tensor:$value, ONNX_OptTensor:$past_state,
                        ONNX_OptTensor:$decay, ONNX_OptTensor:$beta,
-                       SI64Attr:$q_num_heads, SI64Attr:$kv_num_heads,
+                       I64Attr:$q_num_heads, I64Attr:$kv_num_heads,
                        DefaultValuedAttr<StrAttr, "\"linear\"">:$update_rule,
                        OptionalAttr<F32Attr>:$scale,
-                       DefaultValuedAttr<SI64Attr, "64">:$chunk_size);
+                       DefaultValuedAttr<I64Attr, "64">:$chunk_size);
   let results = (outs ONNX_Tensor:$output, ONNX_OptTensor:$present_state);
   let hasVerifier = 1;
 }
@@ -652,7 +654,7 @@ def ONNX_NodeOp : ONNX_Op<"Node"> {
     for the empty names). It may have side effects as far as Attic knows.
 
     ```mlir
-    %y = onnx.Node "com.microsoft" "FusedMatMul" (%a, %b) {transB = 1 : si64}
+    %y = onnx.Node "com.microsoft" "FusedMatMul" (%a, %b) {transB = 1 : i64}
            : (tensor<4x8xf32>, tensor<16x8xf32>) -> tensor<4x16xf32>
     ```
   }];

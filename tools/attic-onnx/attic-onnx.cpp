@@ -1,7 +1,10 @@
 //===- attic-onnx.cpp - Optimize and compile models from the command line -===//
 //
+//   attic-onnx import MODEL.onnx [-o OUT.mlir]
 //   attic-onnx compile MODEL.mlir -o OUT.o [--header=OUT.h] [--passes=P]
 //                      [--mcpu=CPU] [--vectorize=false]
+//
+// `import` writes the model as MLIR in the onnx dialect (one op per node).
 //
 // `compile` lowers every public function of the model through the CPU
 // pipeline (after the pass pipeline P, e.g. a form) and writes a
@@ -13,7 +16,10 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Compile.h"
+#include "dialects/onnx/translation/Import.h"
 #include "tools/init/InitAll.h"
+
+#include "mlir/IR/Diagnostics.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
@@ -21,6 +27,7 @@
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/InitLLVM.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
@@ -59,6 +66,20 @@ static cl::opt<bool> vectorize("vectorize",
                                cl::desc("Tile and vectorize linalg ops"),
                                cl::init(true), cl::sub(compileCommand),
                                cl::cat(compileOptions));
+
+static cl::OptionCategory importOptions("attic-onnx import options");
+
+static cl::SubCommand
+    importCommand("import", "Write an ONNX model as MLIR in the onnx dialect");
+
+static cl::opt<std::string> importInput(cl::Positional,
+                                        cl::desc("<model.onnx>"), cl::Required,
+                                        cl::sub(importCommand),
+                                        cl::cat(importOptions));
+static cl::opt<std::string> importOutput("o", cl::desc("The MLIR file"),
+                                         cl::value_desc("file.mlir"),
+                                         cl::init("-"), cl::sub(importCommand),
+                                         cl::cat(importOptions));
 
 namespace {
 
@@ -145,6 +166,43 @@ int compile(MLIRContext &context) {
   return 0;
 }
 
+/// Prints every error as one line: the importer's messages name the model
+/// and the node already; a verifier's gets the node's name.
+void printDiagnostic(Diagnostic &diag) {
+  std::string message = diag.str();
+  llvm::errs() << "attic-onnx: error: ";
+  if (auto name = dyn_cast<NameLoc>(diag.getLocation());
+      name && !StringRef(message).starts_with(importInput))
+    llvm::errs() << importInput << ": node '" << name.getName().getValue()
+                 << "': ";
+  llvm::errs() << message << "\n";
+}
+
+int importModel(MLIRContext &context) {
+  auto buffer =
+      llvm::MemoryBuffer::getFileOrSTDIN(importInput, /*IsText=*/false,
+                                         /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    fail(importInput + ": cannot read: " + buffer.getError().message());
+  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      printDiagnostic(diag);
+    return success();
+  });
+  OwningOpRef<ModuleOp> module =
+      onnxir::importModel(&context, (*buffer)->getBuffer(), importInput);
+  if (!module)
+    return 1;
+  std::string text;
+  llvm::raw_string_ostream os(text);
+  module->print(os);
+  auto file = writeFile(importOutput, text);
+  if (!file)
+    fail(llvm::toString(file.takeError()));
+  (*file)->keep();
+  return 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -153,12 +211,14 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllPasses();
-  cl::HideUnrelatedOptions(compileOptions);
+  cl::HideUnrelatedOptions({&compileOptions, &importOptions});
   cl::ParseCommandLineOptions(
       argc, argv, "Attic: optimize and compile attention, softmax and loss\n");
 
   MLIRContext context(registry);
   if (compileCommand)
     return compile(context);
-  fail("no command given; see attic-onnx --help (commands: compile)");
+  if (importCommand)
+    return importModel(context);
+  fail("no command given; see attic-onnx --help (commands: compile, import)");
 }
