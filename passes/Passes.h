@@ -9,6 +9,7 @@
 #define ATTIC_PASSES_PASSES_H
 
 #include "passes/forms/Transforms.h"
+#include "passes/raise/Transforms.h"
 
 #include "mlir/Pass/Pass.h"
 

@@ -121,6 +121,26 @@ def LowerStridedCopiesPass : Pass<"attic-lower-strided-copies"> {
   let dependentDialects = ["::mlir::linalg::LinalgDialect"];
 }
 
+def RaiseONNXPass : Pass<"attic-raise-onnx"> {
+  let summary = "Replace ONNX subgraphs of softmax and losses by attic ops";
+  let description = [{
+    Finds softmax, log-softmax and cross-entropy however the exporter
+    spelled them in the onnx dialect and replaces them by attic ops:
+    `Softmax` and `LogSoftmax` nodes and their expanded forms
+    (`ReduceMax`, `Sub`, `Exp`, `ReduceSum`, `Div`, `Log`, with or without
+    the maximum), `LogSoftmax` along axis 1 spelled through
+    `Reshape`/`Transpose` (as ONNX's own function bodies do),
+    `SoftmaxCrossEntropyLoss`, and `NegativeLogLikelihoodLoss` of a
+    log-softmax along the class axis (both `attic.cross_entropy`). Only
+    ranked tensors of floating-point type are raised; a value whose type the
+    rest of the graph sees as less precise gets a `tensor.cast`.
+  }];
+  let dependentDialects = [
+    "::mlir::attic::AtticDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def SoftmaxFormsPass : Pass<"attic-softmax-forms"> {
   let summary = "Compute softmax, log_softmax and logsumexp in an exact form";
   let description = [{

@@ -581,8 +581,10 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   for (const onnx::OperatorSetIdProto &id : model.opset_import()) {
     if (isDefaultDomain(id.domain()))
       defaultOpset = id.version();
+    // The default domain as "ai.onnx": an empty key does not parse back.
     opsets.push_back(
-        b.getNamedAttr(id.domain(), b.getI64IntegerAttr(id.version())));
+        b.getNamedAttr(isDefaultDomain(id.domain()) ? "ai.onnx" : id.domain(),
+                       b.getI64IntegerAttr(id.version())));
   }
   if (!defaultOpset) {
     error("the model imports no opset of the default ONNX domain");

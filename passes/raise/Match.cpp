@@ -1,0 +1,58 @@
+//===- Match.cpp - Shared matchers of the raise patterns ------------------===//
+
+#include "passes/raise/Match.h"
+
+#include "dialects/onnx/ONNXOps.h"
+
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+
+RankedTensorType raise::rankedFloat(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  return type && isa<FloatType>(type.getElementType()) ? type
+                                                       : RankedTensorType();
+}
+
+std::optional<SmallVector<int64_t>> raise::constantInts(Value value) {
+  auto constant = value.getDefiningOp<onnxir::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto elements = dyn_cast<DenseIntElementsAttr>(constant.getValue());
+  if (!elements)
+    return std::nullopt;
+  SmallVector<int64_t> ints;
+  for (const APInt &v : elements)
+    ints.push_back(v.getSExtValue());
+  return ints;
+}
+
+std::optional<int64_t> raise::normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
+}
+
+std::optional<int64_t> raise::keptReductionAxis(Operation *op, int64_t rank) {
+  auto axisOf = [&](auto reduce) -> std::optional<int64_t> {
+    if (reduce.getKeepdims() != 1)
+      return std::nullopt;
+    std::optional<SmallVector<int64_t>> axes = constantInts(reduce.getAxes());
+    if (!axes || axes->size() != 1)
+      return std::nullopt;
+    return normalizeAxis(axes->front(), rank);
+  };
+  return llvm::TypeSwitch<Operation *, std::optional<int64_t>>(op)
+      .Case<onnxir::ReduceMaxOp, onnxir::ReduceSumOp>(axisOf)
+      .Default([](Operation *) { return std::nullopt; });
+}
+
+Value raise::castTo(OpBuilder &b, Location loc, Value value, Type type) {
+  if (value.getType() == type)
+    return value;
+  if (!tensor::CastOp::areCastCompatible(value.getType(), type))
+    return Value();
+  return tensor::CastOp::create(b, loc, type, value);
+}

@@ -1,0 +1,33 @@
+//===- Match.h - Shared matchers of the raise patterns ----------*- C++ -*-===//
+
+#ifndef ATTIC_PASSES_RAISE_MATCH_H
+#define ATTIC_PASSES_RAISE_MATCH_H
+
+#include "mlir/IR/Builders.h"
+#include "mlir/IR/BuiltinTypes.h"
+
+#include <optional>
+
+namespace mlir::attic::raise {
+
+/// `value`'s type when it is a ranked tensor of floating-point type.
+RankedTensorType rankedFloat(Value value);
+
+/// The integers of `value` when an onnx.Constant defines it.
+std::optional<SmallVector<int64_t>> constantInts(Value value);
+
+/// `axis` in [0, rank) (negative counting from the end), or none when out
+/// of range.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// The one axis, in [0, rank), that `op` (an onnx reduction) reduces with
+/// its dimension kept: constant axes of one entry and keepdims = 1.
+std::optional<int64_t> keptReductionAxis(Operation *op, int64_t rank);
+
+/// `value` as `type`: itself, a tensor.cast when the two are cast
+/// compatible, or null.
+Value castTo(OpBuilder &b, Location loc, Value value, Type type);
+
+} // namespace mlir::attic::raise
+
+#endif // ATTIC_PASSES_RAISE_MATCH_H

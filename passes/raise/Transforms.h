@@ -1,0 +1,32 @@
+//===- Transforms.h - Raising the onnx dialect to attic ops -----*- C++ -*-===//
+//
+// The rewrites that find attention, softmax and losses in ONNX graphs,
+// however the exporter spelled them, and replace them by attic ops. Each
+// family is a populate function, so another compiler can take the ones it
+// wants.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_PASSES_RAISE_TRANSFORMS_H
+#define ATTIC_PASSES_RAISE_TRANSFORMS_H
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
+
+namespace mlir::attic {
+
+/// onnx.Softmax and onnx.LogSoftmax, their expanded forms (ReduceMax, Sub,
+/// Exp, ReduceSum, Div, Log; the maximum optional) and a log-softmax along
+/// axis 1 spelled through Reshape/Transpose -> attic.softmax and
+/// attic.log_softmax.
+void populateRaiseSoftmaxPatterns(RewritePatternSet &patterns);
+
+/// onnx.SoftmaxCrossEntropyLoss, and onnx.NegativeLogLikelihoodLoss of a
+/// log-softmax along the class axis -> attic.cross_entropy (and
+/// attic.log_softmax for a used log_prob output).
+void populateRaiseLossPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::attic
+
+#endif // ATTIC_PASSES_RAISE_TRANSFORMS_H

@@ -1,0 +1,84 @@
+// attic-raise-onnx on the spellings it raises and on near matches it must
+// leave alone.
+// RUN: attic-opt %s --attic-raise-onnx --split-input-file | FileCheck %s
+
+// CHECK-LABEL: func.func @nodes
+// CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<4x10xf32>)
+// CHECK: %[[S:.*]] = attic.softmax %[[X]], axis = 1 : tensor<4x10xf32>
+// CHECK: %[[L:.*]] = attic.log_softmax %[[X]], axis = 0 : tensor<4x10xf32>
+// The result type the graph saw, unranked, is kept by a cast.
+// CHECK: %[[C:.*]] = tensor.cast %[[L]] : tensor<4x10xf32> to tensor<*xf32>
+// CHECK: return %[[S]], %[[C]]
+func.func @nodes(%x: tensor<4x10xf32>) -> (tensor<4x10xf32>, tensor<*xf32>) {
+  %s = onnx.Softmax %x : (tensor<4x10xf32>) -> tensor<4x10xf32>
+  %l = onnx.LogSoftmax %x {axis = -2 : i64} : (tensor<4x10xf32>) -> tensor<*xf32>
+  return %s, %l : tensor<4x10xf32>, tensor<*xf32>
+}
+
+// -----
+
+// Expanded, with and without the maximum.
+// CHECK-LABEL: func.func @expanded
+// CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<4x10xf32>)
+// CHECK-NEXT: %[[S:.*]] = attic.softmax %[[X]], axis = 1
+// CHECK-NEXT: %[[T:.*]] = attic.softmax %[[X]], axis = 0
+// CHECK-NEXT: %[[L:.*]] = attic.log_softmax %[[X]], axis = 1
+// CHECK-NEXT: return %[[S]], %[[T]], %[[L]]
+func.func @expanded(%x: tensor<4x10xf32>) -> (tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>) {
+  %a1 = onnx.Constant {value = dense<1> : tensor<1xi64>} : tensor<1xi64>
+  %a0 = onnx.Constant {value = dense<-2> : tensor<1xi64>} : tensor<1xi64>
+  %m = onnx.ReduceMax %x, %a1 : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<4x1xf32>
+  %t = onnx.Sub %x, %m : (tensor<4x10xf32>, tensor<4x1xf32>) -> tensor<4x10xf32>
+  %e = onnx.Exp %t : (tensor<4x10xf32>) -> tensor<4x10xf32>
+  %s = onnx.ReduceSum %e, %a1 : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<4x1xf32>
+  %p = onnx.Div %e, %s : (tensor<4x10xf32>, tensor<4x1xf32>) -> tensor<4x10xf32>
+  %e0 = onnx.Exp %x : (tensor<4x10xf32>) -> tensor<4x10xf32>
+  %s0 = onnx.ReduceSum %e0, %a0 : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<1x10xf32>
+  %p0 = onnx.Div %e0, %s0 : (tensor<4x10xf32>, tensor<1x10xf32>) -> tensor<4x10xf32>
+  %ls = onnx.Log %s : (tensor<4x1xf32>) -> tensor<4x1xf32>
+  %lp = onnx.Sub %t, %ls : (tensor<4x10xf32>, tensor<4x1xf32>) -> tensor<4x10xf32>
+  return %p, %p0, %lp : tensor<4x10xf32>, tensor<4x10xf32>, tensor<4x10xf32>
+}
+
+// -----
+
+// Near matches stay as they are: the maximum and the sum along different
+// axes, a sum without keepdims, an unranked input, integer logits.
+// CHECK-LABEL: func.func @near_misses
+// CHECK-NOT: attic.
+// CHECK: return
+func.func @near_misses(%x: tensor<4x10xf32>, %u: tensor<*xf32>, %i: tensor<4x10xi32>) -> (tensor<4x10xf32>, tensor<4x10xf32>, tensor<*xf32>, tensor<4x10xi32>) {
+  %a1 = onnx.Constant {value = dense<1> : tensor<1xi64>} : tensor<1xi64>
+  %a0 = onnx.Constant {value = dense<0> : tensor<1xi64>} : tensor<1xi64>
+  %m = onnx.ReduceMax %x, %a0 : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<1x10xf32>
+  %t = onnx.Sub %x, %m : (tensor<4x10xf32>, tensor<1x10xf32>) -> tensor<4x10xf32>
+  %e = onnx.Exp %t : (tensor<4x10xf32>) -> tensor<4x10xf32>
+  %s = onnx.ReduceSum %e, %a1 : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<4x1xf32>
+  %p = onnx.Div %e, %s : (tensor<4x10xf32>, tensor<4x1xf32>) -> tensor<4x10xf32>
+  %e2 = onnx.Exp %x : (tensor<4x10xf32>) -> tensor<4x10xf32>
+  %s2 = onnx.ReduceSum %e2, %a1 {keepdims = 0 : i64} : (tensor<4x10xf32>, tensor<1xi64>) -> tensor<4xf32>
+  %p2 = onnx.Div %e2, %s2 : (tensor<4x10xf32>, tensor<4xf32>) -> tensor<4x10xf32>
+  %pu = onnx.Softmax %u : (tensor<*xf32>) -> tensor<*xf32>
+  %pi = onnx.Softmax %i : (tensor<4x10xi32>) -> tensor<4x10xi32>
+  return %p, %p2, %pu, %pi : tensor<4x10xf32>, tensor<4x10xf32>, tensor<*xf32>, tensor<4x10xi32>
+}
+
+// -----
+
+// CHECK-LABEL: func.func @losses
+// CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<8x10x3xf32>, %[[Y:[a-zA-Z0-9_]+]]: tensor<8x3xi64>, %[[W:[a-zA-Z0-9_]+]]: tensor<10xf32>)
+// CHECK: %[[A:.*]] = attic.cross_entropy %[[X]], %[[Y]] weights(%[[W]] : tensor<10xf32>) {ignore_index = -100 : i64, reduction = #attic.reduction<none>} : tensor<8x10x3xf32>, tensor<8x3xi64> -> tensor<8x3xf32>
+// CHECK: %[[P:.*]] = attic.log_softmax %[[X]], axis = 1 : tensor<8x10x3xf32>
+// CHECK: %[[B:.*]] = attic.cross_entropy %[[X]], %[[Y]] {reduction = #attic.reduction<sum>} : tensor<8x10x3xf32>, tensor<8x3xi64> -> tensor<f32>
+// A log-likelihood of something else than a log-softmax along the classes
+// stays an NLL.
+// CHECK: onnx.NegativeLogLikelihoodLoss %[[X]]
+// CHECK: return %[[A]], %[[P]], %[[B]]
+func.func @losses(%x: tensor<8x10x3xf32>, %y: tensor<8x3xi64>, %w: tensor<10xf32>) -> (tensor<8x3xf32>, tensor<8x10x3xf32>, tensor<f32>, tensor<f32>) {
+  %none = onnx.None : none
+  %l, %lp = onnx.SoftmaxCrossEntropyLoss %x, %y, %w {ignore_index = -100 : i64, reduction = "none"} : (tensor<8x10x3xf32>, tensor<8x3xi64>, tensor<10xf32>) -> (tensor<8x3xf32>, tensor<8x10x3xf32>)
+  %ls = onnx.LogSoftmax %x {axis = 1 : i64} : (tensor<8x10x3xf32>) -> tensor<8x10x3xf32>
+  %n = onnx.NegativeLogLikelihoodLoss %ls, %y, %none {reduction = "sum"} : (tensor<8x10x3xf32>, tensor<8x3xi64>, none) -> tensor<f32>
+  %raw = onnx.NegativeLogLikelihoodLoss %x, %y, %none : (tensor<8x10x3xf32>, tensor<8x3xi64>, none) -> tensor<f32>
+  return %l, %lp, %n, %raw : tensor<8x3xf32>, tensor<8x10x3xf32>, tensor<f32>, tensor<f32>
+}
