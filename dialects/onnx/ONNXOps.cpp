@@ -127,6 +127,12 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+OpFoldResult IdentityOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getOutput().getType())
+    return getInput();
+  return {};
+}
+
 LogicalResult TransposeOp::verify() {
   std::optional<ArrayAttr> perm = getPerm();
   if (!perm)

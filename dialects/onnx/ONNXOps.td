@@ -51,6 +51,21 @@ def ONNX_ErfOp : ONNX_UnaryOp<"Erf", "erf">;
 def ONNX_SigmoidOp : ONNX_UnaryOp<"Sigmoid", "1 / (1 + exp(-X))">;
 def ONNX_ReciprocalOp : ONNX_UnaryOp<"Reciprocal", "1 / X">;
 
+def ONNX_IdentityOp : ONNX_TypedOp<"Identity"> {
+  let summary = "The input, unchanged";
+  let description = [{
+    ONNX `Identity`: `output = input`. Folds away when the two have the same
+    type.
+
+    ```mlir
+    %y = onnx.Identity %x : (tensor<4xf32>) -> tensor<4xf32>
+    ```
+  }];
+  let arguments = (ins ONNX_Tensor:$input);
+  let results = (outs ONNX_Tensor:$output);
+  let hasFolder = 1;
+}
+
 def ONNX_EluOp : ONNX_TypedOp<"Elu"> {
   let summary = "Elementwise exponential linear unit";
   let description = [{

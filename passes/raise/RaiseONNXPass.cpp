@@ -25,6 +25,7 @@ struct RaiseONNXPass final : impl::RaiseONNXPassBase<RaiseONNXPass> {
     RewritePatternSet patterns(&getContext());
     populateRaiseSoftmaxPatterns(patterns);
     populateRaiseLossPatterns(patterns);
+    populateRaiseCleanupPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

@@ -27,6 +27,10 @@ void populateRaiseSoftmaxPatterns(RewritePatternSet &patterns);
 /// attic.log_softmax for a used log_prob output).
 void populateRaiseLossPatterns(RewritePatternSet &patterns);
 
+/// What raising leaves to tidy: onnx.Identity of a value whose type is
+/// cast compatible -> the value (cast), and tensor.cast chains folded.
+void populateRaiseCleanupPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::attic
 
 #endif // ATTIC_PASSES_RAISE_TRANSFORMS_H

@@ -66,6 +66,7 @@ constexpr Arity kTypedOps[] = {
     {"Erf", 1, 1},
     {"Sigmoid", 1, 1},
     {"Reciprocal", 1, 1},
+    {"Identity", 1, 1},
     {"Elu", 1, 1},
     {"Add", 2, 1},
     {"Sub", 2, 1},

@@ -64,6 +64,7 @@ func.func @elementwise(%x: tensor<4xf32>, %b: tensor<4xi1>) {
   // CHECK: onnx.Or
   // CHECK: onnx.And
   // CHECK: onnx.Cast %{{.*}} {to = 7 : i64} : (tensor<4xf32>) -> tensor<4xi64>
+  // CHECK: onnx.Identity %{{.*}} : (tensor<4xf32>) -> tensor<?xf32>
   %0 = onnx.Exp %x : (tensor<4xf32>) -> tensor<4xf32>
   %1 = onnx.Log %x : (tensor<4xf32>) -> tensor<4xf32>
   %2 = onnx.Neg %x : (tensor<4xf32>) -> tensor<4xf32>
@@ -85,6 +86,7 @@ func.func @elementwise(%x: tensor<4xf32>, %b: tensor<4xi1>) {
   %18 = onnx.Or %b, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   %19 = onnx.And %b, %b : (tensor<4xi1>, tensor<4xi1>) -> tensor<4xi1>
   %20 = onnx.Cast %x {to = 7 : i64} : (tensor<4xf32>) -> tensor<4xi64>
+  %21 = onnx.Identity %x : (tensor<4xf32>) -> tensor<?xf32>
   return
 }
 

@@ -8,11 +8,14 @@
 // CHECK: %[[L:.*]] = attic.log_softmax %[[X]], axis = 0 : tensor<4x10xf32>
 // The result type the graph saw, unranked, is kept by a cast.
 // CHECK: %[[C:.*]] = tensor.cast %[[L]] : tensor<4x10xf32> to tensor<*xf32>
-// CHECK: return %[[S]], %[[C]]
-func.func @nodes(%x: tensor<4x10xf32>) -> (tensor<4x10xf32>, tensor<*xf32>) {
+// An Identity of the cast goes, and the cast with it.
+// CHECK-NOT: onnx.Identity
+// CHECK: return %[[S]], %[[C]], %[[L]]
+func.func @nodes(%x: tensor<4x10xf32>) -> (tensor<4x10xf32>, tensor<*xf32>, tensor<4x10xf32>) {
   %s = onnx.Softmax %x : (tensor<4x10xf32>) -> tensor<4x10xf32>
   %l = onnx.LogSoftmax %x {axis = -2 : i64} : (tensor<4x10xf32>) -> tensor<*xf32>
-  return %s, %l : tensor<4x10xf32>, tensor<*xf32>
+  %i = onnx.Identity %l : (tensor<*xf32>) -> tensor<4x10xf32>
+  return %s, %l, %i : tensor<4x10xf32>, tensor<*xf32>, tensor<4x10xf32>
 }
 
 // -----
