@@ -131,9 +131,13 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     the maximum), `LogSoftmax` along axis 1 spelled through
     `Reshape`/`Transpose` (as ONNX's own function bodies do),
     `SoftmaxCrossEntropyLoss`, and `NegativeLogLikelihoodLoss` of a
-    log-softmax along the class axis (both `attic.cross_entropy`). Only
-    ranked tensors of floating-point type are raised; a value whose type the
-    rest of the graph sees as less precise gets a `tensor.cast`.
+    log-softmax along the class axis (both `attic.cross_entropy`), and the
+    comp-sum losses written on the label's probability (`-log p`,
+    `(1 - p^q) / q`, `1 - p`, `1 / p - 1` of `GatherElements(Softmax(x))`,
+    reduced by `ReduceMean` or `ReduceSum`: `attic.cross_entropy` of that
+    kind). Only ranked tensors of floating-point type are raised; a value
+    whose type the rest of the graph sees as less precise gets a
+    `tensor.cast`.
   }];
   let dependentDialects = [
     "::mlir::attic::AtticDialect",

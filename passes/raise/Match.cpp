@@ -29,6 +29,37 @@ std::optional<SmallVector<int64_t>> raise::constantInts(Value value) {
   return ints;
 }
 
+std::optional<double> raise::constantFloat(Value value) {
+  auto constant = value.getDefiningOp<onnxir::ConstantOp>();
+  if (!constant)
+    return std::nullopt;
+  auto elements = dyn_cast<DenseFPElementsAttr>(constant.getValue());
+  if (!elements || !elements.isSplat())
+    return std::nullopt;
+  // The shortest decimal that reads back as the constant: an f32 0.7 is
+  // 0.7, not 0.699999988.
+  APFloat splat = elements.getSplatValue<APFloat>();
+  for (unsigned digits = 1; digits <= 17; ++digits) {
+    SmallString<32> text;
+    splat.toString(text, digits, /*FormatMaxPadding=*/0);
+    double decimal;
+    if (StringRef(text).getAsDouble(decimal))
+      break;
+    APFloat back(decimal);
+    bool lost;
+    back.convert(splat.getSemantics(), APFloat::rmNearestTiesToEven, &lost);
+    if (back.bitwiseIsEqual(splat))
+      return decimal;
+  }
+  return splat.convertToDouble();
+}
+
+Value raise::stripCasts(Value value) {
+  while (auto cast = value.getDefiningOp<tensor::CastOp>())
+    value = cast.getSource();
+  return value;
+}
+
 std::optional<int64_t> raise::normalizeAxis(int64_t axis, int64_t rank) {
   if (axis < -rank || axis >= rank)
     return std::nullopt;

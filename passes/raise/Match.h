@@ -16,6 +16,13 @@ RankedTensorType rankedFloat(Value value);
 /// The integers of `value` when an onnx.Constant defines it.
 std::optional<SmallVector<int64_t>> constantInts(Value value);
 
+/// The value of a splat floating-point onnx.Constant, as the shortest
+/// decimal that reads back as it (an f32 0.7 gives 0.7).
+std::optional<double> constantFloat(Value value);
+
+/// `value` with any tensor.cast ops in front of it looked through.
+Value stripCasts(Value value);
+
 /// `axis` in [0, rank) (negative counting from the end), or none when out
 /// of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);

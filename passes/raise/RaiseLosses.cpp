@@ -4,7 +4,17 @@
 //   NegativeLogLikelihoodLoss(LogSoftmax(x, 1), y, w)
 //                                               -> attic.cross_entropy
 //
-// with the reduction and ignore_index kept. A log-softmax spelled out in
+// with the reduction and ignore_index kept, and the comp-sum losses spelled
+// on the label's probability p = GatherElements(Softmax(x, 1), Unsqueeze(y,
+// 1), 1) (or Exp of the same gather from LogSoftmax; Squeezed or not), then
+// ReduceMean / ReduceSum over everything (or neither, for a per-token
+// loss shaped like the labels):
+//
+//   Neg(Log(p))                                 cross_entropy
+//   Div(Sub(1, Pow(p, q)), q) or Mul(.., 1/q)   generalized_cross_entropy
+//   Sub(1, p)                                   mean_absolute_error
+//   Sub(Reciprocal(p), 1) or Sub(Div(1, p), 1)  sum_exponential A log-softmax
+//   spelled out in
 // the graph is raised first (RaiseSoftmax.cpp), so the second pattern sees
 // attic.log_softmax; it takes an onnx.LogSoftmax node too.
 //
@@ -43,9 +53,9 @@ FailureOr<Value> createCrossEntropy(PatternRewriter &rewriter, Operation *op,
     return rewriter.notifyMatchFailure(op, "not ranked float logits and "
                                            "integer labels");
   Value weights = node.weights;
-  if (isa<NoneType>(weights.getType()))
+  if (weights && isa<NoneType>(weights.getType()))
     weights = Value();
-  else if (!rankedFloat(weights))
+  else if (weights && !rankedFloat(weights))
     return rewriter.notifyMatchFailure(op, "weights not ranked float");
   std::optional<Reduction> reduction = symbolizeReduction(node.reduction);
   if (!reduction)
@@ -138,9 +148,136 @@ struct RaiseNegativeLogLikelihood final
   }
 };
 
+/// The logits x and labels y of p = the label's probability, spelled as
+/// GatherElements(Softmax(x, 1), Unsqueeze(y, [1]), axis = 1) or Exp of
+/// the same gather from LogSoftmax(x, 1), either Squeezed on axis 1.
+std::optional<std::pair<Value, Value>> matchLabelProbability(Value p) {
+  p = stripCasts(p);
+  if (auto squeeze = p.getDefiningOp<onnxir::SqueezeOp>()) {
+    if (constantInts(squeeze.getAxes()) != SmallVector<int64_t>{1})
+      return std::nullopt;
+    p = stripCasts(squeeze.getData());
+  }
+  bool logSpace = false;
+  if (auto exp = p.getDefiningOp<onnxir::ExpOp>()) {
+    logSpace = true;
+    p = stripCasts(exp.getX());
+  }
+  auto gather = p.getDefiningOp<onnxir::GatherElementsOp>();
+  if (!gather || gather.getAxis() != 1)
+    return std::nullopt;
+  auto unsqueeze = gather.getIndices().getDefiningOp<onnxir::UnsqueezeOp>();
+  if (!unsqueeze ||
+      constantInts(unsqueeze.getAxes()) != SmallVector<int64_t>{1})
+    return std::nullopt;
+  Value probs = stripCasts(gather.getData());
+  Value logits;
+  if (logSpace) {
+    if (auto ls = probs.getDefiningOp<LogSoftmaxOp>();
+        ls && ls.getAxisIndex() == 1)
+      logits = ls.getInput();
+  } else if (auto sm = probs.getDefiningOp<SoftmaxOp>();
+             sm && sm.getAxisIndex() == 1) {
+    logits = sm.getInput();
+  }
+  if (!logits)
+    return std::nullopt;
+  return std::make_pair(logits, unsqueeze.getData());
+}
+
+/// A comp-sum loss of the label's probability: its kind, q, and p.
+struct CompSum {
+  LossKind kind;
+  std::optional<double> q;
+  Value p;
+};
+
+bool isOne(Value v) { return constantFloat(v) == 1.0; }
+
+/// The comp-sum loss that `loss` spells per token, if any.
+std::optional<CompSum> matchCompSum(Value loss) {
+  loss = stripCasts(loss);
+  // -log p.
+  if (auto neg = loss.getDefiningOp<onnxir::NegOp>())
+    if (auto log = neg.getX().getDefiningOp<onnxir::LogOp>())
+      return CompSum{LossKind::cross_entropy, std::nullopt, log.getX()};
+  // (1 - p^q) / q, or (1 - p^q) * (1 / q).
+  Value numerator;
+  std::optional<double> scale;
+  if (auto div = loss.getDefiningOp<onnxir::DivOp>()) {
+    numerator = div.getA();
+    if (std::optional<double> d = constantFloat(div.getB()); d && *d != 0)
+      scale = 1.0 / *d;
+  } else if (auto mul = loss.getDefiningOp<onnxir::MulOp>()) {
+    numerator = mul.getA();
+    scale = constantFloat(mul.getB());
+  }
+  if (numerator && scale)
+    if (auto sub = numerator.getDefiningOp<onnxir::SubOp>();
+        sub && isOne(sub.getA()))
+      if (auto pow = sub.getB().getDefiningOp<onnxir::PowOp>())
+        if (std::optional<double> q = constantFloat(pow.getY());
+            q && *q > 0 && *q <= 1 && std::abs(*scale * *q - 1.0) <= 1e-6)
+          return CompSum{LossKind::generalized_cross_entropy, *q, pow.getX()};
+  if (auto sub = loss.getDefiningOp<onnxir::SubOp>()) {
+    // 1 - p.
+    if (isOne(sub.getA()))
+      return CompSum{LossKind::mean_absolute_error, std::nullopt, sub.getB()};
+    // 1 / p - 1.
+    if (isOne(sub.getB())) {
+      if (auto rec = sub.getA().getDefiningOp<onnxir::ReciprocalOp>())
+        return CompSum{LossKind::sum_exponential, std::nullopt, rec.getX()};
+      if (auto div = sub.getA().getDefiningOp<onnxir::DivOp>();
+          div && isOne(div.getA()))
+        return CompSum{LossKind::sum_exponential, std::nullopt, div.getB()};
+    }
+  }
+  return std::nullopt;
+}
+
+/// Replaces `root` (the loss value's defining op) by attic.cross_entropy
+/// of the comp-sum loss `perToken` with `reduction`.
+LogicalResult raiseCompSum(PatternRewriter &rewriter, Operation *root,
+                           Value perToken, Reduction reduction) {
+  std::optional<CompSum> loss = matchCompSum(perToken);
+  if (!loss)
+    return rewriter.notifyMatchFailure(root, "no comp-sum loss of p_y");
+  auto operands = matchLabelProbability(loss->p);
+  if (!operands)
+    return rewriter.notifyMatchFailure(root, "p is not the label's softmax");
+  auto [logits, labels] = *operands;
+  FailureOr<Value> raised = createCrossEntropy(
+      rewriter, root,
+      {logits, labels, Value(), stringifyReduction(reduction), std::nullopt});
+  if (failed(raised))
+    return failure();
+  // The kind and q on the op just created.
+  auto ce = stripCasts(*raised).getDefiningOp<CrossEntropyOp>();
+  ce.setKind(loss->kind);
+  if (loss->q)
+    ce.setQAttr(rewriter.getF64FloatAttr(*loss->q));
+  rewriter.replaceOp(root, *raised);
+  return success();
+}
+
+/// ReduceMean / ReduceSum over every axis of a comp-sum loss.
+template <typename ReduceOp, Reduction kReduction>
+struct RaiseReducedCompSum final : OpRewritePattern<ReduceOp> {
+  using OpRewritePattern<ReduceOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(ReduceOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!isa<NoneType>(op.getAxes().getType()) || op.getKeepdims() != 0 ||
+        op.getNoopWithEmptyAxes() != 0)
+      return rewriter.notifyMatchFailure(op, "not a reduction of everything");
+    return raiseCompSum(rewriter, op, op.getData(), kReduction);
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseSoftmaxCrossEntropy, RaiseNegativeLogLikelihood>(
+  patterns.add<RaiseSoftmaxCrossEntropy, RaiseNegativeLogLikelihood,
+               RaiseReducedCompSum<onnxir::ReduceMeanOp, Reduction::mean>,
+               RaiseReducedCompSum<onnxir::ReduceSumOp, Reduction::sum>>(
       patterns.getContext());
 }
