@@ -36,12 +36,6 @@ using namespace mlir::attic::forms;
 
 namespace {
 
-/// The operands of a cut spherical Z-loss op.
-template <typename OpTy> LinearLossOperands operandsOf(OpTy op) {
-  return {op.getHidden(), op.getClassifier(), op.getLabels(),
-          op.getBias(),   op.getWeights(),    softcapOf(op)};
-}
-
 /// Steps 1 and 2: the label's logits and the moments about them, blockwise.
 SphericalStats cutSphericalStats(OpBuilder &b, Location loc,
                                  const LinearLossOperands &in, int64_t blockN,
@@ -67,17 +61,33 @@ SphericalStats cutSphericalStats(OpBuilder &b, Location loc,
   return stats;
 }
 
+/// What both cut spherical lowerings start from: the operands, steps 1
+/// and 2, and the number of classes.
+struct CutSpherical {
+  LinearLossOperands in;
+  SphericalStats stats;
+  Value classes;
+
+  template <typename OpTy>
+  static CutSpherical prepare(PatternRewriter &rewriter, OpTy op) {
+    CutSpherical cut;
+    cut.in = {op.getHidden(), op.getClassifier(), op.getLabels(),
+              op.getBias(),   op.getWeights(),    softcapOf(op)};
+    cut.stats = cutSphericalStats(rewriter, op.getLoc(), cut.in, op.getBlockN(),
+                                  op.getBlockV());
+    cut.classes =
+        tensor::DimOp::create(rewriter, op.getLoc(), cut.in.classifier, 0);
+    return cut;
+  }
+};
+
 struct LowerCutSphericalZLoss final : OpRewritePattern<CutSphericalZLossOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(CutSphericalZLossOp op,
                                 PatternRewriter &rewriter) const override {
-    Location loc = op.getLoc();
-    LinearLossOperands in = operandsOf(op);
-    SphericalStats stats =
-        cutSphericalStats(rewriter, loc, in, op.getBlockN(), op.getBlockV());
-    Value classes = tensor::DimOp::create(rewriter, loc, in.classifier, 0);
+    auto [in, stats, classes] = CutSpherical::prepare(rewriter, op);
     rewriter.replaceOp(
-        op, finishSphericalZLoss(rewriter, loc, in.labels, in.weights,
+        op, finishSphericalZLoss(rewriter, op.getLoc(), in.labels, in.weights,
                                  SphericalAttrs::get(op), classes, stats,
                                  op.getLoss().getType()));
     return success();
@@ -90,10 +100,10 @@ struct LowerCutSphericalZLossGrad final
   LogicalResult matchAndRewrite(CutSphericalZLossGradOp op,
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
-    LinearLossOperands in = operandsOf(op);
-    SphericalStats stats =
-        cutSphericalStats(rewriter, loc, in, op.getBlockN(), op.getBlockV());
-    Value classes = tensor::DimOp::create(rewriter, loc, in.classifier, 0);
+    CutSpherical cut = CutSpherical::prepare(rewriter, op);
+    const LinearLossOperands &in = cut.in;
+    Value classes = cut.classes;
+    const SphericalStats &stats = cut.stats;
     SphericalGradCoefficients co = sphericalGradCoefficients(
         rewriter, loc, in.labels, in.weights, SphericalAttrs::get(op), classes,
         stats, stats.labelLogit, op.getGradLoss());

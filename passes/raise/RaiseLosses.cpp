@@ -122,9 +122,7 @@ struct RaiseNegativeLogLikelihood final
                                 PatternRewriter &rewriter) const override {
     // Through the cast a raise leaves where the graph's type was less
     // precise.
-    Value input = op.getInput();
-    if (auto cast = input.getDefiningOp<tensor::CastOp>())
-      input = cast.getSource();
+    Value input = stripCasts(op.getInput());
     Value logits;
     if (auto raised = input.getDefiningOp<LogSoftmaxOp>()) {
       if (raised.getAxisIndex() == 1)
