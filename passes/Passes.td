@@ -135,7 +135,11 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     comp-sum losses written on the label's probability (`-log p`,
     `(1 - p^q) / q`, `1 - p`, `1 / p - 1` of `GatherElements(Softmax(x))`,
     reduced by `ReduceMean` or `ReduceSum`: `attic.cross_entropy` of that
-    kind). Only ranked tensors of floating-point type are raised; a value
+    kind). `TopK` of a softmax (the sorted largest, along its axis) becomes
+    `attic.topk_softmax`, with `renormalize` when the values are divided by
+    their `ReduceSum`; `ArgMax` of a softmax along its axis reads the
+    softmax's input instead. Only ranked tensors of floating-point type are
+    raised; a value
     whose type the rest of the graph sees as less precise gets a
     `tensor.cast`.
   }];

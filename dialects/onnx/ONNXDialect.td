@@ -60,6 +60,12 @@ def ONNX_GraphType : TypeDef<ONNX_Dialect, "Graph"> {
   }];
 }
 
+// An ONNX int attribute: signless i64 storage, read back signed.
+def ONNX_I64Attr : TypedSignlessIntegerAttrBase<I64, "int64_t",
+    "64-bit signless integer attribute"> {
+  let convertFromStorage = "$_self.getValue().getSExtValue()";
+}
+
 // A tensor of any element type and shape.
 def ONNX_Tensor : AnyTypeOf<[AnyTensor]>;
 // An optional input or output: a tensor, or none where the node has none.

@@ -143,8 +143,8 @@ def ONNX_CastOp : ONNX_TypedOp<"Cast"> {
     %o = onnx.Cast %x {to = 1 : i64} : (tensor<4xi64>) -> tensor<4xf32>
     ```
   }];
-  let arguments = (ins ONNX_Tensor:$input, I64Attr:$to,
-                       DefaultValuedAttr<I64Attr, "1">:$saturate);
+  let arguments = (ins ONNX_Tensor:$input, ONNX_I64Attr:$to,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$saturate);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -180,8 +180,8 @@ def ONNX_GemmOp : ONNX_TypedOp<"Gemm"> {
   let arguments = (ins ONNX_Tensor:$A, ONNX_Tensor:$B, ONNX_OptTensor:$C,
                        DefaultValuedAttr<F32Attr, "1.0">:$alpha,
                        DefaultValuedAttr<F32Attr, "1.0">:$beta,
-                       DefaultValuedAttr<I64Attr, "0">:$transA,
-                       DefaultValuedAttr<I64Attr, "0">:$transB);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$transA,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$transB);
   let results = (outs ONNX_Tensor:$Y);
   let hasVerifier = 1;
 }
@@ -202,7 +202,7 @@ class ONNX_SoftmaxLikeOp<string mnemonic, string what>
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis);
   let results = (outs ONNX_Tensor:$output);
   let hasVerifier = 1;
 }
@@ -223,8 +223,8 @@ class ONNX_ReduceOp<string mnemonic, string what> : ONNX_TypedOp<mnemonic> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_OptTensor:$axes,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$noop_with_empty_axes);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$noop_with_empty_axes);
   let results = (outs ONNX_Tensor:$reduced);
 }
 
@@ -246,9 +246,9 @@ def ONNX_TopKOp : ONNX_TypedOp<"TopK"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$X, ONNX_Tensor:$K,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis,
-                       DefaultValuedAttr<I64Attr, "1">:$largest,
-                       DefaultValuedAttr<I64Attr, "1">:$sorted);
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$largest,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$sorted);
   let results = (outs ONNX_Tensor:$Values, ONNX_Tensor:$Indices);
 }
 
@@ -264,9 +264,9 @@ def ONNX_ArgMaxOp : ONNX_TypedOp<"ArgMax"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data,
-                       DefaultValuedAttr<I64Attr, "0">:$axis,
-                       DefaultValuedAttr<I64Attr, "1">:$keepdims,
-                       DefaultValuedAttr<I64Attr, "0">:$select_last_index);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$keepdims,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$select_last_index);
   let results = (outs ONNX_Tensor:$reduced);
 }
 
@@ -331,8 +331,8 @@ def ONNX_ShapeOp : ONNX_TypedOp<"Shape"> {
     %s = onnx.Shape %x {start = -1 : i64} : (tensor<2x?xf32>) -> tensor<1xi64>
     ```
   }];
-  let arguments = (ins ONNX_Tensor:$data, OptionalAttr<I64Attr>:$end,
-                       DefaultValuedAttr<I64Attr, "0">:$start);
+  let arguments = (ins ONNX_Tensor:$data, OptionalAttr<ONNX_I64Attr>:$end,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$start);
   let results = (outs ONNX_Tensor:$shape);
 }
 
@@ -362,7 +362,7 @@ def ONNX_ReshapeOp : ONNX_TypedOp<"Reshape"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_Tensor:$shape,
-                       DefaultValuedAttr<I64Attr, "0">:$allowzero);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$allowzero);
   let results = (outs ONNX_Tensor:$reshaped);
 }
 
@@ -416,7 +416,7 @@ def ONNX_ConcatOp : ONNX_TypedOp<"Concat"> {
     %c = onnx.Concat %a, %b {axis = 0 : i64} : (tensor<2xi64>, tensor<2xi64>) -> tensor<4xi64>
     ```
   }];
-  let arguments = (ins Variadic<ONNX_Tensor>:$inputs, I64Attr:$axis);
+  let arguments = (ins Variadic<ONNX_Tensor>:$inputs, ONNX_I64Attr:$axis);
   let results = (outs ONNX_Tensor:$concat_result);
   let hasVerifier = 1;
 }
@@ -452,8 +452,8 @@ def ONNX_SplitOp : ONNX_TypedOp<"Split"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input, ONNX_OptTensor:$split,
-                       DefaultValuedAttr<I64Attr, "0">:$axis,
-                       OptionalAttr<I64Attr>:$num_outputs);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis,
+                       OptionalAttr<ONNX_I64Attr>:$num_outputs);
   let results = (outs Variadic<ONNX_Tensor>:$outputs);
   let hasVerifier = 1;
 }
@@ -470,7 +470,7 @@ def ONNX_GatherOp : ONNX_TypedOp<"Gather"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_Tensor:$indices,
-                       DefaultValuedAttr<I64Attr, "0">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -485,7 +485,7 @@ def ONNX_GatherElementsOp : ONNX_TypedOp<"GatherElements"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$data, ONNX_Tensor:$indices,
-                       DefaultValuedAttr<I64Attr, "0">:$axis);
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$axis);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -502,7 +502,7 @@ def ONNX_TriluOp : ONNX_TypedOp<"Trilu"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$input, ONNX_OptTensor:$k,
-                       DefaultValuedAttr<I64Attr, "1">:$upper);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$upper);
   let results = (outs ONNX_Tensor:$output);
 }
 
@@ -524,9 +524,9 @@ def ONNX_LayerNormalizationOp : ONNX_TypedOp<"LayerNormalization"> {
     ```
   }];
   let arguments = (ins ONNX_Tensor:$X, ONNX_Tensor:$Scale, ONNX_OptTensor:$B,
-                       DefaultValuedAttr<I64Attr, "-1">:$axis,
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$axis,
                        DefaultValuedAttr<F32Attr, "1.0e-5">:$epsilon,
-                       DefaultValuedAttr<I64Attr, "1">:$stash_type);
+                       DefaultValuedAttr<ONNX_I64Attr, "1">:$stash_type);
   let results = (outs ONNX_Tensor:$Y, ONNX_OptTensor:$Mean,
                       ONNX_OptTensor:$InvStdDev);
 }
@@ -551,7 +551,7 @@ def ONNX_NegativeLogLikelihoodLossOp
   }];
   let arguments = (ins ONNX_Tensor:$input, ONNX_Tensor:$target,
                        ONNX_OptTensor:$weight,
-                       OptionalAttr<I64Attr>:$ignore_index,
+                       OptionalAttr<ONNX_I64Attr>:$ignore_index,
                        ONNX_LossReductionAttr:$reduction);
   let results = (outs ONNX_Tensor:$loss);
   let hasVerifier = 1;
@@ -572,7 +572,7 @@ def ONNX_SoftmaxCrossEntropyLossOp : ONNX_TypedOp<"SoftmaxCrossEntropyLoss"> {
   }];
   let arguments = (ins ONNX_Tensor:$scores, ONNX_Tensor:$labels,
                        ONNX_OptTensor:$weights,
-                       OptionalAttr<I64Attr>:$ignore_index,
+                       OptionalAttr<ONNX_I64Attr>:$ignore_index,
                        ONNX_LossReductionAttr:$reduction);
   let results = (outs ONNX_Tensor:$output, ONNX_OptTensor:$log_prob);
   let hasVerifier = 1;
@@ -610,15 +610,15 @@ def ONNX_AttentionOp : ONNX_TypedOp<"Attention"> {
                        ONNX_OptTensor:$attn_mask, ONNX_OptTensor:$past_key,
                        ONNX_OptTensor:$past_value,
                        ONNX_OptTensor:$nonpad_kv_seqlen,
-                       DefaultValuedAttr<I64Attr, "0">:$is_causal,
-                       OptionalAttr<I64Attr>:$q_num_heads,
-                       OptionalAttr<I64Attr>:$kv_num_heads,
-                       DefaultValuedAttr<I64Attr, "0">:$qk_matmul_output_mode,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$is_causal,
+                       OptionalAttr<ONNX_I64Attr>:$q_num_heads,
+                       OptionalAttr<ONNX_I64Attr>:$kv_num_heads,
+                       DefaultValuedAttr<ONNX_I64Attr, "0">:$qk_matmul_output_mode,
                        OptionalAttr<F32Attr>:$scale,
                        DefaultValuedAttr<F32Attr, "0.0">:$softcap,
-                       OptionalAttr<I64Attr>:$softmax_precision,
-                       DefaultValuedAttr<I64Attr, "-1">:$left_window_size,
-                       DefaultValuedAttr<I64Attr, "-1">:$right_window_size);
+                       OptionalAttr<ONNX_I64Attr>:$softmax_precision,
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$left_window_size,
+                       DefaultValuedAttr<ONNX_I64Attr, "-1">:$right_window_size);
   let results = (outs ONNX_Tensor:$Y, ONNX_OptTensor:$present_key,
                       ONNX_OptTensor:$present_value,
                       ONNX_OptTensor:$qk_matmul_output);
@@ -646,10 +646,10 @@ def ONNX_LinearAttentionOp : ONNX_TypedOp<"LinearAttention"> {
   let arguments = (ins ONNX_Tensor:$query, ONNX_Tensor:$key,
                        ONNX_Tensor:$value, ONNX_OptTensor:$past_state,
                        ONNX_OptTensor:$decay, ONNX_OptTensor:$beta,
-                       I64Attr:$q_num_heads, I64Attr:$kv_num_heads,
+                       ONNX_I64Attr:$q_num_heads, ONNX_I64Attr:$kv_num_heads,
                        DefaultValuedAttr<StrAttr, "\"linear\"">:$update_rule,
                        OptionalAttr<F32Attr>:$scale,
-                       DefaultValuedAttr<I64Attr, "64">:$chunk_size);
+                       DefaultValuedAttr<ONNX_I64Attr, "64">:$chunk_size);
   let results = (outs ONNX_Tensor:$output, ONNX_OptTensor:$present_state);
   let hasVerifier = 1;
 }

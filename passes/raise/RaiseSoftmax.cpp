@@ -13,6 +13,14 @@
 // The attic ops subtract the maximum whatever the spelling, so a graph
 // that left it out (and overflows for large inputs) gets the stable form.
 //
+// Selections of a softmax need no normalization of every element:
+//
+//   TopK(Softmax(x, a), k, axis a)  -> attic.topk_softmax (selects on x,
+//                                      values exp(v - lse(x)))
+//   Div(values, ReduceSum(values, [a]))
+//                                   -> attic.topk_softmax {renormalize}
+//   ArgMax(Softmax(x, a), axis a)   -> ArgMax(x, axis a)
+//
 //===----------------------------------------------------------------------===//
 
 #include "passes/raise/Match.h"
@@ -175,11 +183,110 @@ struct RaiseMovedAxisLogSoftmax final : OpRewritePattern<onnxir::ReshapeOp> {
   }
 };
 
+/// The input x of a softmax along `axis` (of `value`'s rank), the node or
+/// the raised op, looking through casts.
+Value softmaxInput(Value value, int64_t axis) {
+  value = stripCasts(value);
+  if (auto raised = value.getDefiningOp<SoftmaxOp>())
+    return raised.getAxisIndex() == axis ? raised.getInput() : Value();
+  if (auto node = value.getDefiningOp<onnxir::SoftmaxOp>()) {
+    RankedTensorType type = rankedFloat(node.getInput());
+    if (type && normalizeAxis(node.getAxis(), type.getRank()) == axis)
+      return node.getInput();
+  }
+  return Value();
+}
+
+/// TopK of a softmax along the same axis, the k largest sorted.
+struct RaiseTopKSoftmax final : OpRewritePattern<onnxir::TopKOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(onnxir::TopKOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType type = rankedFloat(stripCasts(op.getX()));
+    std::optional<int64_t> axis =
+        type ? normalizeAxis(op.getAxis(), type.getRank()) : std::nullopt;
+    std::optional<SmallVector<int64_t>> k = constantInts(op.getK());
+    if (!axis || !k || k->size() != 1 || op.getLargest() != 1 ||
+        op.getSorted() != 1)
+      return rewriter.notifyMatchFailure(op, "not the sorted k largest");
+    Value x = softmaxInput(op.getX(), *axis);
+    if (!x)
+      return rewriter.notifyMatchFailure(op, "not a softmax along the axis");
+    SmallVector<int64_t> shape(type.getShape());
+    shape[*axis] = k->front();
+    auto valuesType = RankedTensorType::get(shape, type.getElementType());
+    auto indicesType = RankedTensorType::get(shape, rewriter.getI64Type());
+    for (auto [result, raised] :
+         {std::pair<Value, Type>{op.getValues(), valuesType},
+          {op.getIndices(), indicesType}})
+      if (result.getType() != raised &&
+          !tensor::CastOp::areCastCompatible(raised, result.getType()))
+        return rewriter.notifyMatchFailure(op, "result types do not fit");
+    auto topk =
+        TopKSoftmaxOp::create(rewriter, op.getLoc(), valuesType, indicesType, x,
+                              rewriter.getI64IntegerAttr(k->front()),
+                              rewriter.getI64IntegerAttr(*axis), UnitAttr());
+    rewriter.replaceOp(op, {castTo(rewriter, op.getLoc(), topk.getValues(),
+                                   op.getValues().getType()),
+                            castTo(rewriter, op.getLoc(), topk.getIndices(),
+                                   op.getIndices().getType())});
+    return success();
+  }
+};
+
+/// The top-k probabilities divided by their sum: renormalized gates.
+struct RaiseRenormalizedTopK final : OpRewritePattern<onnxir::DivOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(onnxir::DivOp op,
+                                PatternRewriter &rewriter) const override {
+    Value values = stripCasts(op.getA());
+    auto topk = values.getDefiningOp<TopKSoftmaxOp>();
+    auto sum = op.getB().getDefiningOp<onnxir::ReduceSumOp>();
+    if (!topk || topk.getRenormalize() || !sum ||
+        stripCasts(sum.getData()) != values ||
+        keptReductionAxis(sum, topk.getInput().getType().getRank()) !=
+            topk.getAxisIndex())
+      return rewriter.notifyMatchFailure(op, "not top-k / sum(top-k)");
+    Type resultType = op.getC().getType();
+    if (values.getType() != resultType &&
+        !tensor::CastOp::areCastCompatible(values.getType(), resultType))
+      return rewriter.notifyMatchFailure(op, "result type does not fit");
+    // A second selection with renormalize; the first one still serves its
+    // other users (the indices, typically), and goes when it has none.
+    auto renormalized = TopKSoftmaxOp::create(
+        rewriter, op.getLoc(), topk.getValues().getType(),
+        topk.getIndices().getType(), topk.getInput(), topk.getKAttr(),
+        topk.getAxisAttr(), rewriter.getUnitAttr());
+    rewriter.replaceOp(op, castTo(rewriter, op.getLoc(),
+                                  renormalized.getValues(), resultType));
+    return success();
+  }
+};
+
+/// ArgMax of a softmax along the same axis: the softmax is increasing in
+/// each element, so the argmax of the logits is the same.
+struct RaiseArgMaxSoftmax final : OpRewritePattern<onnxir::ArgMaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(onnxir::ArgMaxOp op,
+                                PatternRewriter &rewriter) const override {
+    RankedTensorType type = rankedFloat(stripCasts(op.getData()));
+    std::optional<int64_t> axis =
+        type ? normalizeAxis(op.getAxis(), type.getRank()) : std::nullopt;
+    Value x = axis ? softmaxInput(op.getData(), *axis) : Value();
+    if (!x)
+      return rewriter.notifyMatchFailure(op, "not a softmax along the axis");
+    rewriter.modifyOpInPlace(op, [&] { op.getDataMutable().assign(x); });
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseSoftmaxPatterns(RewritePatternSet &patterns) {
   patterns.add<RaiseSoftmaxNode<onnxir::SoftmaxOp, SoftmaxOp>,
                RaiseSoftmaxNode<onnxir::LogSoftmaxOp, LogSoftmaxOp>,
                RaiseExpandedSoftmax, RaiseExpandedLogSoftmax,
-               RaiseMovedAxisLogSoftmax>(patterns.getContext());
+               RaiseMovedAxisLogSoftmax, RaiseTopKSoftmax,
+               RaiseRenormalizedTopK, RaiseArgMaxSoftmax>(
+      patterns.getContext());
 }

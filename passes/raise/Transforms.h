@@ -19,7 +19,9 @@ namespace mlir::attic {
 /// onnx.Softmax and onnx.LogSoftmax, their expanded forms (ReduceMax, Sub,
 /// Exp, ReduceSum, Div, Log; the maximum optional) and a log-softmax along
 /// axis 1 spelled through Reshape/Transpose -> attic.softmax and
-/// attic.log_softmax.
+/// attic.log_softmax; TopK of a softmax (and its values over their sum)
+/// -> attic.topk_softmax (renormalize); ArgMax of a softmax -> ArgMax of
+/// its input.
 void populateRaiseSoftmaxPatterns(RewritePatternSet &patterns);
 
 /// onnx.SoftmaxCrossEntropyLoss, and onnx.NegativeLogLikelihoodLoss of a

@@ -85,3 +85,45 @@ func.func @losses(%x: tensor<8x10x3xf32>, %y: tensor<8x3xi64>, %w: tensor<10xf32
   %raw = onnx.NegativeLogLikelihoodLoss %x, %y, %none : (tensor<8x10x3xf32>, tensor<8x3xi64>, none) -> tensor<f32>
   return %l, %lp, %n, %raw : tensor<8x3xf32>, tensor<8x10x3xf32>, tensor<f32>, tensor<f32>
 }
+
+// -----
+
+// Selections of a softmax: TopK selects on the logits (values exp(v - lse),
+// renormalized when the graph divides them by their sum), ArgMax reads the
+// logits.
+// CHECK-LABEL: func.func @selections
+// CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<16x8xf32>)
+// CHECK-DAG: %[[V:[a-zA-Z0-9_]+]], %[[I:[a-zA-Z0-9_]+]] = attic.topk_softmax %[[X]], k = 2, axis = 1 : tensor<16x8xf32> -> tensor<16x2xf32>, tensor<16x2xi64>
+// CHECK-DAG: %[[R:[a-zA-Z0-9_]+]], %{{.*}} = attic.topk_softmax %[[X]], k = 2, axis = 1 {renormalize}
+// CHECK-DAG: %[[A:[a-zA-Z0-9_]+]] = onnx.ArgMax %[[X]] {axis = 1 : i64, keepdims = 0 : i64} : (tensor<16x8xf32>) -> tensor<16xi64>
+// CHECK-NOT: onnx.Softmax
+// CHECK-NOT: onnx.TopK
+// CHECK: return %[[V]], %[[I]], %[[R]], %[[A]]
+func.func @selections(%x: tensor<16x8xf32>) -> (tensor<16x2xf32>, tensor<16x2xi64>, tensor<16x2xf32>, tensor<16xi64>) {
+  %k = onnx.Constant {value = dense<2> : tensor<1xi64>} : tensor<1xi64>
+  %a1 = onnx.Constant {value = dense<1> : tensor<1xi64>} : tensor<1xi64>
+  %p = onnx.Softmax %x : (tensor<16x8xf32>) -> tensor<16x8xf32>
+  %v, %i = onnx.TopK %p, %k : (tensor<16x8xf32>, tensor<1xi64>) -> (tensor<16x2xf32>, tensor<16x2xi64>)
+  %s = onnx.ReduceSum %v, %a1 : (tensor<16x2xf32>, tensor<1xi64>) -> tensor<16x1xf32>
+  %r = onnx.Div %v, %s : (tensor<16x2xf32>, tensor<16x1xf32>) -> tensor<16x2xf32>
+  %am = onnx.ArgMax %p {axis = 1 : i64, keepdims = 0 : i64} : (tensor<16x8xf32>) -> tensor<16xi64>
+  return %v, %i, %r, %am : tensor<16x2xf32>, tensor<16x2xi64>, tensor<16x2xf32>, tensor<16xi64>
+}
+
+// -----
+
+// Not a selection of the softmax's axis, or not the sorted largest: left.
+// CHECK-LABEL: func.func @other_selections
+// CHECK: %[[P:[a-zA-Z0-9_]+]] = attic.softmax
+// CHECK-NOT: attic.topk_softmax
+// CHECK: onnx.TopK %[[P]]
+// CHECK: onnx.TopK %[[P]]
+// CHECK: onnx.ArgMax %[[P]] : (tensor<16x8xf32>) -> tensor<1x8xi64>
+func.func @other_selections(%x: tensor<16x8xf32>) -> (tensor<16x2xf32>, tensor<2x8xf32>, tensor<1x8xi64>) {
+  %k = onnx.Constant {value = dense<2> : tensor<1xi64>} : tensor<1xi64>
+  %p = onnx.Softmax %x : (tensor<16x8xf32>) -> tensor<16x8xf32>
+  %v, %i = onnx.TopK %p, %k {largest = 0 : i64} : (tensor<16x8xf32>, tensor<1xi64>) -> (tensor<16x2xf32>, tensor<16x2xi64>)
+  %w, %j = onnx.TopK %p, %k {axis = 0 : i64} : (tensor<16x8xf32>, tensor<1xi64>) -> (tensor<2x8xf32>, tensor<2x8xi64>)
+  %am = onnx.ArgMax %p {axis = 0 : i64} : (tensor<16x8xf32>) -> tensor<1x8xi64>
+  return %v, %w, %am : tensor<16x2xf32>, tensor<2x8xf32>, tensor<1x8xi64>
+}
