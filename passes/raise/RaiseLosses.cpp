@@ -7,8 +7,8 @@
 // with the reduction and ignore_index kept, and the comp-sum losses spelled
 // on the label's probability p = GatherElements(Softmax(x, 1), Unsqueeze(y,
 // 1), 1) (or Exp of the same gather from LogSoftmax; Squeezed or not), then
-// ReduceMean / ReduceSum over everything (or neither, for a per-token
-// loss shaped like the labels):
+// ReduceMean / ReduceSum over everything (or neither: a per-token loss
+// shaped like the labels, reduction none):
 //
 //   Neg(Log(p))                                 cross_entropy
 //   Div(Sub(1, Pow(p, q)), q) or Mul(.., 1/q)   generalized_cross_entropy
@@ -271,11 +271,41 @@ struct RaiseReducedCompSum final : OpRewritePattern<ReduceOp> {
   }
 };
 
+/// Whether `op` reduces everything (what RaiseReducedCompSum takes).
+bool reducesEverything(Operation *op) {
+  auto check = [](auto reduce) {
+    return isa<NoneType>(reduce.getAxes().getType()) &&
+           reduce.getKeepdims() == 0 && reduce.getNoopWithEmptyAxes() == 0;
+  };
+  if (auto mean = dyn_cast<onnxir::ReduceMeanOp>(op))
+    return check(mean);
+  if (auto sum = dyn_cast<onnxir::ReduceSumOp>(op))
+    return check(sum);
+  return false;
+}
+
+/// A per-token comp-sum loss shaped like the labels that is not only
+/// reduced: reduction none.
+template <typename OpTy>
+struct RaisePerTokenCompSum final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Operation *root = op;
+    if (!root->use_empty() && llvm::all_of(root->getUsers(), reducesEverything))
+      return rewriter.notifyMatchFailure(op, "the reduction raises it");
+    return raiseCompSum(rewriter, op, root->getResult(0), Reduction::none);
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseSoftmaxCrossEntropy, RaiseNegativeLogLikelihood,
-               RaiseReducedCompSum<onnxir::ReduceMeanOp, Reduction::mean>,
-               RaiseReducedCompSum<onnxir::ReduceSumOp, Reduction::sum>>(
+  patterns.add<
+      RaiseSoftmaxCrossEntropy, RaiseNegativeLogLikelihood,
+      RaiseReducedCompSum<onnxir::ReduceMeanOp, Reduction::mean>,
+      RaiseReducedCompSum<onnxir::ReduceSumOp, Reduction::sum>,
+      RaisePerTokenCompSum<onnxir::NegOp>, RaisePerTokenCompSum<onnxir::DivOp>,
+      RaisePerTokenCompSum<onnxir::MulOp>, RaisePerTokenCompSum<onnxir::SubOp>>(
       patterns.getContext());
 }

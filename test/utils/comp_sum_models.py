@@ -8,7 +8,7 @@ p, the label's probability, is GatherElements(Softmax(x, 1), Unsqueeze(y,
 1), 1), squeezed on axis 1, or Exp of the same gather from LogSoftmax,
 left [N, 1, ...]; the losses: -log p, (1 - p^q) / q (as a Div, or a Mul by
 1 / q), 1 - p, 1 / p - 1 (as a Reciprocal, or a Div); then ReduceMean or
-ReduceSum over everything.
+ReduceSum over everything, or none (the per-token loss, squeezed p only).
 
 Usage: comp_sum_models.py OUTDIR
 """
@@ -59,13 +59,17 @@ def write(out, name, loss, reduction, log_space, shape, rng):
                   helper.make_node("GatherElements", ["sm", "yi"], ["g"], axis=1),
                   helper.make_node("Squeeze", ["g", "ax1"], ["p"])]
     nodes += loss_nodes
-    nodes.append(helper.make_node("ReduceMean" if reduction == "mean" else "ReduceSum",
-                                  ["l"], ["loss"], keepdims=0))
+    if reduction == "none":
+        nodes.append(helper.make_node("Identity", ["l"], ["loss"]))
+    else:
+        nodes.append(helper.make_node("ReduceMean" if reduction == "mean" else "ReduceSum",
+                                      ["l"], ["loss"], keepdims=0))
     graph = helper.make_graph(
         nodes, name,
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, list(shape)),
          helper.make_tensor_value_info("y", TensorProto.INT64, [n] + rest)],
-        [helper.make_tensor_value_info("loss", TensorProto.FLOAT, [])])
+        [helper.make_tensor_value_info("loss", TensorProto.FLOAT,
+                                       [n] + rest if reduction == "none" else [])])
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)],
                               producer_name="attic-test")
     model.ir_version = 8
@@ -76,7 +80,10 @@ def write(out, name, loss, reduction, log_space, shape, rng):
     probs = np.exp(z) / np.exp(z).sum(axis=1, keepdims=True)
     p = np.take_along_axis(probs, y[:, None], axis=1)
     per_token = loss_np(p)
-    total = per_token.mean() if reduction == "mean" else per_token.sum()
+    if reduction == "none":
+        total = per_token.reshape([n] + rest)
+    else:
+        total = per_token.mean() if reduction == "mean" else per_token.sum()
     folder = os.path.join(out, name)
     os.makedirs(os.path.join(folder, "test_data_set_0"), exist_ok=True)
     onnx.save(model, os.path.join(folder, "model.onnx"))
@@ -91,8 +98,10 @@ def main():
     out = sys.argv[1]
     rng = np.random.default_rng(7)
     for loss in LOSSES:
-        for reduction in ["mean", "sum"]:
+        for reduction in ["mean", "sum", "none"]:
             for log_space in [False, True]:
+                if reduction == "none" and log_space:
+                    continue  # p stays [N, 1, ...]: no per-token loss shape
                 shape = (6, 11, 3) if log_space else (8, 13)
                 space = "log" if log_space else "prob"
                 write(out, f"test_{loss}_{reduction}_{space}", loss, reduction, log_space, shape, rng)
