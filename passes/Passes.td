@@ -134,8 +134,8 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     log-softmax along the class axis (both `attic.cross_entropy`), and the
     comp-sum losses written on the label's probability (`-log p`,
     `(1 - p^q) / q`, `1 - p`, `1 / p - 1` of `GatherElements(Softmax(x))`,
-    reduced by `ReduceMean` or `ReduceSum`: `attic.cross_entropy` of that
-    kind). `TopK` of a softmax (the sorted largest, along its axis) becomes
+    reduced by `ReduceMean` or `ReduceSum`, or per token: `attic.cross_entropy`
+    of that kind). `TopK` of a softmax (the sorted largest, along its axis) becomes
     `attic.topk_softmax`, with `renormalize` when the values are divided by
     their `ReduceSum`; `ArgMax` of a softmax along its axis reads the
     softmax's input instead. Only ranked tensors of floating-point type are
