@@ -12,6 +12,22 @@
 
 include "mlir/Pass/PassBase.td"
 
+def CpuApproximateVectorMathPass : Pass<"attic-cpu-approximate-vector-math"> {
+  let summary = "Expand vector exponentials into polynomial code";
+  let description = [{
+    LLVM lowers a `math.exp` on a vector into one call of the C library's
+    scalar `expf` per lane. This pass expands f32 vector exponentials into
+    MLIR's polynomial approximation (range reduction by ln 2, a polynomial,
+    and the power of two built from the exponent bits), which stays vector
+    code. Scalar exponentials keep the library call.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::vector::VectorDialect"
+  ];
+}
+
 def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
   let summary = "Tile linalg ops on tensors and vectorize the tiles";
   let description = [{

@@ -7,6 +7,12 @@
 # Usage: bench/cpu/softmax-forms.sh [BUILD_DIR] [RUNS]
 set -eu
 cd "$(dirname "$0")/../.."
+# Every call returns a fresh 512 MiB result. glibc serves blocks that large
+# with mmap and returns them with munmap, so each call would also pay the
+# kernel for zeroing 131072 new pages -- as long as the softmax itself, and
+# the same for every variant. A program that calls the kernel repeatedly
+# (or a caching allocator) reuses that memory; so do these runs.
+export GLIBC_TUNABLES=glibc.malloc.mmap_max=0:glibc.malloc.trim_threshold=4294967295
 . bench/lib.sh
 bench_init softmax-forms "${1:-build}"
 runs=${2:-5}

@@ -15,6 +15,7 @@
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/DenseSet.h"
 
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 
@@ -137,8 +138,12 @@ JitFunction::call(ArrayRef<HostArray> args) {
     packed.push_back(&pointers[0]);
   for (size_t i = 1; i < pointers.size(); ++i)
     packed.push_back(&pointers[i]);
+  auto start = std::chrono::steady_clock::now();
   if (llvm::Error e = engine->invokePacked("_mlir_ciface_" + name, packed))
     return std::move(e);
+  lastCallMs = std::chrono::duration<double, std::milli>(
+                   std::chrono::steady_clock::now() - start)
+                   .count();
 
   // Copy the results out (honouring their strides) and free their buffers.
   // A buffer is freed once, and never when it is an argument's.
@@ -154,14 +159,24 @@ JitFunction::call(ArrayRef<HostArray> args) {
     HostArray &array = out.emplace_back(type.getElementType(), sizes);
     size_t bytes = array.elementBytes();
     const auto *base = reinterpret_cast<const uint8_t *>(aligned);
-    SmallVector<int64_t> index(rank, 0);
-    for (int64_t i = 0, n = array.numElements(); i < n; ++i) {
-      int64_t at = offset;
-      for (int64_t d = 0; d < rank; ++d)
-        at += index[d] * strides[d];
-      std::memcpy(array.data.data() + i * bytes, base + at * bytes, bytes);
-      for (int64_t d = rank - 1; d >= 0 && ++index[d] == sizes[d]; --d)
-        index[d] = 0;
+    // Row-major results (the usual case) are one copy.
+    bool contiguous = true;
+    for (int64_t d = rank - 1, stride = 1; d >= 0; stride *= sizes[d--])
+      contiguous &= sizes[d] == 1 || strides[d] == stride;
+    if (contiguous) {
+      if (!array.data.empty())
+        std::memcpy(array.data.data(), base + offset * bytes,
+                    array.data.size());
+    } else {
+      SmallVector<int64_t> index(rank, 0);
+      for (int64_t i = 0, n = array.numElements(); i < n; ++i) {
+        int64_t at = offset;
+        for (int64_t d = 0; d < rank; ++d)
+          at += index[d] * strides[d];
+        std::memcpy(array.data.data() + i * bytes, base + at * bytes, bytes);
+        for (int64_t d = rank - 1; d >= 0 && ++index[d] == sizes[d]; --d)
+          index[d] = 0;
+      }
     }
     if (allocated && !inputs.contains(allocated) &&
         freed.insert(allocated).second)

@@ -52,6 +52,10 @@ public:
   /// type, rank, and every static size).
   llvm::Expected<SmallVector<HostArray>> call(ArrayRef<HostArray> args);
 
+  /// Milliseconds the compiled code itself took in the last call: the
+  /// results' allocation included, their copy into host arrays not.
+  double getLastCallMs() const { return lastCallMs; }
+
 private:
   JitFunction() = default;
 
@@ -63,6 +67,7 @@ private:
   SmallVector<RankedTensorType> argTypes, resultTypes;
   /// Shared by the functions compiled together.
   std::shared_ptr<ExecutionEngine> engine;
+  double lastCallMs = 0;
 };
 
 } // namespace mlir::attic::cpu

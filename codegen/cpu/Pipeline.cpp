@@ -32,6 +32,8 @@ void attic::buildCpuPipeline(OpPassManager &pm,
     // Masked transfers in place of vector.mask regions, which later passes
     // (buffer deallocation) would otherwise add operations to.
     pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
+    if (options.approximateVectorMath)
+      pm.addPass(createCpuApproximateVectorMathPass());
     pm.addPass(createCanonicalizerPass());
     pm.addPass(createCSEPass());
   }

@@ -27,6 +27,11 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
       *this, "vector-width",
       llvm::cl::desc("Elements per vector along the innermost loop"),
       llvm::cl::init(16)};
+  Option<bool> approximateVectorMath{
+      *this, "approximate-vector-math",
+      llvm::cl::desc("Expand f32 vector exponentials into polynomial code "
+                     "instead of a library call per lane"),
+      llvm::cl::init(true)};
 };
 
 /// Adds the passes that take a module of attic and upstream tensor IR to the

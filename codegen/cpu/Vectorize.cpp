@@ -10,6 +10,8 @@
 #include "codegen/cpu/Pipeline.h"
 #include "passes/Passes.h"
 
+#include "mlir/Analysis/SliceAnalysis.h"
+
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
@@ -72,6 +74,45 @@ bool hasInvariantReductionTerm(linalg::LinalgOp op) {
   return false;
 }
 
+std::optional<unsigned> innermostNonUnitLoop(linalg::LinalgOp op);
+
+/// Whether every accumulator of `op` is updated by one operation the
+/// partial-reduction tiling knows a neutral element of (a sum, a maximum).
+bool hasStandardCombiners(linalg::LinalgOp op) {
+  SmallVector<BlockArgument> accs(op.getRegionOutputArgs());
+  for (unsigned i = 0; i < accs.size(); ++i) {
+    SmallVector<Operation *, 4> combiners;
+    if (!matchReduction(accs, i, combiners) || combiners.size() != 1 ||
+        !arith::getNeutralElement(combiners.front()))
+      return false;
+  }
+  return true;
+}
+
+/// `op` without its unit loops, when it has reduction loops and all of them
+/// are statically of size one; the op is replaced.
+std::optional<linalg::LinalgOp> dropUnitReductions(RewriterBase &rewriter,
+                                                   linalg::LinalgOp op) {
+  auto generic = dyn_cast<linalg::GenericOp>(op.getOperation());
+  if (!generic || op.getNumReductionLoops() == 0)
+    return std::nullopt;
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (auto [range, iterator] :
+       llvm::zip_equal(ranges, op.getIteratorTypesArray()))
+    if (iterator == utils::IteratorType::reduction && range != 1)
+      return std::nullopt;
+  rewriter.setInsertionPoint(op);
+  FailureOr<linalg::DropUnitDimsResult> dropped =
+      linalg::dropUnitDims(rewriter, generic, linalg::ControlDropUnitDims());
+  if (failed(dropped))
+    return std::nullopt;
+  rewriter.replaceOp(op, dropped->replacements);
+  auto result = dyn_cast<linalg::LinalgOp>(dropped->resultOp.getOperation());
+  if (!result || result.getNumReductionLoops() != 0)
+    return std::nullopt;
+  return result;
+}
+
 /// Vectorizes `op` whose loops are all static except possibly `vectorDim`,
 /// which is at most `width` long. Ops the vectorizer rejects are left as
 /// they are.
@@ -96,8 +137,16 @@ void vectorizeTile(RewriterBase &rewriter, linalg::LinalgOp op,
   // the vectorizer builds mask types that differ from the ops' own.
   SmallVector<bool> scalable(sizes.size(), false);
   if (failed(linalg::vectorizeOpPrecondition(op, sizes, scalable,
-                                             /*vectorizeNDExtract=*/true)))
+                                             /*vectorizeNDExtract=*/true))) {
+    // A reduction the vectorizer cannot recognize (several accumulators,
+    // a combiner of its own) whose reduction loops were tiled to one
+    // iteration is elementwise once those loops are gone.
+    if (std::optional<linalg::LinalgOp> elementwise =
+            dropUnitReductions(rewriter, op))
+      vectorizeTile(rewriter, *elementwise, innermostNonUnitLoop(*elementwise),
+                    width);
     return;
+  }
   rewriter.setInsertionPoint(op);
   FailureOr<linalg::VectorizationResult> result = linalg::vectorize(
       rewriter, op, sizes, scalable, /*vectorizeNDExtract=*/true);
@@ -160,7 +209,8 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
   bool partialReduction = tileVectorDim &&
                           op.getIteratorTypesArray()[*vectorDim] ==
                               utils::IteratorType::reduction &&
-                          isa<PartialReductionOpInterface>(*op);
+                          isa<PartialReductionOpInterface>(*op) &&
+                          hasStandardCombiners(op);
   SmallVector<OpFoldResult> outerSizes = tileSizes;
   if (partialReduction)
     outerSizes[*vectorDim] = rewriter.getIndexAttr(0);

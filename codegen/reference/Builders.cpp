@@ -360,23 +360,35 @@ SmallVector<Value> reference::reduceAxis(
                                     ValueRange)>
         body) {
   auto type = cast<RankedTensorType>(input.getType());
-  int64_t rank = type.getRank();
   FloatType acc = accumulatorType(type.getElementType());
   SmallVector<OpFoldResult> rowSizes = getSizes(b, loc, input);
   rowSizes.erase(rowSizes.begin() + axis);
+  SmallVector<Value> outs;
+  for (double init : inits)
+    outs.push_back(filledTensor(b, loc, rowSizes, acc, init));
+  return reduceAxisInto(b, loc, input, axis, rows, outs, body);
+}
+
+SmallVector<Value> reference::reduceAxisInto(
+    OpBuilder &b, Location loc, Value input, int64_t axis, ValueRange rows,
+    ValueRange outs,
+    function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange,
+                                    ValueRange)>
+        body) {
+  auto type = cast<RankedTensorType>(input.getType());
+  int64_t rank = type.getRank();
+  FloatType acc = accumulatorType(type.getElementType());
   AffineMap all = b.getMultiDimIdentityMap(rank);
   AffineMap row = all.dropResult(axis);
   SmallVector<utils::IteratorType> iterators(rank,
                                              utils::IteratorType::parallel);
   iterators[axis] = utils::IteratorType::reduction;
-  SmallVector<Value> inputs = {input}, outs;
+  SmallVector<Value> inputs = {input};
   llvm::append_range(inputs, rows);
-  for (double init : inits)
-    outs.push_back(filledTensor(b, loc, rowSizes, acc, init));
   SmallVector<AffineMap> maps = {all};
   maps.append(rows.size() + outs.size(), row);
   auto generic = linalg::GenericOp::create(
-      b, loc, TypeRange(ValueRange(outs)), inputs, outs, maps, iterators,
+      b, loc, TypeRange(outs), inputs, outs, maps, iterators,
       [&](OpBuilder &nb, Location l, ValueRange args) {
         Value x = castFloat(nb, l, args[0], acc);
         linalg::YieldOp::create(nb, l,

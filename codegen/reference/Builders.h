@@ -127,6 +127,16 @@ reduceAxis(OpBuilder &b, Location loc, Value input, int64_t axis,
                                            ValueRange row, ValueRange accs)>
                body);
 
+/// reduceAxis into the row tensors `outs` (in the accumulator type), which
+/// hold the accumulators' initial values: a reduction that continues
+/// another.
+SmallVector<Value>
+reduceAxisInto(OpBuilder &b, Location loc, Value input, int64_t axis,
+               ValueRange rows, ValueRange outs,
+               function_ref<SmallVector<Value>(OpBuilder &, Location, Value x,
+                                               ValueRange row, ValueRange accs)>
+                   body);
+
 /// Index arithmetic with short spellings, for loop bounds and tile sizes.
 struct IndexMath {
   OpBuilder &b;

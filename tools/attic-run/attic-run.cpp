@@ -32,7 +32,6 @@
 #include "llvm/Support/raw_ostream.h"
 
 #include <algorithm>
-#include <chrono>
 #include <cmath>
 #include <random>
 #include <sys/resource.h>
@@ -88,8 +87,10 @@ static cl::opt<std::string>
                      "pipeline with the reference compilation"),
             cl::cat(runOptions));
 static cl::opt<unsigned> timeRuns("time",
-                                  cl::desc("Time this many runs (after one "
-                                           "warm-up run) and report memory"),
+                                  cl::desc("Time this many runs of the "
+                                           "compiled code (after one warm-up "
+                                           "run; the copy of the results is "
+                                           "not timed) and report memory"),
                                   cl::init(0), cl::cat(runOptions));
 static cl::opt<bool> printResults("print",
                                   cl::desc("Print the results as text"),
@@ -99,6 +100,11 @@ static cl::opt<bool>
               cl::desc("Tile and vectorize linalg ops (default true; "
                        "--vectorize=false compiles scalar loops)"),
               cl::init(true), cl::cat(runOptions));
+static cl::opt<bool> approximateVectorMath(
+    "approximate-vector-math",
+    cl::desc("Expand f32 vector exponentials into polynomial code (default "
+             "true; false calls the C library's expf per lane)"),
+    cl::init(true), cl::cat(runOptions));
 static cl::opt<bool> allFunctions(
     "all-functions",
     cl::desc("Run every public function on random inputs (with --compare: "
@@ -426,6 +432,7 @@ int main(int argc, char **argv) {
 
   CpuPipelineOptions pipelineOptions;
   pipelineOptions.vectorize = vectorize;
+  pipelineOptions.approximateVectorMath = approximateVectorMath;
   if (allFunctions)
     return runAllFunctions(*module, pipelineOptions);
   std::string function = chooseFunction(*module);
@@ -491,11 +498,8 @@ int main(int argc, char **argv) {
   if (timeRuns) {
     SmallVector<double> ms;
     for (unsigned r = 0; r < timeRuns; ++r) {
-      auto start = std::chrono::steady_clock::now();
       (void)check(runner.call(args));
-      auto end = std::chrono::steady_clock::now();
-      ms.push_back(
-          std::chrono::duration<double, std::milli>(end - start).count());
+      ms.push_back(runner.getLastCallMs());
     }
     llvm::sort(ms);
     llvm::outs() << llvm::formatv(

@@ -142,3 +142,66 @@ func.func @count(%y: tensor<5xi64>) -> tensor<f64> {
   } -> tensor<f64>
   return %n : tensor<f64>
 }
+
+// -----
+
+#in = affine_map<(d0, d1, d2) -> (d0, d1, d2)>
+#lane = affine_map<(d0, d1, d2) -> (d0, d2)>
+
+// Two accumulators with a combiner of their own (a running maximum and a
+// sum rescaled to it) over a middle reduction loop: each tile's reduction
+// loop has one iteration, so without it the tile is elementwise over the
+// innermost parallel loop and becomes vector code.
+// CHECK-LABEL: func.func @lanes_of_running_pairs(
+// CHECK: scf.for
+// CHECK:   scf.for {{.*}} iter_args
+// CHECK:     vector.transfer_read {{.*}} vector<8xf32>
+// CHECK:     arith.maximumf {{.*}} : vector<8xf32>
+// CHECK:     math.exp {{.*}} : vector<8xf32>
+// CHECK:     arith.select {{.*}} vector<8xf32>
+// CHECK-NOT: linalg.generic
+func.func @lanes_of_running_pairs(%x: tensor<3x5x8xf32>, %m0: tensor<3x8xf32>, %s0: tensor<3x8xf32>) -> (tensor<3x8xf32>, tensor<3x8xf32>) {
+  %one = arith.constant 1.0 : f32
+  %r:2 = linalg.generic {indexing_maps = [#in, #lane, #lane], iterator_types = ["parallel", "reduction", "parallel"]}
+      ins(%x : tensor<3x5x8xf32>) outs(%m0, %s0 : tensor<3x8xf32>, tensor<3x8xf32>) {
+  ^bb0(%a: f32, %m: f32, %s: f32):
+    %nm = arith.maximumf %m, %a : f32
+    %lo = arith.minimumf %m, %a : f32
+    %d = arith.subf %lo, %nm : f32
+    %e = math.exp %d : f32
+    %up = arith.cmpf ogt, %a, %m : f32
+    %r1 = math.fma %s, %e, %one : f32
+    %r2 = arith.addf %s, %e : f32
+    %ns = arith.select %up, %r1, %r2 : f32
+    linalg.yield %nm, %ns : f32, f32
+  } -> (tensor<3x8xf32>, tensor<3x8xf32>)
+  return %r#0, %r#1 : tensor<3x8xf32>, tensor<3x8xf32>
+}
+
+// -----
+
+#id = affine_map<(d0, d1) -> (d0, d1)>
+#row = affine_map<(d0, d1) -> (d0)>
+
+// The same combiner along the innermost loop has no partial-reduction form
+// (no neutral element for it): it stays scalar, without a diagnostic.
+// CHECK-LABEL: func.func @innermost_running_pair(
+// CHECK: linalg.generic
+// CHECK-NOT: vector.
+func.func @innermost_running_pair(%x: tensor<3x40xf32>, %m0: tensor<3xf32>, %s0: tensor<3xf32>) -> (tensor<3xf32>, tensor<3xf32>) {
+  %one = arith.constant 1.0 : f32
+  %r:2 = linalg.generic {indexing_maps = [#id, #row, #row], iterator_types = ["parallel", "reduction"]}
+      ins(%x : tensor<3x40xf32>) outs(%m0, %s0 : tensor<3xf32>, tensor<3xf32>) {
+  ^bb0(%a: f32, %m: f32, %s: f32):
+    %nm = arith.maximumf %m, %a : f32
+    %lo = arith.minimumf %m, %a : f32
+    %d = arith.subf %lo, %nm : f32
+    %e = math.exp %d : f32
+    %up = arith.cmpf ogt, %a, %m : f32
+    %r1 = math.fma %s, %e, %one : f32
+    %r2 = arith.addf %s, %e : f32
+    %ns = arith.select %up, %r1, %r2 : f32
+    linalg.yield %nm, %ns : f32, f32
+  } -> (tensor<3xf32>, tensor<3xf32>)
+  return %r#0, %r#1 : tensor<3xf32>, tensor<3xf32>
+}
