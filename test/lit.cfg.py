@@ -43,6 +43,9 @@ config.substitutions.append(
     ("%onnx_node_data", "/usr/share/libonnx-testdata/data/node")
 )
 
+# MLIR's headers (mlir-c/ for C hosts).
+config.substitutions.append(("%llvm_include", config.llvm_include_dir))
+
 # The C compiler that built Attic: links AOT-compiled objects and C programs.
 config.substitutions.append(("%cc", config.c_compiler))
 
