@@ -36,7 +36,10 @@ def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
     into vector dialect ops, masked where the loop's size is not a multiple
     of the width. An innermost reduction is tiled into `vector-width`
     partial accumulators merged after the loop, so sums and maxima run on
-    whole vectors. Ops the vectorizer cannot handle stay tiled and become
+    whole vectors. A reduction with accumulators of its own kind (several
+    of them, a custom combiner) vectorizes when its reduction loops are not
+    innermost: tiled to one iteration, they are dropped and the tile is
+    elementwise. Ops the vectorizer cannot handle stay tiled and become
     scalar loops.
   }];
   let options = [

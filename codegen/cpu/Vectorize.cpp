@@ -3,7 +3,10 @@
 // A tile is one vector along the op's innermost non-unit loop; every other
 // loop steps by one. An innermost reduction is split into partial
 // accumulators (one vector of them), merged by a short reduction after the
-// loop, so the loop body is whole-vector arithmetic.
+// loop, so the loop body is whole-vector arithmetic. A reduction loop that
+// is not innermost is tiled to one iteration per tile; the tile without it
+// is elementwise, which also vectorizes reductions whose combiner the
+// vectorizer does not know (the softmax forms' running pairs).
 //
 //===----------------------------------------------------------------------===//
 
