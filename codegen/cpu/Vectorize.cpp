@@ -77,7 +77,14 @@ bool hasInvariantReductionTerm(linalg::LinalgOp op) {
   return false;
 }
 
-std::optional<unsigned> innermostNonUnitLoop(linalg::LinalgOp op);
+/// The innermost loop of `op` that is not statically of size one.
+std::optional<unsigned> innermostNonUnitLoop(linalg::LinalgOp op) {
+  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
+  for (unsigned dim = ranges.size(); dim-- > 0;)
+    if (ranges[dim] != 1)
+      return dim;
+  return std::nullopt;
+}
 
 /// Whether every accumulator of `op` is updated by one operation the
 /// partial-reduction tiling knows a neutral element of (a sum, a maximum).
@@ -155,15 +162,6 @@ void vectorizeTile(RewriterBase &rewriter, linalg::LinalgOp op,
       rewriter, op, sizes, scalable, /*vectorizeNDExtract=*/true);
   if (succeeded(result))
     rewriter.replaceOp(op, result->replacements);
-}
-
-/// The innermost loop of `op` that is not statically of size one.
-std::optional<unsigned> innermostNonUnitLoop(linalg::LinalgOp op) {
-  SmallVector<int64_t> ranges = op.getStaticLoopRanges();
-  for (unsigned dim = ranges.size(); dim-- > 0;)
-    if (ranges[dim] != 1)
-      return dim;
-  return std::nullopt;
 }
 
 } // namespace

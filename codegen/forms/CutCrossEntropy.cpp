@@ -203,7 +203,7 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
       rewriter, loc, zero, tokens, blockN, allInits,
       [&](OpBuilder &b, Location l, Value tok, ValueRange all) {
         IndexMath tx{b, l};
-        Value rows = tx.min(blockN, tx.sub(tokens, tok));
+        Value rows = tx.tileSize(blockN, tokens, tok);
         Value hTile = rowsOf(b, l, hidden, tok, rows);
         Value labTile =
             request.labelLogit ? rowsOf(b, l, labels, tok, rows) : Value();
@@ -224,7 +224,7 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
               SmallVector<Value> next(state.begin(), state.end());
               auto at = [&](Carried k) { return state[layout[k]]; };
               auto set = [&](Carried k, Value v) { next[layout[k]] = v; };
-              Value cols = cx.min(blockV, cx.sub(classes, cls));
+              Value cols = cx.tileSize(blockV, classes, cls);
               Value wTile = rowsOf(nb, nl, classifier, cls, cols);
 
               // The block's logits.

@@ -252,7 +252,7 @@ LinearLossGradients forms::accumulateBlockGradients(
       rewriter, loc, zero, tokens, blockN, inits,
       [&](OpBuilder &b, Location l, Value tok, ValueRange grads) {
         IndexMath tx{b, l};
-        Value rows = tx.min(blockN, tx.sub(tokens, tok));
+        Value rows = tx.tileSize(blockN, tokens, tok);
         Value hTile = rowsOf(b, l, hidden, tok, rows);
         SmallVector<Value> tiles;
         for (Value v : perToken)
@@ -264,7 +264,7 @@ LinearLossGradients forms::accumulateBlockGradients(
             b, l, zero, classes, blockV, classInits,
             [&](OpBuilder &nb, Location nl, Value cls, ValueRange state) {
               IndexMath cx{nb, nl};
-              Value cols = cx.min(blockV, cx.sub(classes, cls));
+              Value cols = cx.tileSize(blockV, classes, cls);
               Value wTile = rowsOf(nb, nl, classifier, cls, cols);
               GradientBlock blk{
                   tok,

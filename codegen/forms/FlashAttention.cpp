@@ -154,7 +154,7 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
     MLIRContext *ctx = b.getContext();
     IndexMath ix{b, loc};
     Value zero = ix.c(0);
-    Value rows = ix.min(blockQ, ix.sub(sq, row));
+    Value rows = ix.tileSize(blockQ, sq, row);
 
     // The keys some row of the block sees: [start, end). Query i sits at
     // i + off with off = L - Sq.
@@ -193,7 +193,7 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
         [&](OpBuilder &nb, Location l, Value key, ValueRange state) {
           IndexMath nx{nb, l};
           Value m = state[0], sum = state[1], accum = state[2];
-          Value keys = nx.min(blockKv, nx.sub(end, key));
+          Value keys = nx.tileSize(blockKv, end, key);
           Value kTile =
               tile(nb, l, op.getKey(), batch, kvHead, key, keys, zero, d);
           Value vTile =

@@ -11,7 +11,6 @@
 #include "dialects/attic/AtticOps.h"
 
 #include "mlir/Dialect/Arith/IR/Arith.h"
-#include "mlir/Dialect/Arith/Utils/Utils.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -40,17 +39,24 @@ using MergeFn = function_ref<std::pair<Value, Value>(
 /// vector's worth, the CPU pipeline's default width.
 constexpr int64_t kLanes = 16;
 
-/// `size` rounded down to a multiple of kLanes.
-OpFoldResult wholeLanes(OpBuilder &b, Location loc, OpFoldResult size) {
-  if (std::optional<int64_t> known = getConstantIntValue(size))
-    return b.getIndexAttr(*known / kLanes * kLanes);
+/// A row length as whole chunks of kLanes elements and the rest: static
+/// sizes where the length is.
+struct LaneSplit {
+  OpFoldResult chunks, whole, rest;
+};
+
+LaneSplit splitIntoLanes(OpBuilder &b, Location loc, Value input,
+                         int64_t axis) {
+  int64_t length = cast<RankedTensorType>(input.getType()).getDimSize(axis);
+  if (!ShapedType::isDynamic(length))
+    return {b.getIndexAttr(length / kLanes),
+            b.getIndexAttr(length / kLanes * kLanes),
+            b.getIndexAttr(length % kLanes)};
   IndexMath im{b, loc};
-  Value lanes = im.c(kLanes);
-  return arith::MulIOp::create(
-             b, loc,
-             im.div(getValueOrCreateConstantIndexOp(b, loc, size), lanes),
-             lanes)
-      .getResult();
+  Value size = im.dim(input, axis), lanes = im.c(kLanes);
+  Value chunks = im.div(size, lanes);
+  Value whole = arith::MulIOp::create(b, loc, chunks, lanes);
+  return {chunks, whole, im.sub(size, whole)};
 }
 
 /// One reduction along `axis` of `input` into two row tensors initialized
@@ -83,24 +89,17 @@ std::pair<Value, Value> reduceRowsToPair(OpBuilder &b, Location loc,
 
   FloatType acc = accumulatorType(type.getElementType());
   SmallVector<OpFoldResult> sizes = getSizes(b, loc, input);
-  OpFoldResult whole = wholeLanes(b, loc, sizes.back());
+  LaneSplit lanes = splitIntoLanes(b, loc, input, axis);
 
   // The whole lanes as [rows..., chunks, kLanes].
   SmallVector<OpFoldResult> mainSizes = sizes;
-  mainSizes.back() = whole;
+  mainSizes.back() = lanes.whole;
   SmallVector<OpFoldResult> zeros(rank, b.getIndexAttr(0));
   SmallVector<OpFoldResult> ones(rank, b.getIndexAttr(1));
   Value main =
       tensor::ExtractSliceOp::create(b, loc, input, zeros, mainSizes, ones);
   SmallVector<OpFoldResult> splitSizes = mainSizes;
-  splitSizes.back() =
-      ShapedType::isDynamic(length)
-          ? OpFoldResult(arith::DivUIOp::create(
-                             b, loc,
-                             getValueOrCreateConstantIndexOp(b, loc, whole),
-                             IndexMath{b, loc}.c(kLanes))
-                             .getResult())
-          : b.getIndexAttr(length / kLanes);
+  splitSizes.back() = lanes.chunks;
   splitSizes.push_back(b.getIndexAttr(kLanes));
   SmallVector<int64_t> splitShape(type.getShape());
   splitShape.back() =
@@ -149,19 +148,14 @@ std::pair<Value, Value> reduceRowsToPair(OpBuilder &b, Location loc,
         linalg::YieldOp::create(nb, l, ValueRange{new0, new1});
       });
   SmallVector<Value> rows(mergeOp.getResults());
-  if (!ShapedType::isDynamic(length) && length % kLanes == 0)
+  if (isZeroInteger(lanes.rest))
     return {rows[0], rows[1]};
 
   // The rest of each row, fewer than kLanes elements.
   SmallVector<OpFoldResult> offsets = zeros;
-  offsets.back() = whole;
+  offsets.back() = lanes.whole;
   SmallVector<OpFoldResult> restSizes = sizes;
-  restSizes.back() =
-      ShapedType::isDynamic(length)
-          ? OpFoldResult(IndexMath{b, loc}.sub(
-                getValueOrCreateConstantIndexOp(b, loc, sizes.back()),
-                getValueOrCreateConstantIndexOp(b, loc, whole)))
-          : b.getIndexAttr(length % kLanes);
+  restSizes.back() = lanes.rest;
   Value rest =
       tensor::ExtractSliceOp::create(b, loc, input, offsets, restSizes, ones);
   rows = reduceAxisInto(b, loc, rest, axis, {}, rows, elementBody);

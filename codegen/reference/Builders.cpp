@@ -288,6 +288,9 @@ Value IndexMath::div(Value x, Value y) {
 Value IndexMath::dim(Value tensor, int64_t d) {
   return tensor::DimOp::create(b, loc, tensor, d);
 }
+Value IndexMath::tileSize(Value block, Value bound, Value at) {
+  return min(block, sub(bound, at));
+}
 
 Value reference::reduceInnermost(
     OpBuilder &b, Location loc, Value input, Value init,

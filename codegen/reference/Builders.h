@@ -148,6 +148,9 @@ struct IndexMath {
   Value max(Value x, Value y);
   Value div(Value x, Value y);
   Value dim(Value tensor, int64_t d);
+  /// The size of the tile of a loop over [.., bound) stepping by `block`
+  /// that starts at `at`: min(block, bound - at).
+  Value tileSize(Value block, Value bound, Value at);
 };
 
 /// Reduces the innermost dimension of `input` into `init` (its shape

@@ -80,10 +80,14 @@ std::optional<int64_t> raise::keptReductionAxis(Operation *op, int64_t rank) {
       .Default([](Operation *) { return std::nullopt; });
 }
 
+bool raise::castsTo(Type from, Type type) {
+  return from == type || tensor::CastOp::areCastCompatible(from, type);
+}
+
 Value raise::castTo(OpBuilder &b, Location loc, Value value, Type type) {
   if (value.getType() == type)
     return value;
-  if (!tensor::CastOp::areCastCompatible(value.getType(), type))
+  if (!castsTo(value.getType(), type))
     return Value();
   return tensor::CastOp::create(b, loc, type, value);
 }

@@ -31,6 +31,10 @@ std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 /// its dimension kept: constant axes of one entry and keepdims = 1.
 std::optional<int64_t> keptReductionAxis(Operation *op, int64_t rank);
 
+/// Whether a value of type `from` can stand where `type` is expected:
+/// the same type, or one tensor.cast away.
+bool castsTo(Type from, Type type);
+
 /// `value` as `type`: itself, a tensor.cast when the two are cast
 /// compatible, or null.
 Value castTo(OpBuilder &b, Location loc, Value value, Type type);

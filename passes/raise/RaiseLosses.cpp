@@ -65,8 +65,7 @@ FailureOr<Value> createCrossEntropy(PatternRewriter &rewriter, Operation *op,
                       ? RankedTensorType::get(labels.getShape(), elt)
                       : RankedTensorType::get({}, elt);
   Type resultType = op->getResult(0).getType();
-  if (lossType != resultType &&
-      !tensor::CastOp::areCastCompatible(lossType, resultType))
+  if (!castsTo(lossType, resultType))
     return rewriter.notifyMatchFailure(op, "loss type does not fit");
 
   SmallVector<NamedAttribute> attrs = {rewriter.getNamedAttr(
@@ -91,9 +90,7 @@ struct RaiseSoftmaxCrossEntropy final
     Value logProb = op.getLogProb();
     bool needsLogProb =
         !isa<NoneType>(logProb.getType()) && !logProb.use_empty();
-    if (needsLogProb && op.getScores().getType() != logProb.getType() &&
-        !tensor::CastOp::areCastCompatible(op.getScores().getType(),
-                                           logProb.getType()))
+    if (needsLogProb && !castsTo(op.getScores().getType(), logProb.getType()))
       return rewriter.notifyMatchFailure(op, "log_prob type does not fit");
     FailureOr<Value> loss =
         createCrossEntropy(rewriter, op,

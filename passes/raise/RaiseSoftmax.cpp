@@ -44,8 +44,7 @@ template <typename AtticOp>
 LogicalResult raiseTo(PatternRewriter &rewriter, Operation *op, Value input,
                       int64_t axis) {
   Type resultType = op->getResult(0).getType();
-  if (input.getType() != resultType &&
-      !tensor::CastOp::areCastCompatible(input.getType(), resultType))
+  if (!castsTo(input.getType(), resultType))
     return rewriter.notifyMatchFailure(op, "result type differs from input");
   Value raised = AtticOp::create(rewriter, op->getLoc(), input.getType(), input,
                                  rewriter.getI64IntegerAttr(axis));
@@ -219,8 +218,7 @@ struct RaiseTopKSoftmax final : OpRewritePattern<onnxir::TopKOp> {
     for (auto [result, raised] :
          {std::pair<Value, Type>{op.getValues(), valuesType},
           {op.getIndices(), indicesType}})
-      if (result.getType() != raised &&
-          !tensor::CastOp::areCastCompatible(raised, result.getType()))
+      if (!castsTo(raised, result.getType()))
         return rewriter.notifyMatchFailure(op, "result types do not fit");
     auto topk =
         TopKSoftmaxOp::create(rewriter, op.getLoc(), valuesType, indicesType, x,
@@ -248,8 +246,7 @@ struct RaiseRenormalizedTopK final : OpRewritePattern<onnxir::DivOp> {
             topk.getAxisIndex())
       return rewriter.notifyMatchFailure(op, "not top-k / sum(top-k)");
     Type resultType = op.getC().getType();
-    if (values.getType() != resultType &&
-        !tensor::CastOp::areCastCompatible(values.getType(), resultType))
+    if (!castsTo(values.getType(), resultType))
       return rewriter.notifyMatchFailure(op, "result type does not fit");
     // A second selection with renormalize; the first one still serves its
     // other users (the indices, typically), and goes when it has none.

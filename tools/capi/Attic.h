@@ -1,4 +1,4 @@
-/*===- Attic.h - C API of Attic ------------------------------------*- C -*-===*\
+/*===- Attic.h - C API of Attic ----------------------------------*- C -*-===*\
 |*                                                                            *|
 |* What a host embedding Attic from C (or any language with a C FFI) needs   *|
 |* beside MLIR's own C API: the attic dialect's handle, the registration of  *|

@@ -14,9 +14,11 @@
 // CHECK-LABEL: func.func @online
 // CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<4x?xf32>)
 // CHECK: %[[N:.*]] = tensor.dim %[[X]], %c1
-// CHECK: %[[WHOLE:.*]] = arith.muli %{{.*}}, %c16
+// CHECK: %[[CHUNKS:.*]] = arith.divui %[[N]], %c16
+// CHECK: %[[WHOLE:.*]] = arith.muli %[[CHUNKS]], %c16
+// CHECK: %[[RESTLEN:.*]] = arith.subi %[[N]], %[[WHOLE]]
 // CHECK: %[[MAIN:.*]] = tensor.extract_slice %[[X]][0, 0] [4, %[[WHOLE]]] [1, 1]
-// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[MAIN]] {{\[\[}}0], [1, 2]] output_shape [4, %{{.*}}, 16] : tensor<4x?xf32> into tensor<4x?x16xf32>
+// CHECK: %[[SPLIT:.*]] = tensor.expand_shape %[[MAIN]] {{\[\[}}0], [1, 2]] output_shape [4, %[[CHUNKS]], 16] : tensor<4x?xf32> into tensor<4x?x16xf32>
 // CHECK: %[[LANES:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction", "parallel"]} ins(%[[SPLIT]] : tensor<4x?x16xf32>) outs(%{{.*}}, %{{.*}} : tensor<4x16xf32>, tensor<4x16xf32>)
 // CHECK:   arith.maximumf
 // CHECK:   arith.minimumf
@@ -24,7 +26,6 @@
 // CHECK:   math.fma
 // CHECK:   linalg.yield %{{.*}}, %{{.*}} : f32, f32
 // CHECK: %[[ROWS:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[LANES]]#0, %[[LANES]]#1 : tensor<4x16xf32>, tensor<4x16xf32>) outs(%{{.*}}, %{{.*}} : tensor<4xf32>, tensor<4xf32>)
-// CHECK: %[[RESTLEN:.*]] = arith.subi %[[N]], %[[WHOLE]]
 // CHECK: %[[REST:.*]] = tensor.extract_slice %[[X]][0, %[[WHOLE]]] [4, %[[RESTLEN]]] [1, 1]
 // CHECK: %[[STATS:.*]]:2 = linalg.generic {{.*}}iterator_types = ["parallel", "reduction"]} ins(%[[REST]] : tensor<4x?xf32>) outs(%[[ROWS]]#0, %[[ROWS]]#1 : tensor<4xf32>, tensor<4xf32>)
 // CHECK-NOT: "reduction"
