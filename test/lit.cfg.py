@@ -49,6 +49,17 @@ config.substitutions.append(("%llvm_include", config.llvm_include_dir))
 # The C compiler that built Attic: links AOT-compiled objects and C programs.
 config.substitutions.append(("%cc", config.c_compiler))
 
+# CMake as it built Attic, configuring a project with the same generator and
+# C++ compiler: the out-of-tree users of the installed package.
+config.substitutions.append(
+    (
+        "%cmake_configure",
+        f'"{config.cmake_command}" -G "{config.cmake_generator}"'
+        f' -DCMAKE_CXX_COMPILER="{config.cxx_compiler}"',
+    )
+)
+config.substitutions.append(("%cmake", f'"{config.cmake_command}"'))
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
