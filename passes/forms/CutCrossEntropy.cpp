@@ -112,6 +112,18 @@ FailureOr<Operation *> attic::rewriteLinearSphericalZLossGradAsCut(
   return cut.getOperation();
 }
 
+FailureOr<Operation *>
+attic::rewriteLinearLossAsCut(RewriterBase &rewriter, Operation *op,
+                              const CutCrossEntropyOptions &options) {
+  for (auto rewrite :
+       {rewriteLinearCrossEntropyAsCut, rewriteLinearCrossEntropyGradAsCut,
+        rewriteLinearSphericalZLossAsCut, rewriteLinearSphericalZLossGradAsCut})
+    if (FailureOr<Operation *> cut = rewrite(rewriter, op, options);
+        succeeded(cut))
+      return cut;
+  return failure();
+}
+
 namespace {
 /// A pattern applying one of the rewrites above with fixed options.
 template <typename OpTy,

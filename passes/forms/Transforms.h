@@ -104,6 +104,12 @@ FailureOr<Operation *>
 rewriteLinearSphericalZLossGradAsCut(RewriterBase &rewriter, Operation *op,
                                      const CutCrossEntropyOptions &options);
 
+/// Whichever of the four rewrites above applies to `op`. Fails, leaving
+/// `op` alone, for any other op.
+FailureOr<Operation *>
+rewriteLinearLossAsCut(RewriterBase &rewriter, Operation *op,
+                       const CutCrossEntropyOptions &options);
+
 /// Patterns applying the four rewrites above: the linear cross-entropy and
 /// linear spherical Z-loss ops and their gradients to their cut forms.
 void populateCutCrossEntropyPatterns(RewritePatternSet &patterns,

@@ -6,6 +6,7 @@
 #include "dialects/attic/AtticDialect.h"
 #include "dialects/onnx/ONNXDialect.h"
 #include "passes/Passes.h"
+#include "passes/transform/TransformOps.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Arith/IR/Arith.h"
@@ -68,6 +69,8 @@ void attic::registerAllExtensions(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   vector::registerBufferizableOpInterfaceExternalModels(registry);
+  // transform.attic.*: the forms for transform scripts.
+  registerTransformDialectExtension(registry);
 }
 
 void attic::registerAllPasses() {

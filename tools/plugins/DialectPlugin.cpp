@@ -3,12 +3,14 @@
 //   mlir-opt --load-dialect-plugin=libAtticDialectPlugin.so in.mlir
 //
 // registers the attic and onnx dialects, so that a tool built against the
-// same libMLIR.so parses, verifies and prints Attic IR.
+// same libMLIR.so parses, verifies and prints Attic IR, and Attic's
+// transform ops (transform.attic.*) for --transform-interpreter.
 //
 //===----------------------------------------------------------------------===//
 
 #include "dialects/attic/AtticDialect.h"
 #include "dialects/onnx/ONNXDialect.h"
+#include "passes/transform/TransformOps.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/Tools/Plugins/DialectPlugin.h"
@@ -21,5 +23,6 @@ mlirGetDialectPluginInfo() {
       [](mlir::DialectRegistry *registry) {
         registry
             ->insert<mlir::attic::AtticDialect, mlir::onnxir::ONNXDialect>();
+        mlir::attic::registerTransformDialectExtension(*registry);
       }};
 }

@@ -1,10 +1,14 @@
 // Debian's stock mlir-opt (mlir-22-tools) with Attic's plugins: the dialect
-// plugin lets it parse, verify and print attic IR; the pass plugin adds
-// Attic's passes and the attic-cpu-pipeline pipeline. Plugins load after
-// the command line is parsed, so their passes are named in --pass-pipeline.
+// plugin lets it parse, verify and print attic IR and run transform.attic.*;
+// the pass plugin adds Attic's passes and the attic-cpu-pipeline pipeline.
+// Plugins load after the command line is parsed, so their passes are named
+// in --pass-pipeline.
 // RUN: mlir-opt %s --load-dialect-plugin=%attic_build/lib/libAtticDialectPlugin.so | FileCheck %s --check-prefix=PARSE
 // RUN: mlir-opt %s --load-dialect-plugin=%attic_build/lib/libAtticDialectPlugin.so --load-pass-plugin=%attic_build/lib/libAtticPassPlugin.so --pass-pipeline='builtin.module(attic-flash-attention{block-q=32 block-kv=16})' | FileCheck %s --check-prefix=FLASH
 // RUN: mlir-opt %s --load-dialect-plugin=%attic_build/lib/libAtticDialectPlugin.so --load-pass-plugin=%attic_build/lib/libAtticPassPlugin.so --pass-pipeline='builtin.module(attic-softmax-forms{algorithm=two-pass},attic-cpu-pipeline)' | FileCheck %s --check-prefix=LLVM
+// The dialect plugin also brings Attic's transform ops: the stock tool runs
+// the transform scripts of Attic's own test, with the same results.
+// RUN: mlir-opt %S/../../passes/transform/form-ops.mlir --load-dialect-plugin=%attic_build/lib/libAtticDialectPlugin.so --transform-interpreter --split-input-file | FileCheck %S/../../passes/transform/form-ops.mlir
 // Without the dialect plugin, the stock tool does not know attic.
 // RUN: not mlir-opt %s 2>&1 | FileCheck %s --check-prefix=STOCK
 // A verifier message comes through the plugin's dialect.

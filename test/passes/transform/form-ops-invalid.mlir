@@ -1,0 +1,105 @@
+// Misuse of Attic's transform ops: a handle to an op the form does not
+// apply to is an error naming both; bad attributes fail verification.
+// RUN: attic-opt %s --transform-interpreter --split-input-file --verify-diagnostics
+
+func.func @not_attention(%x: tensor<4x40xf32>) -> tensor<4x40xf32> {
+  // expected-note @below {{this op}}
+  %p = attic.softmax %x, axis = 1 : tensor<4x40xf32>
+  return %p : tensor<4x40xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %s = transform.structured.match ops{["attic.softmax"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected an attic.attention with the softmax or softplus kernel, got 'attic.softmax'}}
+    transform.attic.flash_attention %s : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+func.func @linear_kernel(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>, %v: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  // expected-note @below {{this op}}
+  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<elu_plus_one>} : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %a = transform.structured.match ops{["attic.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected an attic.attention with the softmax or softplus kernel, got 'attic.attention'}}
+    transform.attic.flash_attention %a : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+func.func @not_softmax(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>, %v: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  // expected-note @below {{this op}}
+  %o = attic.attention %q, %k, %v : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %a = transform.structured.match ops{["attic.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected attic.softmax, attic.log_softmax or attic.logsumexp, got 'attic.attention'}}
+    transform.attic.softmax_form %a : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+func.func @not_loss(%x: tensor<4x40xf32>) -> tensor<4x40xf32> {
+  // expected-note @below {{this op}}
+  %p = attic.softmax %x, axis = 1 : tensor<4x40xf32>
+  return %p : tensor<4x40xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %s = transform.structured.match ops{["attic.softmax"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected attic.linear_cross_entropy, attic.linear_spherical_z_loss or their gradient, got 'attic.softmax'}}
+    transform.attic.cut_cross_entropy %s : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.flash_attention' op block sizes must be at least 1, got block_q = 0 and block_kv = 64}}
+    transform.attic.flash_attention %root {block_q = 0} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.softmax_form' op algorithm must be "online" or "two-pass", got "three-pass"}}
+    transform.attic.softmax_form %root {algorithm = "three-pass"} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.cut_cross_entropy' op block sizes must be at least 1, got block_n = 128 and block_v = -4}}
+    transform.attic.cut_cross_entropy %root {block_v = -4} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.cut_cross_entropy' op filter_eps must be in [0, 1), got 2}}
+    transform.attic.cut_cross_entropy %root {filter_eps = 2.0} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
