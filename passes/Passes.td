@@ -28,6 +28,22 @@ def CpuApproximateVectorMathPass : Pass<"attic-cpu-approximate-vector-math"> {
   ];
 }
 
+def CpuDecomposeAggregatesPass : Pass<"attic-cpu-decompose-aggregates"> {
+  let summary = "Decompose aggregate linalg ops such as linalg.softmax";
+  let description = [{
+    Ops implementing `linalg::AggregatedOpInterface` (`linalg.softmax`) stand
+    for several linalg ops and have no loop lowering of their own; each is
+    replaced by the ops it decomposes into, so input written with them (by
+    torch-mlir, IREE, or by hand) compiles.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
   let summary = "Tile linalg ops on tensors and vectorize the tiles";
   let description = [{
@@ -161,6 +177,41 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     raised; a value
     whose type the rest of the graph sees as less precise gets a
     `tensor.cast`.
+  }];
+  let dependentDialects = [
+    "::mlir::attic::AtticDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
+  let summary = "Replace linalg softmax and attention by attic ops";
+  let description = [{
+    For inputs that never were ONNX (torch-mlir, IREE, hand-written
+    linalg): `linalg.softmax` becomes `attic.softmax`, and attention
+    written as `linalg.matmul` or `linalg.batch_matmul` chains,
+    `matmul(softmax(Q Kt), V)` with the scores optionally multiplied or
+    divided by a float constant in a `linalg.generic`, `Kt` given by the
+    matmul's indexing maps or a `linalg.transpose`, and both products
+    accumulating into zeros, becomes `attic.attention` (each batch entry one
+    head; `[B, S, D]` operands seen as `[B, 1, S, D]`). Operands must share
+    one floating-point element type.
+  }];
+  let dependentDialects = [
+    "::mlir::attic::AtticDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def RaiseTosaPass : Pass<"attic-raise-tosa"> {
+  let summary = "Replace TOSA softmax and log-softmax spellings by attic ops";
+  let description = [{
+    TOSA has no softmax operator; frontends spell it as
+    `mul(exp(t), reciprocal(reduce_sum(exp(t))))` and log-softmax as
+    `sub(t, log(reduce_sum(exp(t))))`, with `t = x - reduce_max(x)` or
+    `t = x`, every reduction along the same axis. Both become
+    `attic.softmax` and `attic.log_softmax` of `x`, which subtract the
+    maximum whatever the spelling.
   }];
   let dependentDialects = [
     "::mlir::attic::AtticDialect",

@@ -23,6 +23,7 @@ void attic::buildCpuPipeline(OpPassManager &pm,
   // Elementwise arith/math ops on whole tensors become linalg.generic, which
   // bufferizes; they appear around attic ops in real programs.
   pm.addNestedPass<func::FuncOp>(createConvertElementwiseToLinalgPass());
+  pm.addPass(createCpuDecomposeAggregatesPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
   // Private functions nothing calls are not compiled.

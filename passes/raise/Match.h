@@ -5,6 +5,7 @@
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
+#include "mlir/IR/PatternMatch.h"
 
 #include <optional>
 
@@ -38,6 +39,21 @@ bool castsTo(Type from, Type type);
 /// `value` as `type`: itself, a tensor.cast when the two are cast
 /// compatible, or null.
 Value castTo(OpBuilder &b, Location loc, Value value, Type type);
+
+/// Replaces `op` (one result) by `AtticOp` (an op of the softmax family) of
+/// `input` along `axis`, cast to the result's type; fails when the types do
+/// not allow it.
+template <typename AtticOp>
+LogicalResult raiseTo(PatternRewriter &rewriter, Operation *op, Value input,
+                      int64_t axis) {
+  Type resultType = op->getResult(0).getType();
+  if (!castsTo(input.getType(), resultType))
+    return rewriter.notifyMatchFailure(op, "result type differs from input");
+  Value raised = AtticOp::create(rewriter, op->getLoc(), input.getType(), input,
+                                 rewriter.getI64IntegerAttr(axis));
+  rewriter.replaceOp(op, castTo(rewriter, op->getLoc(), raised, resultType));
+  return success();
+}
 
 } // namespace mlir::attic::raise
 

@@ -38,20 +38,6 @@ using namespace mlir::attic::raise;
 
 namespace {
 
-/// Replaces `op` (one result) by `AtticOp` of `input` along `axis`, cast to
-/// the result's type.
-template <typename AtticOp>
-LogicalResult raiseTo(PatternRewriter &rewriter, Operation *op, Value input,
-                      int64_t axis) {
-  Type resultType = op->getResult(0).getType();
-  if (!castsTo(input.getType(), resultType))
-    return rewriter.notifyMatchFailure(op, "result type differs from input");
-  Value raised = AtticOp::create(rewriter, op->getLoc(), input.getType(), input,
-                                 rewriter.getI64IntegerAttr(axis));
-  rewriter.replaceOp(op, castTo(rewriter, op->getLoc(), raised, resultType));
-  return success();
-}
-
 /// onnx.Softmax / onnx.LogSoftmax of a ranked float tensor.
 template <typename OnnxOp, typename AtticOp>
 struct RaiseSoftmaxNode final : OpRewritePattern<OnnxOp> {

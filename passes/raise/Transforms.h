@@ -1,9 +1,9 @@
-//===- Transforms.h - Raising the onnx dialect to attic ops -----*- C++ -*-===//
+//===- Transforms.h - Raising onnx, linalg and TOSA to attic -*- C++ -*-===//
 //
 // The rewrites that find attention, softmax and losses in ONNX graphs,
-// however the exporter spelled them, and replace them by attic ops. Each
-// family is a populate function, so another compiler can take the ones it
-// wants.
+// linalg and TOSA, however they were spelled, and replace them by attic
+// ops. Each family is a populate function, so another compiler can take
+// the ones it wants.
 //
 //===----------------------------------------------------------------------===//
 
@@ -28,6 +28,16 @@ void populateRaiseSoftmaxPatterns(RewritePatternSet &patterns);
 /// log-softmax along the class axis -> attic.cross_entropy (and
 /// attic.log_softmax for a used log_prob output).
 void populateRaiseLossPatterns(RewritePatternSet &patterns);
+
+/// linalg.softmax -> attic.softmax; attention written as linalg.matmul or
+/// linalg.batch_matmul chains, matmul(softmax(Q·Kᵀ scaled by a constant),
+/// V) with Kᵀ by indexing maps or linalg.transpose -> attic.attention.
+void populateRaiseLinalgPatterns(RewritePatternSet &patterns);
+
+/// The softmax and log-softmax spellings of TOSA (reduce_max, sub, exp,
+/// reduce_sum, reciprocal, mul, log; the maximum optional) ->
+/// attic.softmax and attic.log_softmax.
+void populateRaiseTosaPatterns(RewritePatternSet &patterns);
 
 /// What raising leaves to tidy: onnx.Identity of a value whose type is
 /// cast compatible -> the value (cast), and tensor.cast chains folded.

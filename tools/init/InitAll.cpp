@@ -28,6 +28,7 @@
 #include "mlir/Dialect/SCF/Transforms/BufferizableOpInterfaceImpl.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tensor/Transforms/BufferizableOpInterfaceImpl.h"
+#include "mlir/Dialect/Tosa/IR/TosaOps.h"
 #include "mlir/Dialect/Transform/IR/TransformDialect.h"
 #include "mlir/Dialect/UB/IR/UBOps.h"
 #include "mlir/Dialect/Vector/IR/VectorOps.h"
@@ -52,6 +53,8 @@ void attic::registerAllDialects(DialectRegistry &registry) {
                   affine::AffineDialect, bufferization::BufferizationDialect,
                   cf::ControlFlowDialect, index::IndexDialect,
                   memref::MemRefDialect, ub::UBDialect, vector::VectorDialect,
+                  // Inputs from other frontends (attic-raise-tosa).
+                  tosa::TosaDialect,
                   // Targets and scripting.
                   gpu::GPUDialect, LLVM::LLVMDialect, NVVM::NVVMDialect,
                   transform::TransformDialect>();

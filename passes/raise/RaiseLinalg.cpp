@@ -1,0 +1,226 @@
+//===- RaiseLinalg.cpp - Softmax and attention from linalg ----------------===//
+//
+// The spellings raised (x along axis a; S = Q·Kᵀ into a zero-filled init,
+// Kᵀ by the matmul's indexing maps or a linalg.transpose of K):
+//
+//   linalg.softmax dimension(a) ins(x)          -> attic.softmax(x, a)
+//   matmul(softmax(S * c or S / c or S, last), V)
+//                                               -> attic.attention(Q, K, V)
+//
+// matmul is linalg.batch_matmul ([B, S, D], one head per batch entry) or
+// linalg.matmul ([S, D]); the attention sees them as [B, 1, S, D] and
+// [1, 1, S, D]. c is a float constant, the multiplier of a linalg.generic
+// whose body is one arith.mulf or arith.divf; without one the scale is 1.
+// The softmax is linalg.softmax or attic.softmax.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/raise/Match.h"
+#include "passes/raise/Transforms.h"
+
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::raise;
+
+namespace {
+
+/// linalg.softmax of a ranked float tensor -> attic.softmax.
+struct RaiseLinalgSoftmax final : OpRewritePattern<linalg::SoftmaxOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(linalg::SoftmaxOp op,
+                                PatternRewriter &rewriter) const override {
+    if (!op.hasPureTensorSemantics() || !rankedFloat(op.getInput()))
+      return rewriter.notifyMatchFailure(op, "not a ranked float tensor");
+    return raiseTo<SoftmaxOp>(rewriter, op, op.getInput(),
+                              static_cast<int64_t>(op.getDimension()));
+  }
+};
+
+/// Whether `init` is all zeros: a linalg.fill of 0 or a zero constant.
+bool isZeroInit(Value init) {
+  if (auto fill = init.getDefiningOp<linalg::FillOp>())
+    return matchPattern(fill.getInputs()[0], m_AnyZeroFloat());
+  return matchPattern(init, m_AnyZeroFloat());
+}
+
+/// The factors of a product `lhs · rhs` or `lhs · rhsᵀ` computed by a
+/// linalg.matmul or linalg.batch_matmul into zeros.
+struct Product {
+  Value lhs, rhs;
+  bool rhsTransposed;
+};
+
+template <typename MatmulOp> std::optional<Product> matchMatmul(MatmulOp op) {
+  if (!op.hasPureTensorSemantics() || !isZeroInit(op.getOutputs()[0]))
+    return std::nullopt;
+  SmallVector<AffineMap> maps = op.getIndexingMapsArray();
+  SmallVector<AffineMap> defaults =
+      MatmulOp::getDefaultIndexingMaps(op.getContext());
+  if (maps[0] != defaults[0] || maps[2] != defaults[2])
+    return std::nullopt;
+  // The rhs map indexes [batch...] (k, n); transposed, [batch...] (n, k).
+  unsigned rank = defaults[1].getNumResults();
+  SmallVector<int64_t> swap = llvm::to_vector(llvm::seq<int64_t>(0, rank));
+  std::swap(swap[rank - 2], swap[rank - 1]);
+  Product product{op.getInputs()[0], op.getInputs()[1], false};
+  if (maps[1] == defaults[1].getSubMap(llvm::to_vector_of<unsigned>(swap)))
+    product.rhsTransposed = true;
+  else if (maps[1] != defaults[1])
+    return std::nullopt;
+  // A linalg.transpose swapping the last two axes in front of a plain rhs.
+  if (!product.rhsTransposed)
+    if (auto transpose = product.rhs.getDefiningOp<linalg::TransposeOp>();
+        transpose && transpose.hasPureTensorSemantics() &&
+        llvm::equal(transpose.getPermutation(), swap)) {
+      product.rhs = transpose.getInput();
+      product.rhsTransposed = true;
+    }
+  return product;
+}
+
+std::optional<Product> matchProduct(Value value) {
+  if (auto op = value.getDefiningOp<linalg::MatmulOp>())
+    return matchMatmul(op);
+  if (auto op = value.getDefiningOp<linalg::BatchMatmulOp>())
+    return matchMatmul(op);
+  return std::nullopt;
+}
+
+/// The input of a softmax along the last axis of `value`.
+Value matchLastAxisSoftmax(Value value) {
+  auto type = dyn_cast<RankedTensorType>(value.getType());
+  if (!type)
+    return {};
+  int64_t last = type.getRank() - 1;
+  if (auto op = value.getDefiningOp<linalg::SoftmaxOp>();
+      op && op.hasPureTensorSemantics() &&
+      static_cast<int64_t>(op.getDimension()) == last)
+    return op.getInput();
+  if (auto op = value.getDefiningOp<SoftmaxOp>();
+      op && op.getAxisIndex() == last)
+    return op.getInput();
+  return {};
+}
+
+/// `value` = s * c, c * s or s / c elementwise for a float constant c, as
+/// a linalg.generic: sets `scores` to s and returns the factor (c or 1/c).
+std::optional<double> matchScaling(Value value, Value &scores) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || !generic.hasPureTensorSemantics() ||
+      generic.getNumDpsInputs() != 1 || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0 ||
+      !llvm::all_of(generic.getIndexingMapsArray(),
+                    [](AffineMap map) { return map.isIdentity(); }))
+    return std::nullopt;
+  Block &body = generic.getRegion().front();
+  if (body.getOperations().size() != 2)
+    return std::nullopt;
+  Operation *scale = &body.front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (yield.getValues()[0] != scale->getResult(0) ||
+      !isa<arith::MulFOp, arith::DivFOp>(scale))
+    return std::nullopt;
+  Value in = body.getArgument(0);
+  Value lhs = scale->getOperand(0), rhs = scale->getOperand(1);
+  bool isDiv = isa<arith::DivFOp>(scale);
+  if (lhs != in && !isDiv)
+    std::swap(lhs, rhs);
+  FloatAttr constant;
+  if (lhs != in || !matchPattern(rhs, m_Constant(&constant)))
+    return std::nullopt;
+  double c = constant.getValueAsDouble();
+  if (isDiv && c == 0)
+    return std::nullopt;
+  scores = generic.getDpsInputs()[0];
+  return isDiv ? 1 / c : c;
+}
+
+/// `value` ([batch, S, D] or [S, D]) as [batch, 1, S, D] or [1, 1, S, D].
+Value toHeads(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
+  SmallVector<int64_t> shape(type.getShape());
+  SmallVector<ReassociationIndices> reassociation;
+  if (type.getRank() == 2) {
+    sizes.insert(sizes.begin(), {b.getIndexAttr(1), b.getIndexAttr(1)});
+    shape.insert(shape.begin(), {1, 1});
+    reassociation = {{0, 1, 2}, {3}};
+  } else {
+    sizes.insert(sizes.begin() + 1, b.getIndexAttr(1));
+    shape.insert(shape.begin() + 1, 1);
+    reassociation = {{0, 1}, {2}, {3}};
+  }
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+      reassociation, sizes);
+}
+
+/// matmul(softmax(scaled Q·Kᵀ), V) -> attic.attention.
+template <typename MatmulOp>
+struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
+  using OpRewritePattern<MatmulOp>::OpRewritePattern;
+  LogicalResult matchAndRewrite(MatmulOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<Product> output = matchMatmul(op);
+    if (!output || output->rhsTransposed)
+      return rewriter.notifyMatchFailure(op, "not P · V into zeros");
+    Value scores = matchLastAxisSoftmax(output->lhs);
+    if (!scores)
+      return rewriter.notifyMatchFailure(op, "P is not a last-axis softmax");
+    double scale = 1;
+    if (std::optional<double> factor = matchScaling(scores, scores))
+      scale = *factor;
+    std::optional<Product> qk = matchProduct(scores);
+    if (!qk || !qk->rhsTransposed)
+      return rewriter.notifyMatchFailure(op, "scores are not Q · Kᵀ");
+    Value q = qk->lhs, k = qk->rhs, v = output->rhs;
+    Type element = cast<RankedTensorType>(op.getType(0)).getElementType();
+    for (Value operand : {q, k, v})
+      if (!rankedFloat(operand) ||
+          getElementTypeOrSelf(operand.getType()) != element)
+        return rewriter.notifyMatchFailure(op, "operand types differ");
+
+    Location loc = op.getLoc();
+    Value q4 = toHeads(rewriter, loc, q), k4 = toHeads(rewriter, loc, k),
+          v4 = toHeads(rewriter, loc, v);
+    auto qType = cast<RankedTensorType>(q4.getType());
+    auto vType = cast<RankedTensorType>(v4.getType());
+    SmallVector<int64_t> shape(qType.getShape());
+    shape.back() = vType.getShape().back();
+    auto attention = AttentionOp::create(
+        rewriter, loc, RankedTensorType::get(shape, element), q4, k4, v4,
+        /*mask=*/Value(), /*kv_lengths=*/Value(),
+        rewriter.getF64FloatAttr(scale),
+        /*causal=*/UnitAttr(), /*left_window=*/IntegerAttr(),
+        /*right_window=*/IntegerAttr(), /*softcap=*/FloatAttr(),
+        AttentionKernelAttr::get(rewriter.getContext(),
+                                 AttentionKernel::softmax));
+    SmallVector<ReassociationIndices> reassociation =
+        cast<RankedTensorType>(q.getType()).getRank() == 2
+            ? SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}
+            : SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}};
+    Value result = tensor::CollapseShapeOp::create(rewriter, loc, attention,
+                                                   reassociation);
+    Value cast = castTo(rewriter, loc, result, op.getType(0));
+    if (!cast)
+      return rewriter.notifyMatchFailure(op, "result type differs");
+    rewriter.replaceOp(op, cast);
+    return success();
+  }
+};
+
+} // namespace
+
+void mlir::attic::populateRaiseLinalgPatterns(RewritePatternSet &patterns) {
+  patterns.add<RaiseLinalgSoftmax, RaiseLinalgAttention<linalg::MatmulOp>,
+               RaiseLinalgAttention<linalg::BatchMatmulOp>>(
+      patterns.getContext());
+}

@@ -1,0 +1,32 @@
+// Attention in linalg (torch-mlir and IREE spellings) for raise-linalg-exec.test.
+func.func @batch_attention_transpose(%q: tensor<6x16x8xf32>, %k: tensor<6x20x8xf32>, %v: tensor<6x20x4xf32>) -> tensor<6x16x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %sqrt_d = arith.constant 2.8284271247461903 : f32
+  %kt_init = tensor.empty() : tensor<6x8x20xf32>
+  %kt = linalg.transpose ins(%k : tensor<6x20x8xf32>) outs(%kt_init : tensor<6x8x20xf32>) permutation = [0, 2, 1]
+  %s_init = tensor.empty() : tensor<6x16x20xf32>
+  %s_zero = linalg.fill ins(%zero : f32) outs(%s_init : tensor<6x16x20xf32>) -> tensor<6x16x20xf32>
+  %s = linalg.batch_matmul ins(%q, %kt : tensor<6x16x8xf32>, tensor<6x8x20xf32>) outs(%s_zero : tensor<6x16x20xf32>) -> tensor<6x16x20xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s : tensor<6x16x20xf32>) outs(%s_init : tensor<6x16x20xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %d = arith.divf %in, %sqrt_d : f32
+    linalg.yield %d : f32
+  } -> tensor<6x16x20xf32>
+  %p = linalg.softmax dimension(2) ins(%scaled : tensor<6x16x20xf32>) outs(%s_init : tensor<6x16x20xf32>) -> tensor<6x16x20xf32>
+  %o_init = tensor.empty() : tensor<6x16x4xf32>
+  %o_zero = linalg.fill ins(%zero : f32) outs(%o_init : tensor<6x16x4xf32>) -> tensor<6x16x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<6x16x20xf32>, tensor<6x20x4xf32>) outs(%o_zero : tensor<6x16x4xf32>) -> tensor<6x16x4xf32>
+  return %o : tensor<6x16x4xf32>
+}
+
+func.func @unscaled(%q: tensor<2x4x8xf32>, %k: tensor<2x4x8xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<2x4x4xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>] ins(%q, %k : tensor<2x4x8xf32>, tensor<2x4x8xf32>) outs(%sz : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %p = linalg.softmax dimension(2) ins(%s : tensor<2x4x4xf32>) outs(%e : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %oe = tensor.empty() : tensor<2x4x8xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%oz : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
