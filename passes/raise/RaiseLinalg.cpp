@@ -143,24 +143,27 @@ std::optional<double> matchScaling(Value value, Value &scores) {
   return isDiv ? 1 / c : c;
 }
 
+/// How a matmul operand of `rank` 3 ([batch, S, D]) or 2 ([S, D]) and its
+/// [batch, 1, S, D] or [1, 1, S, D] attention view map onto each other.
+SmallVector<ReassociationIndices> headReassociation(int64_t rank) {
+  if (rank == 2)
+    return {{0, 1, 2}, {3}};
+  return {{0, 1}, {2}, {3}};
+}
+
 /// `value` ([batch, S, D] or [S, D]) as [batch, 1, S, D] or [1, 1, S, D].
 Value toHeads(OpBuilder &b, Location loc, Value value) {
   auto type = cast<RankedTensorType>(value.getType());
   SmallVector<OpFoldResult> sizes = tensor::getMixedSizes(b, loc, value);
   SmallVector<int64_t> shape(type.getShape());
-  SmallVector<ReassociationIndices> reassociation;
-  if (type.getRank() == 2) {
-    sizes.insert(sizes.begin(), {b.getIndexAttr(1), b.getIndexAttr(1)});
-    shape.insert(shape.begin(), {1, 1});
-    reassociation = {{0, 1, 2}, {3}};
-  } else {
-    sizes.insert(sizes.begin() + 1, b.getIndexAttr(1));
-    shape.insert(shape.begin() + 1, 1);
-    reassociation = {{0, 1}, {2}, {3}};
-  }
+  // The unit dimensions in front of S: one after the batch, or two.
+  int64_t at = type.getRank() == 2 ? 0 : 1;
+  int64_t units = 4 - type.getRank();
+  sizes.insert(sizes.begin() + at, units, b.getIndexAttr(1));
+  shape.insert(shape.begin() + at, units, 1);
   return tensor::ExpandShapeOp::create(
       b, loc, RankedTensorType::get(shape, type.getElementType()), value,
-      reassociation, sizes);
+      headReassociation(type.getRank()), sizes);
 }
 
 /// matmul(softmax(scaled Q·Kᵀ), V) -> attic.attention.
@@ -203,12 +206,9 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
         /*right_window=*/IntegerAttr(), /*softcap=*/FloatAttr(),
         AttentionKernelAttr::get(rewriter.getContext(),
                                  AttentionKernel::softmax));
-    SmallVector<ReassociationIndices> reassociation =
-        cast<RankedTensorType>(q.getType()).getRank() == 2
-            ? SmallVector<ReassociationIndices>{{0, 1, 2}, {3}}
-            : SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}};
-    Value result = tensor::CollapseShapeOp::create(rewriter, loc, attention,
-                                                   reassociation);
+    Value result = tensor::CollapseShapeOp::create(
+        rewriter, loc, attention,
+        headReassociation(cast<RankedTensorType>(q.getType()).getRank()));
     Value cast = castTo(rewriter, loc, result, op.getType(0));
     if (!cast)
       return rewriter.notifyMatchFailure(op, "result type differs");

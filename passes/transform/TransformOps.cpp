@@ -4,7 +4,6 @@
 #include "dialects/attic/AtticDialect.h"
 #include "passes/forms/Transforms.h"
 
-#include "mlir/Dialect/Transform/IR/TransformDialect.h"
 
 using namespace mlir;
 using namespace mlir::attic;
