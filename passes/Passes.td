@@ -121,6 +121,29 @@ def FlashAttentionPass : Pass<"attic-flash-attention"> {
   ];
 }
 
+def LinearAttentionPass : Pass<"attic-linear-attention"> {
+  let summary = "Compute feature-map and recurrent linear attention in chunks";
+  let description = [{
+    Replaces every `attic.attention` with a feature-map kernel
+    (`elu_plus_one`, `relu`, `squared_relu`) by `attic.linearized_attention`,
+    which computes `phi(Q) (phi(K)^T V)` at linear cost (causal: chunks of
+    `chunk-size` queries with a carried state), and every
+    `attic.linear_attention` of at least `min-chunked-length` steps by
+    `attic.chunked_linear_attention`, its chunk-parallel form (the WY
+    representation for the delta rules). Both are exact. Shorter linear
+    attention (decoding) keeps the token-by-token recurrence. Ops the forms
+    cannot take (dynamic shapes; sliding windows, masks that depend on the
+    query, or `kv_lengths` with `causal`) are left alone.
+  }];
+  let options = [
+    Option<"chunkSize", "chunk-size", "int64_t", /*default=*/"64",
+           "Steps per chunk">,
+    Option<"minChunkedLength", "min-chunked-length", "int64_t",
+           /*default=*/"16",
+           "Shortest attic.linear_attention sequence computed in chunks">
+  ];
+}
+
 def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
   let summary = "Lower attic ops to linalg, tensor, arith and math (reference)";
   let description = [{

@@ -5,6 +5,7 @@
 void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
   populateSoftmaxFormLoweringPatterns(patterns);
   populateFlashAttentionLoweringPatterns(patterns);
+  populateLinearAttentionLoweringPatterns(patterns);
   populateCutCrossEntropyLoweringPatterns(patterns);
   populateCutCrossEntropyGradLoweringPatterns(patterns);
   populateCutSphericalZLossLoweringPatterns(patterns);

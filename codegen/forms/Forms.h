@@ -24,6 +24,12 @@ void populateSoftmaxFormLoweringPatterns(RewritePatternSet &patterns);
 /// inner loop over the visible key/value blocks with running statistics.
 void populateFlashAttentionLoweringPatterns(RewritePatternSet &patterns);
 
+/// attic.chunked_linear_attention and attic.linearized_attention: a loop
+/// over chunks carrying the state, each chunk a handful of contractions (and
+/// for the delta rules a forward substitution); the non-causal linearized
+/// form needs no loop.
+void populateLinearAttentionLoweringPatterns(RewritePatternSet &patterns);
+
 /// attic.cut_cross_entropy: a loop over token blocks, an inner loop over
 /// class blocks with a running log-sum-exp, the label's logit and the
 /// smoothing sum, then the loss as the reference computes it.

@@ -34,21 +34,6 @@ namespace {
 
 using utils::IteratorType;
 
-/// phi(x) of the feature-map kernels, in the accumulator type.
-Value featureMap(OpBuilder &b, Location loc, AttentionKernel kernel, Value x) {
-  Type type = x.getType();
-  Value zero = constF(b, loc, type, 0.0);
-  if (kernel == AttentionKernel::relu)
-    return arith::MaximumFOp::create(b, loc, x, zero);
-  // elu(x) + 1 = x + 1 for x > 0, exp(x) otherwise.
-  Value one = constF(b, loc, type, 1.0);
-  Value positive =
-      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
-  Value linear = arith::AddFOp::create(b, loc, x, one);
-  Value exponential = math::ExpOp::create(b, loc, x);
-  return arith::SelectOp::create(b, loc, positive, linear, exponential);
-}
-
 struct LowerAttention final : OpRewritePattern<AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
 

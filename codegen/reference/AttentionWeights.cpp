@@ -12,6 +12,25 @@ using namespace mlir;
 using namespace mlir::attic;
 using namespace mlir::attic::reference;
 
+Value reference::featureMap(OpBuilder &b, Location loc,
+                            AttentionKernel kernel, Value x) {
+  Type type = x.getType();
+  Value zero = constF(b, loc, type, 0.0);
+  if (kernel == AttentionKernel::relu || kernel == AttentionKernel::squared_relu) {
+    Value relu = arith::MaximumFOp::create(b, loc, x, zero);
+    if (kernel == AttentionKernel::relu)
+      return relu;
+    return arith::MulFOp::create(b, loc, relu, relu);
+  }
+  // elu(x) + 1 = x + 1 for x > 0, exp(x) otherwise.
+  Value one = constF(b, loc, type, 1.0);
+  Value positive =
+      arith::CmpFOp::create(b, loc, arith::CmpFPredicate::OGT, x, zero);
+  Value linear = arith::AddFOp::create(b, loc, x, one);
+  Value exponential = math::ExpOp::create(b, loc, x);
+  return arith::SelectOp::create(b, loc, positive, linear, exponential);
+}
+
 Value reference::softplus(OpBuilder &b, Location loc, Value x) {
   Type type = x.getType();
   Value zero = constF(b, loc, type, 0.0);

@@ -42,6 +42,10 @@ struct AttentionScoring {
   }
 };
 
+/// phi(x) of a feature-map kernel (elu(x) + 1, max(x, 0) or max(x, 0)^2)
+/// for a scalar `x` in the accumulator type.
+Value featureMap(OpBuilder &b, Location loc, AttentionKernel kernel, Value x);
+
 /// softplus(x) = log(1 + exp(x)), computed as max(x, 0) + log1p(exp(-|x|))
 /// so that large |x| neither overflows nor loses the result.
 Value softplus(OpBuilder &b, Location loc, Value x);

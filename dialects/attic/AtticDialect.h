@@ -16,4 +16,15 @@
 #define GET_ATTRDEF_CLASSES
 #include "dialects/attic/AtticAttrs.h.inc"
 
+namespace mlir::attic {
+
+/// Whether `kernel` factorizes as phi(q).phi(k) (linear attention).
+inline bool isFeatureMapKernel(AttentionKernel kernel) {
+  return kernel == AttentionKernel::elu_plus_one ||
+         kernel == AttentionKernel::relu ||
+         kernel == AttentionKernel::squared_relu;
+}
+
+} // namespace mlir::attic
+
 #endif // ATTIC_DIALECTS_ATTIC_ATTICDIALECT_H

@@ -49,7 +49,8 @@ def Attic_AttentionKernel : I32EnumAttr<"AttentionKernel",
       I32EnumAttrCase<"softplus", 1>,
       I32EnumAttrCase<"elu_plus_one", 2>,
       I32EnumAttrCase<"relu", 3>,
-      I32EnumAttrCase<"gaussian", 4>
+      I32EnumAttrCase<"gaussian", 4>,
+      I32EnumAttrCase<"squared_relu", 5>
     ]> {
   let cppNamespace = "::mlir::attic";
   let genSpecializedAttr = 0;

@@ -124,6 +124,125 @@ def Attic_FlashAttentionOp : Attic_Op<"flash_attention",
 }
 
 //===----------------------------------------------------------------------===//
+// Linear attention forms
+//===----------------------------------------------------------------------===//
+
+def Attic_LinearizedAttentionOp : Attic_Op<"linearized_attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Feature-map attention computed as phi(Q) (phi(K)^T V)";
+  let description = [{
+    `attic.attention` with a feature-map kernel (`elu_plus_one`, `relu`,
+    `squared_relu`; every operand and attribute with the same meaning)
+    computed at linear cost in the sequence length. With `V1 = [V, 1]` (the
+    values with a column of ones appended), the state `phi(K)^T V1`
+    (`[D, Dv + 1]` per batch and key/value head) gives each query row its
+    numerator `phi(q) (phi(K)^T V)` and its normalizer `phi(q) (phi(K)^T 1)`
+    at once; the result is their quotient (0 where the normalizer is 0).
+
+    Non-causal, the state sums over every visible key. Causal, queries are
+    taken in chunks of `chunk_size`: inside a chunk the lower-triangular
+    `phi(Q_c) phi(K_c)^T` weighs the chunk's own keys, and the state carried
+    from chunk to chunk holds all earlier ones. Keys that every query sees
+    (the bottom-right offset `Skv - Sq` when positive) start the state;
+    queries that see no key (`Sq > Skv`) give zeros. No score matrix larger
+    than `chunk_size x chunk_size` exists.
+
+    Visibility it takes besides `causal`: `kv_lengths` (non-causal only) and
+    an `i1` mask that does not depend on the query head or position (a key
+    padding mask of shape `[B, 1, 1, Skv]` or one that broadcasts to it).
+    Sliding windows and other masks do not factorize. Shapes are static.
+
+    ```mlir
+    %o = attic.linearized_attention %q, %k, %v
+           {causal, chunk_size = 64, kernel = #attic.kernel<elu_plus_one>}
+           : tensor<1x8x4096x64xf32>, tensor<1x8x4096x64xf32>,
+             tensor<1x8x4096x64xf32> -> tensor<1x8x4096x64xf32>
+    ```
+  }];
+  let arguments = !con(AtticAttentionArguments,
+                       (ins Attic_I64Attr:$chunk_size));
+  let results = (outs Attic_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`kv_lengths` `(` $kv_lengths^ `:` type($kv_lengths) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// Always 1: the feature-map kernels normalize per row.
+    std::optional<double> getEffectiveScale() { return 1.0; }
+    /// Always true: the form takes the feature-map kernels only.
+    bool hasFeatureMapKernel() { return true; }
+  }];
+}
+
+def Attic_ChunkedLinearAttentionOp : Attic_Op<"chunked_linear_attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Linear attention in chunks: matmuls inside, a state between";
+  let description = [{
+    `attic.linear_attention` (every operand and attribute with the same
+    meaning) computed chunk by chunk, as flash-linear-attention does for
+    prefill. For each chunk of `chunk_size` steps, with the state `S0` that
+    enters it, `b` the cumulative log decay inside the chunk (0 without
+    decay) and `D[t, s] = exp(b_t - b_s)` (per key dimension for a per-key
+    decay):
+
+    - the values each step writes, `U`: `V` for the `linear` and `gated`
+      rules; for the delta rules the WY representation
+      `U = T (V - diag(exp(b)) K S0)` with
+      `T = (I + tril(diag(beta) (K K^T o D), -1))^-1 diag(beta)`, solved by
+      forward substitution over the chunk's rows;
+    - the output `scale (diag(exp(b)) Q S0 + tril(Q K^T o D) U)`;
+    - the state `exp(b_last) S0 + (K o exp(b_last - b))^T U`.
+
+    Everything inside a chunk is a matmul or an elementwise op; steps run
+    one after another only between chunks and, for the delta rules, inside
+    the substitution. A sequence that is not a multiple of the chunk is
+    padded with steps that change nothing (zero keys and values, zero decay
+    and beta). Equal to the token-by-token recurrence up to rounding.
+    Shapes are static.
+
+    ```mlir
+    %o, %s = attic.chunked_linear_attention %q, %k, %v
+               decay(%g : tensor<1x4x1024xf32>) beta(%b : tensor<1x4x1024xf32>)
+               {update_rule = #attic.update_rule<gated_delta>, chunk_size = 64}
+               : tensor<1x4x1024x64xf32>, tensor<1x4x1024x64xf32>,
+                 tensor<1x4x1024x64xf32> -> tensor<1x4x1024x64xf32>,
+                 tensor<1x4x64x64xf32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$query,
+    Attic_FloatTensor:$key,
+    Attic_FloatTensor:$value,
+    Optional<Attic_FloatTensor>:$past_state,
+    Optional<Attic_FloatTensor>:$decay,
+    Optional<Attic_FloatTensor>:$beta,
+    DefaultValuedAttr<Attic_UpdateRuleAttr,
+                      "::mlir::attic::UpdateRule::linear">:$update_rule,
+    OptionalAttr<F64Attr>:$scale,
+    Attic_I64Attr:$chunk_size
+  );
+  let results = (outs Attic_FloatTensor:$output,
+                      Attic_FloatTensor:$present_state);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`past` `(` $past_state^ `:` type($past_state) `)`)?
+    (`decay` `(` $decay^ `:` type($decay) `)`)?
+    (`beta` `(` $beta^ `:` type($beta) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($output) `,` type($present_state)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale applied to S^T q: the attribute, or 1/sqrt(Dk) by default.
+    std::optional<double> getEffectiveScale();
+  }];
+}
+
+//===----------------------------------------------------------------------===//
 // Loss forms
 //===----------------------------------------------------------------------===//
 

@@ -229,8 +229,7 @@ std::optional<double> AttentionOp::getEffectiveScale() {
 }
 
 bool AttentionOp::hasFeatureMapKernel() {
-  return getKernel() == AttentionKernel::elu_plus_one ||
-         getKernel() == AttentionKernel::relu;
+  return isFeatureMapKernel(getKernel());
 }
 
 /// Checks that a mask broadcasts to [B, Hq, Sq, Skv] by NumPy rules.
@@ -345,11 +344,13 @@ std::optional<double> LinearAttentionOp::getEffectiveScale() {
   return effectiveScale(getScale(), getQuery().getType());
 }
 
-LogicalResult LinearAttentionOp::verify() {
-  Operation *op = *this;
-  RankedTensorType q = getQuery().getType(), k = getKey().getType(),
-                   v = getValue().getType(), out = getOutput().getType(),
-                   state = getPresentState().getType();
+/// The checks of attic.linear_attention, shared by its forms.
+template <typename OpTy>
+static LogicalResult verifyLinearAttentionLike(OpTy self) {
+  Operation *op = self;
+  RankedTensorType q = self.getQuery().getType(), k = self.getKey().getType(),
+                   v = self.getValue().getType(), out = self.getOutput().getType(),
+                   state = self.getPresentState().getType();
   if (failed(checkRank(op, q, 4, "query", "[B, Hq, T, Dk]")) ||
       failed(checkRank(op, k, 4, "key", "[B, Hkv, T, Dk]")) ||
       failed(checkRank(op, v, 4, "value", "[B, Hkv, T, Dv]")))
@@ -379,7 +380,7 @@ LogicalResult LinearAttentionOp::verify() {
     return failure();
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
       (hkv == 0 || hq % hkv != 0))
-    return emitOpError() << "query head count " << hq
+    return self.emitOpError() << "query head count " << hq
                          << " must be a multiple of key/value head count "
                          << hkv;
   if (failed(checkShape(op, out, {b, hq, t, dv}, "output", "[B, Hq, T, Dv]")) ||
@@ -387,7 +388,7 @@ LogicalResult LinearAttentionOp::verify() {
                         "[B, Hkv, Dk, Dv]")))
     return failure();
 
-  if (Value past = getPastState()) {
+  if (Value past = self.getPastState()) {
     auto type = cast<RankedTensorType>(past.getType());
     if (failed(checkElementType(op, type.getElementType(), elt, "past_state",
                                 "query")) ||
@@ -395,7 +396,7 @@ LogicalResult LinearAttentionOp::verify() {
                           "[B, Hkv, Dk, Dv]")))
       return failure();
   }
-  if (Value decay = getDecay()) {
+  if (Value decay = self.getDecay()) {
     auto type = cast<RankedTensorType>(decay.getType());
     if (failed(
             checkElementType(op, type.getElementType(), elt, "decay", "query")))
@@ -409,12 +410,12 @@ LogicalResult LinearAttentionOp::verify() {
                             "[B, Hkv, T, Dk]")))
         return failure();
     } else {
-      return emitOpError() << "decay must be [B, Hkv, T] (per head) or "
+      return self.emitOpError() << "decay must be [B, Hkv, T] (per head) or "
                            << "[B, Hkv, T, Dk] (per key dimension), got rank "
                            << type.getRank();
     }
   }
-  if (Value beta = getBeta()) {
+  if (Value beta = self.getBeta()) {
     auto type = cast<RankedTensorType>(beta.getType());
     if (failed(checkElementType(op, type.getElementType(), elt, "beta",
                                 "query")) ||
@@ -430,21 +431,25 @@ LogicalResult LinearAttentionOp::verify() {
       return failure();
   }
 
-  UpdateRule rule = getUpdateRule();
+  UpdateRule rule = self.getUpdateRule();
   StringRef name = stringifyUpdateRule(rule);
   bool gated = rule == UpdateRule::gated || rule == UpdateRule::gated_delta;
   bool delta = rule == UpdateRule::delta || rule == UpdateRule::gated_delta;
-  if (gated && !getDecay())
-    return emitOpError() << "the '" << name << "' update rule needs a decay";
-  if (!gated && getDecay())
-    return emitOpError() << "decay is given but the '" << name
+  if (gated && !self.getDecay())
+    return self.emitOpError() << "the '" << name << "' update rule needs a decay";
+  if (!gated && self.getDecay())
+    return self.emitOpError() << "decay is given but the '" << name
                          << "' update rule does not use it";
-  if (delta && !getBeta())
-    return emitOpError() << "the '" << name << "' update rule needs a beta";
-  if (!delta && getBeta())
-    return emitOpError() << "beta is given but the '" << name
+  if (delta && !self.getBeta())
+    return self.emitOpError() << "the '" << name << "' update rule needs a beta";
+  if (!delta && self.getBeta())
+    return self.emitOpError() << "beta is given but the '" << name
                          << "' update rule does not use it";
-  return checkPositive(op, getScale(), "scale", "");
+  return checkPositive(op, self.getScale(), "scale", "");
+}
+
+LogicalResult LinearAttentionOp::verify() {
+  return verifyLinearAttentionLike(*this);
 }
 
 //===----------------------------------------------------------------------===//
@@ -855,6 +860,64 @@ LogicalResult FlashAttentionOp::verify() {
                              {"block_kv", getBlockKv()})))
     return failure();
   return verifyAttentionLike(*this);
+}
+
+/// Checks that a chunked form's chunk size is at least 1 and that its
+/// query, key and value have static shapes.
+static LogicalResult checkChunkedForm(Operation *op, int64_t chunkSize,
+                                      ValueRange tensors) {
+  if (chunkSize < 1)
+    return op->emitOpError() << "chunk_size must be at least 1, got "
+                             << chunkSize;
+  static const char *names[] = {"query", "key", "value"};
+  for (auto [name, value] : llvm::zip(names, tensors))
+    if (!cast<ShapedType>(value.getType()).hasStaticShape())
+      return op->emitOpError() << "needs static shapes, but the " << name
+                               << " has type " << value.getType();
+  return success();
+}
+
+LogicalResult LinearizedAttentionOp::verify() {
+  if (!isFeatureMapKernel(getKernel()))
+    return emitOpError() << "takes the feature-map kernels (elu_plus_one, "
+                         << "relu, squared_relu), not '"
+                         << stringifyAttentionKernel(getKernel()) << "'";
+  if (failed(checkChunkedForm(*this, getChunkSize(),
+                              {getQuery(), getKey(), getValue()})) ||
+      failed(verifyAttentionLike(*this)))
+    return failure();
+  if (getLeftWindow() || getRightWindow())
+    return emitOpError() << "sliding windows do not factorize; the "
+                         << "linearized form takes none";
+  if (getCausal() && getKvLengths())
+    return emitOpError() << "kv_lengths with causal moves each batch's "
+                         << "diagonal; the linearized form takes them apart "
+                         << "only";
+  if (Value mask = getMask()) {
+    auto type = cast<RankedTensorType>(mask.getType());
+    int64_t rank = type.getRank();
+    // Dimensions 1 (Hq) and 2 (Sq) of the broadcast shape must be 1.
+    for (int64_t t = 1; t <= 2; ++t) {
+      int64_t m = rank - 4 + t;
+      if (m >= 0 && type.getDimSize(m) != 1)
+        return emitOpError() << "mask dimension " << m << " varies with the "
+                             << (t == 1 ? "query head" : "query position")
+                             << "; the linearized form takes key padding "
+                             << "masks ([B, 1, 1, Skv]) only";
+    }
+  }
+  return success();
+}
+
+std::optional<double> ChunkedLinearAttentionOp::getEffectiveScale() {
+  return effectiveScale(getScale(), getQuery().getType());
+}
+
+LogicalResult ChunkedLinearAttentionOp::verify() {
+  if (failed(checkChunkedForm(*this, getChunkSize(),
+                              {getQuery(), getKey(), getValue()})))
+    return failure();
+  return verifyLinearAttentionLike(*this);
 }
 
 /// Checks the token and class block sizes of a cut loss form.

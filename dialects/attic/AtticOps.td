@@ -164,9 +164,10 @@ def Attic_AttentionOp : Attic_Op<"attention",
     **Weights** `w[i, j]` for visible keys (invisible keys weigh 0):
     - `softmax`: `exp(s - max_j s)`, normalized by the row sum;
     - `softplus`: `log(1 + exp(s))`, normalized by the row sum (l1);
-    - `elu_plus_one`, `relu`: `phi(q).phi(k)` with `phi(x) = elu(x) + 1` or
-      `max(x, 0)`, normalized by the row sum; the normalization makes `scale`
-      irrelevant, so these kernels take no `scale`, `softcap` or float mask;
+    - `elu_plus_one`, `relu`, `squared_relu`: `phi(q).phi(k)` with
+      `phi(x) = elu(x) + 1`, `max(x, 0)` or `max(x, 0)^2`, normalized by the
+      row sum; the normalization makes `scale` irrelevant, so these kernels
+      take no `scale`, `softcap` or float mask;
     - `gaussian`: `exp(-scale * |q - k|^2 / 2)` times `exp(mask)` for a float
       mask; not normalized (SOFT).
 

@@ -59,6 +59,40 @@ rewriteAttentionAsFlash(RewriterBase &rewriter, Operation *op,
 void populateFlashAttentionPatterns(RewritePatternSet &patterns,
                                     const FlashAttentionOptions &options);
 
+/// Options of the linear attention forms.
+struct LinearAttentionOptions {
+  /// Steps per chunk of attic.chunked_linear_attention and of causal
+  /// attic.linearized_attention.
+  int64_t chunkSize = 64;
+  /// attic.linear_attention with fewer steps keeps the recurrence.
+  int64_t minChunkedLength = 16;
+};
+
+/// Why attic.linearized_attention cannot take `op`, an attic.attention, or
+/// nullopt when it can.
+std::optional<StringRef> linearizedAttentionBlocker(Operation *op);
+
+/// Replaces `op`, an attic.attention with a feature-map kernel, by
+/// attic.linearized_attention with the same operands and attributes and the
+/// chunk size of `options`. Fails, leaving `op` alone, for other kernels
+/// and for what the form cannot take (linearizedAttentionBlocker).
+FailureOr<Operation *>
+rewriteAttentionAsLinearized(RewriterBase &rewriter, Operation *op,
+                             const LinearAttentionOptions &options);
+
+/// Replaces `op`, an attic.linear_attention with static shapes, by
+/// attic.chunked_linear_attention with the same operands and attributes and
+/// the chunk size of `options`, whatever its length.
+FailureOr<Operation *>
+rewriteLinearAttentionAsChunked(RewriterBase &rewriter, Operation *op,
+                                const LinearAttentionOptions &options);
+
+/// Patterns applying rewriteAttentionAsLinearized to every attic.attention
+/// it takes and rewriteLinearAttentionAsChunked to every
+/// attic.linear_attention of at least options.minChunkedLength steps.
+void populateLinearAttentionPatterns(RewritePatternSet &patterns,
+                                     const LinearAttentionOptions &options);
+
 /// Block sizes of attic.cut_cross_entropy and, for the gradient, its
 /// filtering threshold and vocabulary sorting.
 struct CutCrossEntropyOptions {

@@ -88,6 +88,7 @@ def attention(q, k, v, mask=None, kv_lengths=None, scale=None, causal=False,
         mask = np.broadcast_to(mask, (B, Hq, Sq, Skv))
     out = np.zeros((B, Hq, Sq, Dv))
     phi = {"relu": lambda x: np.maximum(x, 0),
+           "squared_relu": lambda x: np.maximum(x, 0) ** 2,
            "elu_plus_one": lambda x: np.where(x > 0, x + 1, np.exp(x))}
     for b in range(B):
         L = Skv if kv_lengths is None else int(kv_lengths[b])
@@ -417,6 +418,11 @@ def case_attn_elu_plus_one():
 def case_attn_relu():
     q, k, v = attention_inputs(rng(18), 1, 2, 2, 5, 5, 4, 3)
     return [q, k, v], [attention(q, k, v, kernel="relu", causal=True)]
+
+
+def case_attn_squared_relu():
+    q, k, v = attention_inputs(rng(20), 2, 4, 1, 6, 7, 4, 3)
+    return [q, k, v], [attention(q, k, v, kernel="squared_relu", causal=True)]
 
 
 def case_attn_gaussian():

@@ -1,11 +1,13 @@
 // The other kernels of attic.attention against the naive float64 reference:
 // softplus (l1-normalized, causal), the feature maps elu_plus_one (with
-// grouped-query heads) and relu (causal), and gaussian with a float mask
+// grouped-query heads), relu (causal), squared_relu (causal, multi-query,
+// more keys than queries), and gaussian with a float mask
 // (exp(-|q - k|^2 / 2 * scale + mask), not normalized).
 // RUN: rm -rf %t
 // RUN: %naive attn_softplus %t/a && attic-run %s --function=attn_softplus --data-set=%t/a | FileCheck %s
 // RUN: %naive attn_elu_plus_one %t/b && attic-run %s --function=attn_elu_plus_one --data-set=%t/b | FileCheck %s
 // RUN: %naive attn_relu %t/c && attic-run %s --function=attn_relu --data-set=%t/c | FileCheck %s
+// RUN: %naive attn_squared_relu %t/e && attic-run %s --function=attn_squared_relu --data-set=%t/e | FileCheck %s
 // RUN: %naive attn_gaussian %t/d && attic-run %s --function=attn_gaussian --data-set=%t/d | FileCheck %s
 
 // CHECK: result 0 vs {{.*}}output_0.npy: {{.*}}: ok
@@ -28,4 +30,9 @@ func.func @attn_relu(%q: tensor<1x2x5x4xf32>, %k: tensor<1x2x5x4xf32>, %v: tenso
 func.func @attn_gaussian(%q: tensor<1x2x4x3xf32>, %k: tensor<1x2x5x3xf32>, %v: tensor<1x2x5x3xf32>, %m: tensor<1x2x4x5xf32>) -> tensor<1x2x4x3xf32> {
   %o = attic.attention %q, %k, %v mask(%m : tensor<1x2x4x5xf32>) {kernel = #attic.kernel<gaussian>} : tensor<1x2x4x3xf32>, tensor<1x2x5x3xf32>, tensor<1x2x5x3xf32> -> tensor<1x2x4x3xf32>
   return %o : tensor<1x2x4x3xf32>
+}
+
+func.func @attn_squared_relu(%q: tensor<2x4x6x4xf32>, %k: tensor<2x1x7x4xf32>, %v: tensor<2x1x7x3xf32>) -> tensor<2x4x6x3xf32> {
+  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<squared_relu>, causal} : tensor<2x4x6x4xf32>, tensor<2x1x7x4xf32>, tensor<2x1x7x3xf32> -> tensor<2x4x6x3xf32>
+  return %o : tensor<2x4x6x3xf32>
 }
