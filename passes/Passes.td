@@ -44,6 +44,18 @@ def CpuDecomposeAggregatesPass : Pass<"attic-cpu-decompose-aggregates"> {
   ];
 }
 
+def CpuReadOnlyArgumentsPass : Pass<"attic-cpu-read-only-arguments"> {
+  let summary = "Keep compiled functions from writing their tensor arguments";
+  let description = [{
+    A function on tensors never changes its caller's values, but one-shot
+    bufferization takes the buffers of function arguments as writable and
+    may compute a result in place of an argument (an elementwise op whose
+    destination is its operand, for instance). Marking every tensor argument
+    of every defined function `bufferization.writable = false` makes it copy
+    first instead, so the caller's arrays are never modified.
+  }];
+}
+
 def CpuVectorizePass : Pass<"attic-cpu-vectorize"> {
   let summary = "Tile linalg ops on tensors and vectorize the tiles";
   let description = [{

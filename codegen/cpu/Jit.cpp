@@ -112,7 +112,8 @@ JitFunction::call(ArrayRef<HostArray> args) {
             checkArgument(arg, argTypes[i], "argument " + llvm::Twine(i)))
       return std::move(e);
 
-  // Argument descriptors (the compiled code does not write inputs).
+  // Argument descriptors (the pipeline marks arguments read-only, so the
+  // compiled code does not write them).
   SmallVector<SmallVector<int64_t>> descriptors;
   for (const HostArray &arg : args) {
     SmallVector<int64_t> &d = descriptors.emplace_back();

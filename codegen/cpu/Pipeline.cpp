@@ -39,6 +39,7 @@ void attic::buildCpuPipeline(OpPassManager &pm,
     pm.addPass(createCSEPass());
   }
 
+  pm.addPass(createCpuReadOnlyArgumentsPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
   bufferize.functionBoundaryTypeConversion =

@@ -181,10 +181,14 @@ def linear_attention(q, k, v, past=None, decay=None, beta=None,
 
 
 def linear_attention_case(seed, rule, B, Hq, Hkv, T, Dk, Dv, past=False,
-                          decay=None, beta=None, scale=None):
+                          decay=None, beta=None, scale=None, unit_keys=False):
+    """unit_keys: keys of L2 norm 1 (as DeltaNet normalizes them), which keeps
+    long delta-rule recurrences stable."""
     r = rng(seed)
     u = lambda *s: r.uniform(-1, 1, s).astype(F32)
     ins = [u(B, Hq, T, Dk), u(B, Hkv, T, Dk), u(B, Hkv, T, Dv)]
+    if unit_keys:
+        ins[1] = (ins[1] / np.linalg.norm(ins[1], axis=-1, keepdims=True)).astype(F32)
     kw = {}
     if past:
         kw["past"] = u(B, Hkv, Dk, Dv)
@@ -465,6 +469,32 @@ def case_la_gated_delta_step():
     return linear_attention_case(26, "gated_delta", 1, 2, 2, 1, 3, 2,
                                  past=True, decay="key", beta="shared",
                                  scale=1.0)
+
+
+# Long sequences for the chunked form: several chunks, a padded last one.
+def case_la_long_linear():
+    return linear_attention_case(27, "linear", 1, 4, 2, 70, 8, 5, past=True)
+
+
+def case_la_long_gated_key():
+    return linear_attention_case(28, "gated", 2, 2, 2, 70, 8, 4, decay="key",
+                                 scale=0.5)
+
+
+def case_la_long_delta():
+    return linear_attention_case(29, "delta", 1, 2, 2, 70, 8, 6, past=True,
+                                 beta="head", unit_keys=True)
+
+
+def case_la_long_gated_delta():
+    return linear_attention_case(30, "gated_delta", 1, 4, 2, 70, 16, 8,
+                                 past=True, decay="head", beta="shared",
+                                 unit_keys=True)
+
+
+def case_la_long_gated_delta_key():
+    return linear_attention_case(31, "gated_delta", 1, 2, 1, 45, 8, 4,
+                                 decay="key", beta="head", unit_keys=True)
 
 
 def ce_case(seed, shape, reduction, weights=False, ignore=None, smoothing=0.0,
