@@ -2,6 +2,7 @@
 
 #include "passes/transform/TransformOps.h"
 #include "dialects/attic/AtticDialect.h"
+#include "dialects/attic/AtticOps.h"
 #include "passes/forms/Transforms.h"
 
 
@@ -62,6 +63,37 @@ DiagnosedSilenceableFailure FlashAttentionTransformOp::applyToOne(
   return recordForm(
       *this, target, rewriteAttentionAsFlash(rewriter, target, options),
       "an attic.attention with the softmax or softplus kernel", results);
+}
+
+//===----------------------------------------------------------------------===//
+// transform.attic.linear_attention
+//===----------------------------------------------------------------------===//
+
+LogicalResult LinearAttentionTransformOp::verify() {
+  int64_t chunk = getChunkSizeAttr().getInt();
+  if (chunk < 1)
+    return emitOpError() << "chunk_size must be at least 1, got " << chunk;
+  return success();
+}
+
+DiagnosedSilenceableFailure LinearAttentionTransformOp::applyToOne(
+    transform::TransformRewriter &rewriter, Operation *target,
+    transform::ApplyToEachResultList &results, transform::TransformState &) {
+  LinearAttentionOptions options;
+  options.chunkSize = getChunkSizeAttr().getInt();
+  options.minChunkedLength = 0;
+  std::string expected =
+      "an attic.attention with a feature-map kernel or an "
+      "attic.linear_attention with static shapes";
+  FailureOr<Operation *> form = failure();
+  if (isa<AttentionOp>(target)) {
+    if (std::optional<StringRef> why = linearizedAttentionBlocker(target))
+      expected += " (this attention: " + why->str() + ")";
+    form = rewriteAttentionAsLinearized(rewriter, target, options);
+  } else {
+    form = rewriteLinearAttentionAsChunked(rewriter, target, options);
+  }
+  return recordForm(*this, target, form, expected, results);
 }
 
 //===----------------------------------------------------------------------===//

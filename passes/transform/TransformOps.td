@@ -58,6 +58,32 @@ def Attic_FlashAttentionTransformOp
                        DefaultValuedAttr<I64Attr, "64">:$block_kv);
 }
 
+def Attic_LinearAttentionTransformOp
+    : Attic_FormTransformOp<"linear_attention"> {
+  let summary = "Rewrite linear attention ops as their chunked forms";
+  let description = [{
+    Replaces each op that `target` points to by its linear attention form
+    with chunks of `chunk_size` steps (as `attic-linear-attention` does,
+    without its length threshold): an `attic.attention` with a feature-map
+    kernel becomes `attic.linearized_attention`, an `attic.linear_attention`
+    becomes `attic.chunked_linear_attention`. Returns the new ops.
+
+    #### Return modes
+
+    The handle is consumed. A targeted op the forms do not take (another op,
+    another kernel, a sliding window, a query-dependent mask, dynamic
+    shapes) is a silenceable failure naming it and the reason; the ops
+    rewritten before it stay rewritten.
+
+    ```mlir
+    %chunked = transform.attic.linear_attention %ops {chunk_size = 32}
+        : (!transform.any_op) -> !transform.any_op
+    ```
+  }];
+  let arguments = (ins TransformHandleTypeInterface:$target,
+                       DefaultValuedAttr<I64Attr, "64">:$chunk_size);
+}
+
 def Attic_SoftmaxFormTransformOp : Attic_FormTransformOp<"softmax_form"> {
   let summary = "Rewrite softmax ops in the online or two-pass form";
   let description = [{

@@ -103,3 +103,45 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+func.func @windowed_linear(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>, %v: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  // expected-note @below {{this op}}
+  %o = attic.attention %q, %k, %v {causal, left_window = 2 : i64, kernel = #attic.kernel<relu>} : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %a = transform.structured.match ops{["attic.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected an attic.attention with a feature-map kernel or an attic.linear_attention with static shapes (this attention: sliding windows do not factorize), got 'attic.attention'}}
+    transform.attic.linear_attention %a : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+func.func @softmax_for_linear(%x: tensor<4x40xf32>) -> tensor<4x40xf32> {
+  // expected-note @below {{this op}}
+  %p = attic.softmax %x, axis = 1 : tensor<4x40xf32>
+  return %p : tensor<4x40xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %s = transform.structured.match ops{["attic.softmax"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected an attic.attention with a feature-map kernel or an attic.linear_attention with static shapes, got 'attic.softmax'}}
+    transform.attic.linear_attention %s : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.linear_attention' op chunk_size must be at least 1, got 0}}
+    transform.attic.linear_attention %root {chunk_size = 0} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}

@@ -86,3 +86,24 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// Feature-map attention and a one-step linear attention (which the pass
+// would leave recurrent) both take their chunked forms when a script names
+// them.
+// CHECK-LABEL: func.func @linear
+// CHECK: attic.linearized_attention %{{.*}} {causal, chunk_size = 32 : i64, kernel = #attic.kernel<squared_relu>}
+// CHECK: attic.chunked_linear_attention %{{.*}} {chunk_size = 32 : i64, update_rule = #attic.update_rule<delta>}
+func.func @linear(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x2x8x4xf32>, %q1: tensor<1x2x1x4xf32>, %k1: tensor<1x2x1x4xf32>, %v1: tensor<1x2x1x4xf32>, %b: tensor<1x2x1xf32>) -> (tensor<1x2x8x4xf32>, tensor<1x2x1x4xf32>) {
+  %o = attic.attention %q, %k, %v {causal, kernel = #attic.kernel<squared_relu>} : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  %o1, %s1 = attic.linear_attention %q1, %k1, %v1 beta(%b : tensor<1x2x1xf32>) {update_rule = #attic.update_rule<delta>} : tensor<1x2x1x4xf32>, tensor<1x2x1x4xf32>, tensor<1x2x1x4xf32> -> tensor<1x2x1x4xf32>, tensor<1x2x4x4xf32>
+  return %o, %o1 : tensor<1x2x8x4xf32>, tensor<1x2x1x4xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %ops = transform.structured.match ops{["attic.attention", "attic.linear_attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    %forms = transform.attic.linear_attention %ops {chunk_size = 32} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
