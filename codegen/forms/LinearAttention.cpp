@@ -15,8 +15,9 @@
 // attic.chunked_linear_attention is that recurrence, scaled at the end.
 // attic.linearized_attention applies the feature map to Q and K, appends a
 // column of ones to V (its output column is the normalizer) and runs the
-// recurrence with the linear rule when causal, or forms phi(K)^T [V, 1]
-// once when not; the result is the numerator over the normalizer.
+// recurrence with the linear rule when causal, or sums phi(K)^T [V, 1]
+// over key chunks once when not; the result is the numerator over the
+// normalizer.
 //
 //===----------------------------------------------------------------------===//
 
@@ -594,19 +595,41 @@ struct LowerLinearizedAttention final
                           3, rewriter.getIndexAttr(0));
 
     // S = phi(K)^T [V, 1] over the keys [from, to); dims (b, h, d, e, j).
+    // S = phi(K)^T [V, 1] over the keys [from, to), accumulated chunk by
+    // chunk (a contraction over all keys at once reads phi(K) with a stride
+    // of D and falls out of cache); dims (b, h, d, e, j).
     auto stateOf = [&](int64_t from, int64_t to) {
       Value init = filled(rewriter, loc, {batch, hkv, d, dv + 1}, acc, 0.0);
       if (from == to)
         return init;
-      Value k = sliceAxis(rewriter, loc, phiK, 2, rewriter.getIndexAttr(from),
-                          to - from);
-      Value v = sliceAxis(rewriter, loc, v1, 2, rewriter.getIndexAttr(from),
-                          to - from);
-      return multiplyAccumulate(rewriter, loc, k, v, init,
-                                {map(5, {dim(0), dim(1), dim(4), dim(2)}),
-                                 map(5, {dim(0), dim(1), dim(4), dim(3)}),
-                                 map(5, {dim(0), dim(1), dim(2), dim(3)})},
-                                {kPar, kPar, kPar, kPar, kRed});
+      int64_t c = effectiveChunk(op.getChunkSize(), to - from);
+      int64_t extra = llvm::divideCeil(to - from, c) * c - (to - from);
+      Value k = padSequence(
+          rewriter, loc,
+          sliceAxis(rewriter, loc, phiK, 2, rewriter.getIndexAttr(from),
+                    to - from),
+          0, extra);
+      Value v = padSequence(
+          rewriter, loc,
+          sliceAxis(rewriter, loc, v1, 2, rewriter.getIndexAttr(from),
+                    to - from),
+          0, extra);
+      Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
+      Value ub = arith::ConstantIndexOp::create(rewriter, loc, to - from + extra);
+      Value step = arith::ConstantIndexOp::create(rewriter, loc, c);
+      auto loop = scf::ForOp::create(
+          rewriter, loc, lb, ub, step, ValueRange{init},
+          [&](OpBuilder &nb, Location l, Value j0, ValueRange carried) {
+            Value state = multiplyAccumulate(
+                nb, l, sliceAxis(nb, l, k, 2, j0, c),
+                sliceAxis(nb, l, v, 2, j0, c), carried[0],
+                {map(5, {dim(0), dim(1), dim(4), dim(2)}),
+                 map(5, {dim(0), dim(1), dim(4), dim(3)}),
+                 map(5, {dim(0), dim(1), dim(2), dim(3)})},
+                {kPar, kPar, kPar, kPar, kRed});
+            scf::YieldOp::create(nb, l, state);
+          });
+      return loop.getResult(0);
     };
 
     Value out;
