@@ -6,8 +6,8 @@
 // decay inside it and D[t, s] = exp(b_t - b_s) masked to s <= t, computes
 //
 //   U   = V,  or for the delta rules  U = X_V - X_K S0  where
-//         (I + L) [X_K | X_V] = beta [K exp(b) | V],  L = beta tril(K K^T o D, -1)
-//         is solved by forward substitution over the chunk's rows
+//         (I + L) [X_K | X_V] = beta [K exp(b) | V],  L = beta tril(K K^T o D,
+//         -1) is solved by forward substitution over the chunk's rows
 //   O_c = exp(b) Q S0 + tril(Q K^T o D) U
 //   S   = exp(b_last) S0 + (K exp(b_last - b))^T U
 //
@@ -122,9 +122,10 @@ Value triangle(OpBuilder &b, Location loc, int64_t c, Type type, bool strict) {
       [&](OpBuilder &nb, Location l, ValueRange) {
         Value t = linalg::IndexOp::create(nb, l, 0);
         Value s = linalg::IndexOp::create(nb, l, 1);
-        Value below = arith::CmpIOp::create(
-            nb, l, strict ? arith::CmpIPredicate::ult : arith::CmpIPredicate::ule,
-            s, t);
+        Value below = arith::CmpIOp::create(nb, l,
+                                            strict ? arith::CmpIPredicate::ult
+                                                   : arith::CmpIPredicate::ule,
+                                            s, t);
         linalg::YieldOp::create(
             nb, l,
             Value(arith::SelectOp::create(nb, l, below, constF(nb, l, type, 1),
@@ -135,12 +136,12 @@ Value triangle(OpBuilder &b, Location loc, int64_t c, Type type, bool strict) {
 /// The inputs of the chunked recurrence, in the accumulator type, with the
 /// sequence (axis 2) a multiple of `chunk`.
 struct Recurrence {
-  Value query;  // [B, Hq, T, Dk]
-  Value key;    // [B, Hkv, T, Dk]
-  Value value;  // [B, Hkv, T, Dv]
-  Value state;  // [B, Hkv, Dk, Dv], the state before the first step
-  Value decay;  // [B, Hkv, T] or [B, Hkv, T, Dk] (log space), or null
-  Value beta;   // [B, Hkv, T] or [B, 1, T], or null (no delta rule)
+  Value query; // [B, Hq, T, Dk]
+  Value key;   // [B, Hkv, T, Dk]
+  Value value; // [B, Hkv, T, Dv]
+  Value state; // [B, Hkv, Dk, Dv], the state before the first step
+  Value decay; // [B, Hkv, T] or [B, Hkv, T, Dk] (log space), or null
+  Value beta;  // [B, Hkv, T] or [B, 1, T], or null (no delta rule)
   int64_t chunk;
 };
 
@@ -169,9 +170,8 @@ public:
     inclusive = triangle(b, loc, c, acc, /*strict=*/false);
     if (r.beta)
       strict = triangle(b, loc, c, acc, /*strict=*/true);
-    Value out = tensor::EmptyOp::create(b, loc,
-                                        ArrayRef<int64_t>{batch, hq, length, dv},
-                                        acc);
+    Value out = tensor::EmptyOp::create(
+        b, loc, ArrayRef<int64_t>{batch, hq, length, dv}, acc);
     Value zero = arith::ConstantIndexOp::create(b, loc, 0);
     Value end = arith::ConstantIndexOp::create(b, loc, length);
     Value step = arith::ConstantIndexOp::create(b, loc, c);
@@ -267,8 +267,8 @@ private:
                  })
           .getResult(0);
     }
-    Value g = multiplyAccumulate(b, loc, x, y, init, {xMap, yMap, outMap},
-                                 iterators);
+    Value g =
+        multiplyAccumulate(b, loc, x, y, init, {xMap, yMap, outMap}, iterators);
     // Mask (and decay) elementwise over (b, h, t, s).
     SmallVector<Value> inputs = {g, tri};
     SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(4),
@@ -504,9 +504,9 @@ struct LowerChunkedLinearAttention final
                                 : filled(rewriter, loc, stateShape, acc, 0.0);
     int64_t length = op.getQuery().getType().getDimSize(2);
     auto [out, state] = buildPaddedRecurrence(rewriter, loc, r, length);
-    rewriter.replaceOp(op, {scaled(rewriter, loc, out,
-                                   *op.getEffectiveScale(), elt),
-                            toType(rewriter, loc, state, elt)});
+    rewriter.replaceOp(
+        op, {scaled(rewriter, loc, out, *op.getEffectiveScale(), elt),
+             toType(rewriter, loc, state, elt)});
     return success();
   }
 };
@@ -525,8 +525,8 @@ struct LowerLinearizedAttention final
     ArrayRef<int64_t> qShape = op.getQuery().getType().getShape(),
                       kShape = op.getKey().getType().getShape(),
                       vShape = op.getValue().getType().getShape();
-    int64_t batch = qShape[0], hq = qShape[1], sq = qShape[2],
-            d = qShape[3], hkv = kShape[1], skv = kShape[2], dv = vShape[3];
+    int64_t batch = qShape[0], hq = qShape[1], sq = qShape[2], d = qShape[3],
+            hkv = kShape[1], skv = kShape[2], dv = vShape[3];
     int64_t group = hq / hkv;
     AffineMap id4 = rewriter.getMultiDimIdentityMap(4);
     auto map = [&](unsigned dims, ArrayRef<AffineExpr> exprs) {
@@ -540,8 +540,7 @@ struct LowerLinearizedAttention final
         tensor::EmptyOp::create(rewriter, loc, qShape, acc), {id4, id4},
         [&](OpBuilder &nb, Location l, ValueRange args) {
           linalg::YieldOp::create(
-              nb, l,
-              featureMap(nb, l, kernel, castFloat(nb, l, args[0], acc)));
+              nb, l, featureMap(nb, l, kernel, castFloat(nb, l, args[0], acc)));
         });
 
     // phi(K), zero for keys the mask or kv_lengths hide.
@@ -577,9 +576,9 @@ struct LowerLinearizedAttention final
             keep = args[next++];
           if (lengths) {
             Value j = toI64(nb, l, linalg::IndexOp::create(nb, l, 2));
-            Value inside = arith::CmpIOp::create(
-                nb, l, arith::CmpIPredicate::slt, j,
-                toI64(nb, l, args[next++]));
+            Value inside =
+                arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt, j,
+                                      toI64(nb, l, args[next++]));
             keep = arith::AndIOp::create(nb, l, keep, inside);
           }
           linalg::YieldOp::create(
@@ -589,10 +588,10 @@ struct LowerLinearizedAttention final
         });
 
     // [V, 1]: the last column's output is the normalizer.
-    Value v1 = insertAxis(rewriter, loc, toType(rewriter, loc, op.getValue(), acc),
-                          filled(rewriter, loc, {batch, hkv, skv, dv + 1}, acc,
-                                 1.0),
-                          3, rewriter.getIndexAttr(0));
+    Value v1 =
+        insertAxis(rewriter, loc, toType(rewriter, loc, op.getValue(), acc),
+                   filled(rewriter, loc, {batch, hkv, skv, dv + 1}, acc, 1.0),
+                   3, rewriter.getIndexAttr(0));
 
     // S = phi(K)^T [V, 1] over the keys [from, to); dims (b, h, d, e, j).
     // S = phi(K)^T [V, 1] over the keys [from, to), accumulated chunk by
@@ -604,29 +603,28 @@ struct LowerLinearizedAttention final
         return init;
       int64_t c = effectiveChunk(op.getChunkSize(), to - from);
       int64_t extra = llvm::divideCeil(to - from, c) * c - (to - from);
-      Value k = padSequence(
-          rewriter, loc,
-          sliceAxis(rewriter, loc, phiK, 2, rewriter.getIndexAttr(from),
-                    to - from),
-          0, extra);
-      Value v = padSequence(
-          rewriter, loc,
-          sliceAxis(rewriter, loc, v1, 2, rewriter.getIndexAttr(from),
-                    to - from),
-          0, extra);
+      Value k = padSequence(rewriter, loc,
+                            sliceAxis(rewriter, loc, phiK, 2,
+                                      rewriter.getIndexAttr(from), to - from),
+                            0, extra);
+      Value v = padSequence(rewriter, loc,
+                            sliceAxis(rewriter, loc, v1, 2,
+                                      rewriter.getIndexAttr(from), to - from),
+                            0, extra);
       Value lb = arith::ConstantIndexOp::create(rewriter, loc, 0);
-      Value ub = arith::ConstantIndexOp::create(rewriter, loc, to - from + extra);
+      Value ub =
+          arith::ConstantIndexOp::create(rewriter, loc, to - from + extra);
       Value step = arith::ConstantIndexOp::create(rewriter, loc, c);
       auto loop = scf::ForOp::create(
           rewriter, loc, lb, ub, step, ValueRange{init},
           [&](OpBuilder &nb, Location l, Value j0, ValueRange carried) {
-            Value state = multiplyAccumulate(
-                nb, l, sliceAxis(nb, l, k, 2, j0, c),
-                sliceAxis(nb, l, v, 2, j0, c), carried[0],
-                {map(5, {dim(0), dim(1), dim(4), dim(2)}),
-                 map(5, {dim(0), dim(1), dim(4), dim(3)}),
-                 map(5, {dim(0), dim(1), dim(2), dim(3)})},
-                {kPar, kPar, kPar, kPar, kRed});
+            Value state =
+                multiplyAccumulate(nb, l, sliceAxis(nb, l, k, 2, j0, c),
+                                   sliceAxis(nb, l, v, 2, j0, c), carried[0],
+                                   {map(5, {dim(0), dim(1), dim(4), dim(2)}),
+                                    map(5, {dim(0), dim(1), dim(4), dim(3)}),
+                                    map(5, {dim(0), dim(1), dim(2), dim(3)})},
+                                   {kPar, kPar, kPar, kPar, kRed});
             scf::YieldOp::create(nb, l, state);
           });
       return loop.getResult(0);
@@ -651,16 +649,16 @@ struct LowerLinearizedAttention final
       int64_t prefix = std::max<int64_t>(off, 0);
       Recurrence r;
       r.query = phiQ;
-      r.key = padSequence(
-          rewriter, loc,
-          sliceAxis(rewriter, loc, phiK, 2, rewriter.getIndexAttr(prefix),
-                    skv - prefix),
-          std::max<int64_t>(-off, 0), 0);
-      r.value = padSequence(
-          rewriter, loc,
-          sliceAxis(rewriter, loc, v1, 2, rewriter.getIndexAttr(prefix),
-                    skv - prefix),
-          std::max<int64_t>(-off, 0), 0);
+      r.key =
+          padSequence(rewriter, loc,
+                      sliceAxis(rewriter, loc, phiK, 2,
+                                rewriter.getIndexAttr(prefix), skv - prefix),
+                      std::max<int64_t>(-off, 0), 0);
+      r.value =
+          padSequence(rewriter, loc,
+                      sliceAxis(rewriter, loc, v1, 2,
+                                rewriter.getIndexAttr(prefix), skv - prefix),
+                      std::max<int64_t>(-off, 0), 0);
       r.state = stateOf(0, prefix);
       r.chunk = op.getChunkSize();
       out = buildPaddedRecurrence(rewriter, loc, r, sq).first;
@@ -669,8 +667,9 @@ struct LowerLinearizedAttention final
     // Numerator over normalizer (0 where the normalizer is 0).
     Value result = parallelGeneric(
         rewriter, loc,
-        ValueRange{sliceAxis(rewriter, loc, out, 3, rewriter.getIndexAttr(0), dv),
-                   out},
+        ValueRange{
+            sliceAxis(rewriter, loc, out, 3, rewriter.getIndexAttr(0), dv),
+            out},
         tensor::EmptyOp::create(rewriter, loc,
                                 ArrayRef<int64_t>{batch, hq, sq, dv}, elt),
         {id4, map(4, {dim(0), dim(1), dim(2), getAffineConstantExpr(dv, ctx)}),

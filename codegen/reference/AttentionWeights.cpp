@@ -12,11 +12,12 @@ using namespace mlir;
 using namespace mlir::attic;
 using namespace mlir::attic::reference;
 
-Value reference::featureMap(OpBuilder &b, Location loc,
-                            AttentionKernel kernel, Value x) {
+Value reference::featureMap(OpBuilder &b, Location loc, AttentionKernel kernel,
+                            Value x) {
   Type type = x.getType();
   Value zero = constF(b, loc, type, 0.0);
-  if (kernel == AttentionKernel::relu || kernel == AttentionKernel::squared_relu) {
+  if (kernel == AttentionKernel::relu ||
+      kernel == AttentionKernel::squared_relu) {
     Value relu = arith::MaximumFOp::create(b, loc, x, zero);
     if (kernel == AttentionKernel::relu)
       return relu;

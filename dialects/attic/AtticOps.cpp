@@ -349,7 +349,8 @@ template <typename OpTy>
 static LogicalResult verifyLinearAttentionLike(OpTy self) {
   Operation *op = self;
   RankedTensorType q = self.getQuery().getType(), k = self.getKey().getType(),
-                   v = self.getValue().getType(), out = self.getOutput().getType(),
+                   v = self.getValue().getType(),
+                   out = self.getOutput().getType(),
                    state = self.getPresentState().getType();
   if (failed(checkRank(op, q, 4, "query", "[B, Hq, T, Dk]")) ||
       failed(checkRank(op, k, 4, "key", "[B, Hkv, T, Dk]")) ||
@@ -380,9 +381,9 @@ static LogicalResult verifyLinearAttentionLike(OpTy self) {
     return failure();
   if (!ShapedType::isDynamic(hq) && !ShapedType::isDynamic(hkv) &&
       (hkv == 0 || hq % hkv != 0))
-    return self.emitOpError() << "query head count " << hq
-                         << " must be a multiple of key/value head count "
-                         << hkv;
+    return self.emitOpError()
+           << "query head count " << hq
+           << " must be a multiple of key/value head count " << hkv;
   if (failed(checkShape(op, out, {b, hq, t, dv}, "output", "[B, Hq, T, Dv]")) ||
       failed(checkShape(op, state, {b, hkv, dk, dv}, "present_state",
                         "[B, Hkv, Dk, Dv]")))
@@ -410,9 +411,10 @@ static LogicalResult verifyLinearAttentionLike(OpTy self) {
                             "[B, Hkv, T, Dk]")))
         return failure();
     } else {
-      return self.emitOpError() << "decay must be [B, Hkv, T] (per head) or "
-                           << "[B, Hkv, T, Dk] (per key dimension), got rank "
-                           << type.getRank();
+      return self.emitOpError()
+             << "decay must be [B, Hkv, T] (per head) or "
+             << "[B, Hkv, T, Dk] (per key dimension), got rank "
+             << type.getRank();
     }
   }
   if (Value beta = self.getBeta()) {
@@ -436,15 +438,17 @@ static LogicalResult verifyLinearAttentionLike(OpTy self) {
   bool gated = rule == UpdateRule::gated || rule == UpdateRule::gated_delta;
   bool delta = rule == UpdateRule::delta || rule == UpdateRule::gated_delta;
   if (gated && !self.getDecay())
-    return self.emitOpError() << "the '" << name << "' update rule needs a decay";
+    return self.emitOpError()
+           << "the '" << name << "' update rule needs a decay";
   if (!gated && self.getDecay())
     return self.emitOpError() << "decay is given but the '" << name
-                         << "' update rule does not use it";
+                              << "' update rule does not use it";
   if (delta && !self.getBeta())
-    return self.emitOpError() << "the '" << name << "' update rule needs a beta";
+    return self.emitOpError()
+           << "the '" << name << "' update rule needs a beta";
   if (!delta && self.getBeta())
     return self.emitOpError() << "beta is given but the '" << name
-                         << "' update rule does not use it";
+                              << "' update rule does not use it";
   return checkPositive(op, self.getScale(), "scale", "");
 }
 
@@ -867,8 +871,8 @@ LogicalResult FlashAttentionOp::verify() {
 static LogicalResult checkChunkedForm(Operation *op, int64_t chunkSize,
                                       ValueRange tensors) {
   if (chunkSize < 1)
-    return op->emitOpError() << "chunk_size must be at least 1, got "
-                             << chunkSize;
+    return op->emitOpError()
+           << "chunk_size must be at least 1, got " << chunkSize;
   static const char *names[] = {"query", "key", "value"};
   for (auto [name, value] : llvm::zip(names, tensors))
     if (!cast<ShapedType>(value.getType()).hasStaticShape())

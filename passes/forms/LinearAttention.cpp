@@ -57,8 +57,7 @@ attic::rewriteAttentionAsLinearized(RewriterBase &rewriter, Operation *op,
       attention.getKvLengths(), attention.getScaleAttr(),
       attention.getCausalAttr(), attention.getLeftWindowAttr(),
       attention.getRightWindowAttr(), attention.getSoftcapAttr(),
-      attention.getKernelAttr(),
-      rewriter.getI64IntegerAttr(options.chunkSize));
+      attention.getKernelAttr(), rewriter.getI64IntegerAttr(options.chunkSize));
   rewriter.replaceOp(op, linear);
   return linear.getOperation();
 }

@@ -5,7 +5,6 @@
 #include "dialects/attic/AtticOps.h"
 #include "passes/forms/Transforms.h"
 
-
 using namespace mlir;
 using namespace mlir::attic;
 
@@ -82,9 +81,8 @@ DiagnosedSilenceableFailure LinearAttentionTransformOp::applyToOne(
   LinearAttentionOptions options;
   options.chunkSize = getChunkSizeAttr().getInt();
   options.minChunkedLength = 0;
-  std::string expected =
-      "an attic.attention with a feature-map kernel or an "
-      "attic.linear_attention with static shapes";
+  std::string expected = "an attic.attention with a feature-map kernel or an "
+                         "attic.linear_attention with static shapes";
   FailureOr<Operation *> form = failure();
   if (isa<AttentionOp>(target)) {
     if (std::optional<StringRef> why = linearizedAttentionBlocker(target))
