@@ -170,6 +170,7 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
     if (scoring.leftWindow)
       start = ix.max(zero, ix.sub(ix.add(row, off), ix.c(*scoring.leftWindow)));
 
+    Value skvI64 = toI64(b, loc, ix.dim(op.getKey(), 2));
     Value qTile = tile(b, loc, op.getQuery(), batch, head, row, rows, zero, d);
     SmallVector<OpFoldResult> rowSizes = {b.getIndexAttr(1), b.getIndexAttr(1),
                                           rows};
@@ -236,7 +237,7 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
                     bb, ll,
                     buildAttentionWeight(
                         bb, ll, scoring, args[0], maskElt, lengthI64,
-                        op.getKvLengths() != nullptr, i, j, sqI64));
+                        op.getKvLengths() != nullptr, i, j, sqI64, skvI64));
               });
 
           // Running statistics: the new maximum and the rescaling factor.

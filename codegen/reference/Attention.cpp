@@ -136,11 +136,11 @@ struct LowerAttention final : OpRewritePattern<AttentionOp> {
           Value len = lengths ? toI64(nb, l, args[next++]) : toI64(nb, l, skv);
           Value iIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 2));
           Value jIdx = toI64(nb, l, linalg::IndexOp::create(nb, l, 3));
-          linalg::YieldOp::create(nb, l,
-                                  buildAttentionWeight(nb, l, scoring, args[0],
-                                                       maskElt, len,
-                                                       lengths != nullptr, iIdx,
-                                                       jIdx, toI64(nb, l, sq)));
+          linalg::YieldOp::create(
+              nb, l,
+              buildAttentionWeight(nb, l, scoring, args[0], maskElt, len,
+                                   lengths != nullptr, iIdx, jIdx,
+                                   toI64(nb, l, sq), toI64(nb, l, skv)));
         });
 
     // 3. Normalization weights.

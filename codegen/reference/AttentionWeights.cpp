@@ -6,6 +6,7 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Math/IR/Math.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -42,16 +43,45 @@ Value reference::softplus(OpBuilder &b, Location loc, Value x) {
   return arith::AddFOp::create(b, loc, pos, tail);
 }
 
+/// The number of keys query position `pos` (i64) sees by position: those
+/// in [0, min(length, skv)) that the causal bound and the windows allow.
+static Value visibleKeyCount(OpBuilder &b, Location loc,
+                             const AttentionScoring &scoring, Value pos,
+                             Value length, Value skv) {
+  auto c = [&](int64_t v) {
+    return arith::ConstantOp::create(b, loc, b.getI64IntegerAttr(v));
+  };
+  Value end = arith::MinSIOp::create(
+      b, loc, arith::MaxSIOp::create(b, loc, length, c(0)), skv);
+  Value after = arith::AddIOp::create(b, loc, pos, c(1));
+  if (scoring.causal)
+    end = arith::MinSIOp::create(b, loc, end, after);
+  if (scoring.rightWindow)
+    end = arith::MinSIOp::create(
+        b, loc, end,
+        arith::AddIOp::create(b, loc, after, c(*scoring.rightWindow)));
+  Value start = c(0);
+  if (scoring.leftWindow)
+    start = arith::MaxSIOp::create(
+        b, loc, start,
+        arith::SubIOp::create(b, loc, pos, c(*scoring.leftWindow)));
+  return arith::MaxSIOp::create(
+      b, loc, arith::SubIOp::create(b, loc, end, start), c(0));
+}
+
 Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
                                       const AttentionScoring &scoring, Value s,
                                       Value mask, Value length, bool hasLengths,
-                                      Value i, Value j, Value sq) {
+                                      Value i, Value j, Value sq, Value skv) {
   Type acc = s.getType();
   AttentionKernel kernel = scoring.kernel;
   Value visible = arith::ConstantOp::create(b, loc, b.getBoolAttr(true));
   auto both = [&](Value cond) {
     visible = arith::AndIOp::create(b, loc, visible, cond);
   };
+  // Query i sits at position i + length - sq.
+  Value pos = arith::AddIOp::create(b, loc, i,
+                                    arith::SubIOp::create(b, loc, length, sq));
   // Logits (softmax, softplus) or the gaussian exponent.
   Value logit;
   if (kernel == AttentionKernel::gaussian) {
@@ -60,6 +90,17 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
   } else if (!scoring.featureMap) {
     logit =
         arith::MulFOp::create(b, loc, s, constF(b, loc, acc, scoring.scale));
+    if (scoring.trainLength) {
+      // log(n_i) / log(T); rows that see no key are hidden below.
+      Value n = visibleKeyCount(b, loc, scoring, pos, length, skv);
+      Value logN =
+          math::LogOp::create(b, loc, arith::SIToFPOp::create(b, loc, acc, n));
+      Value factor = arith::MulFOp::create(
+          b, loc, logN,
+          constF(b, loc, acc,
+                 1.0 / std::log(static_cast<double>(*scoring.trainLength))));
+      logit = arith::MulFOp::create(b, loc, logit, factor);
+    }
     if (scoring.softcap) {
       Value c = constF(b, loc, acc, *scoring.softcap);
       Value t =
@@ -74,11 +115,9 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
       logit =
           arith::AddFOp::create(b, loc, castFloat(b, loc, mask, acc), logit);
   }
-  // Visibility from positions: query i sits at i + length - sq.
+  // Visibility from positions.
   if (hasLengths)
     both(arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, j, length));
-  Value pos = arith::AddIOp::create(b, loc, i,
-                                    arith::SubIOp::create(b, loc, length, sq));
   auto offset = [&](int64_t delta) {
     return arith::AddIOp::create(
         b, loc, pos,
@@ -95,14 +134,19 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
 
   bool softmax = kernel == AttentionKernel::softmax;
   Value w;
-  if (softmax)
+  if (softmax) {
     w = logit;
-  else if (kernel == AttentionKernel::softplus)
+  } else if (kernel == AttentionKernel::softplus) {
     w = softplus(b, loc, logit);
-  else if (kernel == AttentionKernel::gaussian)
+    // (w / sum w)^p renormalized is w^p / sum w^p.
+    if (scoring.reweightPower)
+      w = math::PowFOp::create(b, loc, w,
+                               constF(b, loc, acc, *scoring.reweightPower));
+  } else if (kernel == AttentionKernel::gaussian) {
     w = math::ExpOp::create(b, loc, logit);
-  else
+  } else {
     w = s;
+  }
   Value hidden = constF(
       b, loc, acc, softmax ? -std::numeric_limits<double>::infinity() : 0.0);
   return arith::SelectOp::create(b, loc, visible, w, hidden);

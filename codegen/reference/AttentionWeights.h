@@ -27,6 +27,10 @@ struct AttentionScoring {
   std::optional<double> softcap;
   bool causal = false;
   std::optional<int64_t> leftWindow, rightWindow;
+  /// The training length of the length scale log(n_i) / log(T).
+  std::optional<int64_t> trainLength;
+  /// The power of re-weighted softplus weights.
+  std::optional<double> reweightPower;
 
   template <typename OpTy> static AttentionScoring of(OpTy op) {
     AttentionScoring s;
@@ -38,6 +42,9 @@ struct AttentionScoring {
     s.causal = op.getCausal();
     s.leftWindow = op.getLeftWindow();
     s.rightWindow = op.getRightWindow();
+    s.trainLength = op.getTrainLength();
+    if (auto power = op.getReweightPower())
+      s.reweightPower = power->convertToDouble();
     return s;
   }
 };
@@ -53,14 +60,15 @@ Value softplus(OpBuilder &b, Location loc, Value x);
 /// Inside a linalg body: the weight of key position `j` (i64) for query
 /// position `i` (i64) of score `s` (accumulator type). `mask` is the mask
 /// element or null; `length` the batch's key count (i64), checked as a
-/// bound when `hasLengths`; `sq` the query count (i64). The query sits at
-/// absolute position i + length - sq (bottom-right alignment). Softmax
-/// yields the logit, or -inf when hidden; softplus and gaussian their
-/// weight and the feature maps the score itself, or 0 when hidden.
+/// bound when `hasLengths`; `sq` and `skv` the query and key counts (i64).
+/// The query sits at absolute position i + length - sq (bottom-right
+/// alignment). Softmax yields the logit, or -inf when hidden; softplus and
+/// gaussian their weight and the feature maps the score itself, or 0 when
+/// hidden.
 Value buildAttentionWeight(OpBuilder &b, Location loc,
                            const AttentionScoring &scoring, Value s, Value mask,
                            Value length, bool hasLengths, Value i, Value j,
-                           Value sq);
+                           Value sq, Value skv);
 
 } // namespace mlir::attic::reference
 

@@ -331,6 +331,25 @@ template <typename OpTy> static LogicalResult verifyAttentionLike(OpTy self) {
     return self.emitOpError()
            << "softcap applies to softmax and softplus scores, "
            << "not to the '" << kernel << "' kernel";
+  if (std::optional<int64_t> train = self.getTrainLength()) {
+    if (*train < 2)
+      return self.emitOpError()
+             << "train_length must be at least 2 (the length scale divides "
+             << "by its logarithm), got " << *train;
+    if (!hasLogits)
+      return self.emitOpError()
+             << "train_length scales softmax and softplus scores, "
+             << "not those of the '" << kernel << "' kernel";
+  }
+  if (failed(checkPositive(op, self.getReweightPower(), "reweight_power", "")))
+    return failure();
+  if (self.getReweightPower() && self.getKernel() != AttentionKernel::softplus)
+    return self.emitOpError()
+           << "reweight_power re-weights the softplus kernel, not '" << kernel
+           << "'"
+           << (self.getKernel() == AttentionKernel::softmax
+                   ? " (for softmax it is a factor on the scale)"
+                   : "");
   return success();
 }
 

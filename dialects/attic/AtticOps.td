@@ -133,7 +133,9 @@ defvar AtticAttentionArguments = (ins
   OptionalAttr<Attic_I64Attr>:$right_window,
   OptionalAttr<F64Attr>:$softcap,
   DefaultValuedAttr<Attic_AttentionKernelAttr,
-                    "::mlir::attic::AttentionKernel::softmax">:$kernel
+                    "::mlir::attic::AttentionKernel::softmax">:$kernel,
+  OptionalAttr<Attic_I64Attr>:$train_length,
+  OptionalAttr<F64Attr>:$reweight_power
 );
 
 def Attic_AttentionOp : Attic_Op<"attention",
@@ -161,9 +163,20 @@ def Attic_AttentionOp : Attic_Op<"attention",
     `1/sqrt(D)`. The mask (either kind) broadcasts to `[B, Hq, Sq, Skv]` by
     NumPy rules.
 
+    **Length scale.** With `train_length = T` (at least 2), the scale of
+    query `i` is multiplied by `log(n_i) / log(T)`, where `n_i` counts the
+    keys its position lets it see (`kv_lengths`, `causal` and the windows;
+    a mask does not change it): the entropy-invariant scale of softplus
+    attention ("Softplus Attention with Re-weighting Boosts Length
+    Extrapolation"), which leaves rows of `T` keys as they are and sharpens
+    longer ones. It applies to the `softmax` and `softplus` kernels.
+
     **Weights** `w[i, j]` for visible keys (invisible keys weigh 0):
     - `softmax`: `exp(s - max_j s)`, normalized by the row sum;
-    - `softplus`: `log(1 + exp(s))`, normalized by the row sum (l1);
+    - `softplus`: `log(1 + exp(s))`, normalized by the row sum (l1); with
+      `reweight_power = p` (positive) the re-weighted form: each normalized
+      weight raised to `p` and the row normalized again, which equals
+      `softplus(s)^p` normalized by its row sum (`p > 1` sharpens);
     - `elu_plus_one`, `relu`, `squared_relu`: `phi(q).phi(k)` with
       `phi(x) = elu(x) + 1`, `max(x, 0)` or `max(x, 0)^2`, normalized by the
       row sum; the normalization makes `scale` irrelevant, so these kernels

@@ -2,6 +2,7 @@
 
 #include "dialects/attic/AtticOps.h"
 #include "passes/Passes.h"
+#include "passes/forms/FormBuilder.h"
 #include "passes/forms/Transforms.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -24,15 +25,12 @@ attic::rewriteAttentionAsFlash(RewriterBase &rewriter, Operation *op,
     return failure();
   if (options.blockQ < 1 || options.blockKv < 1)
     return failure();
-  rewriter.setInsertionPoint(op);
-  auto flash = FlashAttentionOp::create(
-      rewriter, op->getLoc(), attention.getType(), attention.getQuery(),
-      attention.getKey(), attention.getValue(), attention.getMask(),
-      attention.getKvLengths(), attention.getScaleAttr(),
-      attention.getCausalAttr(), attention.getLeftWindowAttr(),
-      attention.getRightWindowAttr(), attention.getSoftcapAttr(),
-      attention.getKernelAttr(), rewriter.getI64IntegerAttr(options.blockQ),
-      rewriter.getI64IntegerAttr(options.blockKv));
+  auto flash = createFormOf<FlashAttentionOp>(
+      rewriter, op,
+      {rewriter.getNamedAttr("block_q",
+                             rewriter.getI64IntegerAttr(options.blockQ)),
+       rewriter.getNamedAttr("block_kv",
+                             rewriter.getI64IntegerAttr(options.blockKv))});
   rewriter.replaceOp(op, flash);
   return flash.getOperation();
 }

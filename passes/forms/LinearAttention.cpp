@@ -2,6 +2,7 @@
 
 #include "dialects/attic/AtticOps.h"
 #include "passes/Passes.h"
+#include "passes/forms/FormBuilder.h"
 #include "passes/forms/Transforms.h"
 
 #include "mlir/IR/PatternMatch.h"
@@ -49,15 +50,10 @@ attic::rewriteAttentionAsLinearized(RewriterBase &rewriter, Operation *op,
                                     const LinearAttentionOptions &options) {
   if (linearizedAttentionBlocker(op) || options.chunkSize < 1)
     return failure();
-  auto attention = cast<AttentionOp>(op);
-  rewriter.setInsertionPoint(op);
-  auto linear = LinearizedAttentionOp::create(
-      rewriter, op->getLoc(), attention.getType(), attention.getQuery(),
-      attention.getKey(), attention.getValue(), attention.getMask(),
-      attention.getKvLengths(), attention.getScaleAttr(),
-      attention.getCausalAttr(), attention.getLeftWindowAttr(),
-      attention.getRightWindowAttr(), attention.getSoftcapAttr(),
-      attention.getKernelAttr(), rewriter.getI64IntegerAttr(options.chunkSize));
+  auto linear = createFormOf<LinearizedAttentionOp>(
+      rewriter, op,
+      {rewriter.getNamedAttr("chunk_size",
+                             rewriter.getI64IntegerAttr(options.chunkSize))});
   rewriter.replaceOp(op, linear);
   return linear.getOperation();
 }
@@ -69,12 +65,10 @@ attic::rewriteLinearAttentionAsChunked(RewriterBase &rewriter, Operation *op,
   if (!linear || options.chunkSize < 1 ||
       !hasStaticShapes({linear.getQuery(), linear.getKey(), linear.getValue()}))
     return failure();
-  rewriter.setInsertionPoint(op);
-  auto chunked = ChunkedLinearAttentionOp::create(
-      rewriter, op->getLoc(), linear->getResultTypes(), linear.getQuery(),
-      linear.getKey(), linear.getValue(), linear.getPastState(),
-      linear.getDecay(), linear.getBeta(), linear.getUpdateRuleAttr(),
-      linear.getScaleAttr(), rewriter.getI64IntegerAttr(options.chunkSize));
+  auto chunked = createFormOf<ChunkedLinearAttentionOp>(
+      rewriter, op,
+      {rewriter.getNamedAttr("chunk_size",
+                             rewriter.getI64IntegerAttr(options.chunkSize))});
   rewriter.replaceOp(op, chunked);
   return chunked.getOperation();
 }

@@ -205,7 +205,8 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
         /*causal=*/UnitAttr(), /*left_window=*/IntegerAttr(),
         /*right_window=*/IntegerAttr(), /*softcap=*/FloatAttr(),
         AttentionKernelAttr::get(rewriter.getContext(),
-                                 AttentionKernel::softmax));
+                                 AttentionKernel::softmax),
+        /*train_length=*/IntegerAttr(), /*reweight_power=*/FloatAttr());
     Value result = tensor::CollapseShapeOp::create(
         rewriter, loc, attention,
         headReassociation(cast<RankedTensorType>(q.getType()).getRank()));

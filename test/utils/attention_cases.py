@@ -5,9 +5,10 @@ Each function takes random q, k, v (uniform in [-1, 1)), and when the case
 has them a mask source and kv_lengths (random integers in [0, 10)), and
 returns attic.attention with a random combination of what the op offers:
 grouped-query heads, causal, left and right windows, softcap, an explicit
-scale (up to logits of about 1e4), boolean masks and float masks with -inf
-entries in several broadcast shapes, kv_lengths, and the softmax and
-softplus kernels. Sizes are small and rarely multiples of a block; rows with
+scale (up to logits of about 1e4), the length scale (train_length),
+boolean masks and float masks with -inf entries in several broadcast
+shapes, kv_lengths, and the softmax and softplus kernels (softplus also
+re-weighted by a power). Sizes are small and rarely multiples of a block; rows with
 no visible key arise from causal offsets, windows, masks and zero lengths.
 
 Usage: attention_cases.py COUNT SEED > cases.mlir
@@ -44,6 +45,12 @@ def case(index, rng):
     if rng.random() < 0.2:
         attrs.append(f"scale = {rng.choice([0.3, 1e4])}")
         notes.append("scale")
+    if rng.random() < 0.2:
+        attrs.append(f"train_length = {rng.choice([2, 16, 100])} : i64")
+        notes.append("train_length")
+    if kernel == "softplus" and rng.random() < 0.4:
+        attrs.append(f"reweight_power = {rng.choice([0.5, 2.0, 3.0])}")
+        notes.append("reweight_power")
     if kernel != "softmax":
         attrs.append(f"kernel = #attic.kernel<{kernel}>")
 

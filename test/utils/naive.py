@@ -77,7 +77,8 @@ def extreme_rows(shape, r):
 
 
 def attention(q, k, v, mask=None, kv_lengths=None, scale=None, causal=False,
-              left=None, right=None, softcap=None, kernel="softmax"):
+              left=None, right=None, softcap=None, kernel="softmax",
+              train_length=None, reweight=None):
     q, k, v = (np.asarray(t, np.float64) for t in (q, k, v))
     B, Hq, Sq, D = q.shape
     Hkv, Skv, Dv = k.shape[1], k.shape[2], v.shape[3]
@@ -118,6 +119,14 @@ def attention(q, k, v, mask=None, kv_lengths=None, scale=None, causal=False,
                         s = -scale * np.sum((q[b, h, i] - k[b, kh, j]) ** 2) / 2
                     else:
                         s = scale * (q[b, h, i] @ k[b, kh, j])
+                        if train_length is not None:
+                            # n: the keys the row's position lets it see.
+                            n = sum(1 for jj in range(min(max(L, 0), Skv))
+                                    if (not causal or jj <= i + off)
+                                    and (left is None or jj >= i + off - left)
+                                    and (right is None
+                                         or jj <= i + off + right))
+                            s *= math.log(n) / math.log(train_length)
                         if softcap is not None:
                             s = softcap * math.tanh(s / softcap)
                     if mask is not None and mask.dtype != bool:
@@ -130,6 +139,8 @@ def attention(q, k, v, mask=None, kv_lengths=None, scale=None, causal=False,
                     w = np.exp(s - s.max())
                 elif kernel == "softplus":
                     w = np.where(visible, np.logaddexp(0, w), 0)
+                    if reweight is not None and w.sum() > 0:
+                        w = (w / w.sum()) ** reweight
                 elif kernel == "gaussian":
                     w = np.where(visible, np.exp(w), 0)
                 total = w.sum()
@@ -412,6 +423,28 @@ def case_attn_softplus():
     r = rng(16)
     q, k, v = attention_inputs(r, 1, 2, 2, 5, 5, 4, 4)
     return [q, k, v], [attention(q, k, v, kernel="softplus", causal=True)]
+
+
+def case_attn_softplus_length():
+    """Softplus with the length scale (causal, a left window and kv_lengths,
+    so rows see different key counts) and re-weighting."""
+    r = rng(27)
+    q, k, v = attention_inputs(r, 2, 4, 2, 6, 9, 4, 3)
+    q *= 3
+    lengths = np.array([9, 4], np.int64)
+    return [q, k, v, lengths], [attention(q, k, v, kv_lengths=lengths,
+                                          causal=True, left=5,
+                                          kernel="softplus", train_length=3,
+                                          reweight=3.0)]
+
+
+def case_attn_softmax_length():
+    """Softmax with the length scale and softcap: n_i from the causal bound,
+    more keys than queries."""
+    q, k, v = attention_inputs(rng(28), 1, 2, 1, 5, 12, 4, 4)
+    q *= 2
+    return [q, k, v], [attention(q, k, v, causal=True, softcap=4.0,
+                                 train_length=4)]
 
 
 def case_attn_elu_plus_one():

@@ -209,6 +209,38 @@ func.func @softcap_gaussian(%q: tensor<1x8x16x64xf32>) {
 
 // -----
 
+func.func @train_length_one(%q: tensor<1x8x16x64xf32>) {
+  // expected-error @+1 {{train_length must be at least 2 (the length scale divides by its logarithm), got 1}}
+  %o = attic.attention %q, %q, %q {kernel = #attic.kernel<softplus>, train_length = 1 : i64} : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32> -> tensor<1x8x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @train_length_feature_map(%q: tensor<1x8x16x64xf32>) {
+  // expected-error @+1 {{train_length scales softmax and softplus scores, not those of the 'relu' kernel}}
+  %o = attic.attention %q, %q, %q {kernel = #attic.kernel<relu>, train_length = 512 : i64} : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32> -> tensor<1x8x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @reweight_negative(%q: tensor<1x8x16x64xf32>) {
+  // expected-error @+1 {{reweight_power must be positive and finite, got -2}}
+  %o = attic.attention %q, %q, %q {kernel = #attic.kernel<softplus>, reweight_power = -2.0} : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32> -> tensor<1x8x16x64xf32>
+  return
+}
+
+// -----
+
+func.func @reweight_softmax(%q: tensor<1x8x16x64xf32>) {
+  // expected-error @+1 {{reweight_power re-weights the softplus kernel, not 'softmax' (for softmax it is a factor on the scale)}}
+  %o = attic.attention %q, %q, %q {reweight_power = 2.0} : tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32>, tensor<1x8x16x64xf32> -> tensor<1x8x16x64xf32>
+  return
+}
+
+// -----
+
 func.func @unknown_kernel(%q: tensor<1x8x16x64xf32>) {
   // expected-error @+2 {{expected ::mlir::attic::AttentionKernel to be one of: softmax, softplus, elu_plus_one, relu, gaussian}}
   // expected-error @+1 {{failed to parse Attic_AttentionKernelAttr parameter 'value'}}

@@ -21,11 +21,12 @@ func.func @everything(%q: tensor<2x8x4x64xf16>, %k: tensor<2x2x32x64xf16>,
                       %v: tensor<2x2x32x64xf16>, %m: tensor<1x1x4x32xf16>,
                       %len: tensor<2xi32>) -> tensor<2x8x4x64xf16> {
   // CHECK: attic.attention %{{.*}}, %{{.*}}, %{{.*}} mask(%{{.*}} : tensor<1x1x4x32xf16>) kv_lengths(%{{.*}} : tensor<2xi32>)
-  // CHECK-SAME: {causal, kernel = #attic.kernel<softplus>, left_window = 8 : i64, right_window = 0 : i64, scale = 1.250000e-01 : f64, softcap = 5.000000e+01 : f64}
+  // CHECK-SAME: {causal, kernel = #attic.kernel<softplus>, left_window = 8 : i64, reweight_power = 3.000000e+00 : f64, right_window = 0 : i64, scale = 1.250000e-01 : f64, softcap = 5.000000e+01 : f64, train_length = 1024 : i64}
   %o = attic.attention %q, %k, %v mask(%m : tensor<1x1x4x32xf16>)
          kv_lengths(%len : tensor<2xi32>)
          {causal, kernel = #attic.kernel<softplus>, left_window = 8 : i64,
-          right_window = 0 : i64, scale = 0.125 : f64, softcap = 50.0 : f64}
+          right_window = 0 : i64, scale = 0.125 : f64, softcap = 50.0 : f64,
+          train_length = 1024 : i64, reweight_power = 3.0 : f64}
          : tensor<2x8x4x64xf16>, tensor<2x2x32x64xf16>, tensor<2x2x32x64xf16>
          -> tensor<2x8x4x64xf16>
   return %o : tensor<2x8x4x64xf16>

@@ -19,9 +19,9 @@ func.func @everything(%q: tensor<2x4x8x16xf32>, %k: tensor<2x2x12x16xf32>, %v: t
 }
 
 // CHECK-LABEL: func.func @softplus
-// CHECK: attic.flash_attention {{.*}}kernel = #attic.kernel<softplus>
+// CHECK: attic.flash_attention {{.*}}kernel = #attic.kernel<softplus>, reweight_power = 2.000000e+00 : f64, train_length = 512 : i64}
 func.func @softplus(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>, %v: tensor<1x1x8x16xf32>) -> tensor<1x1x8x16xf32> {
-  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<softplus>} : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x16xf32>
+  %o = attic.attention %q, %k, %v {kernel = #attic.kernel<softplus>, train_length = 512 : i64, reweight_power = 2.0} : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x16xf32>
   return %o : tensor<1x1x8x16xf32>
 }
 
