@@ -276,4 +276,39 @@ def SoftmaxFormsPass : Pass<"attic-softmax-forms"> {
   ];
 }
 
+def SoftmaxFreePass : Pass<"attic-softmax-free"> {
+  let summary = "Replace softmax in chosen attention ops by another kernel";
+  let description = [{
+    The softmax-free rewrite. It changes what the model computes, so no
+    pipeline runs it unless asked for: every `attic.attention` with the
+    `softmax` kernel that `filter` selects gets `kernel` instead —
+    `softplus` (l1-normalized, optionally with the length scale
+    `train-length` and the re-weighting power `reweight-power`), a feature
+    map (`elu_plus_one`, `relu`, `squared_relu`; the scale, which their
+    normalization cancels, is dropped) or `gaussian` (SOFT's kernel,
+    unnormalized). A feature map afterwards opens the way to
+    `attic-linear-attention`, and the gaussian kernel to
+    `attic-soft-attention`.
+
+    `filter` is a regular expression searched in the names of each op's
+    location (the node names importers give) and in the name of its
+    function; empty selects every softmax attention. A selected op the new
+    kernel cannot express (a softcap or float mask under a feature map) is
+    left alone with a warning naming why. `attic-run --compare` with
+    `--approximate` reports the error the rewrite causes on given inputs.
+  }];
+  let options = [
+    Option<"kernel", "kernel", "std::string", /*default=*/"\"softplus\"",
+           "The new kernel: softplus, elu_plus_one, relu, squared_relu or "
+           "gaussian">,
+    Option<"filter", "filter", "std::string", /*default=*/"\"\"",
+           "Regular expression selecting ops by location or function name "
+           "(empty: all)">,
+    Option<"trainLength", "train-length", "int64_t", /*default=*/"0",
+           "softplus: the training length of the length scale (0: none)">,
+    Option<"reweightPower", "reweight-power", "double", /*default=*/"0.0",
+           "softplus: the re-weighting power (0: none)">
+  ];
+}
+
 #endif // ATTIC_PASSES_TD

@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <string>
 
 namespace mlir {
 class Operation;
@@ -21,6 +22,8 @@ class Type;
 } // namespace mlir
 
 namespace mlir::attic {
+
+enum class AttentionKernel : uint32_t;
 
 /// How the softmax family is computed.
 enum class SoftmaxAlgorithm {
@@ -92,6 +95,31 @@ rewriteLinearAttentionAsChunked(RewriterBase &rewriter, Operation *op,
 /// attic.linear_attention of at least options.minChunkedLength steps.
 void populateLinearAttentionPatterns(RewritePatternSet &patterns,
                                      const LinearAttentionOptions &options);
+
+/// The softmax-free rewrite: the kernel that replaces softmax and, for
+/// softplus, the length scale and re-weighting it gets.
+struct SoftmaxFreeOptions {
+  /// softplus, elu_plus_one, relu, squared_relu or gaussian.
+  AttentionKernel kernel;
+  std::optional<int64_t> trainLength;
+  std::optional<double> reweightPower;
+};
+
+/// Why the softmax-free rewrite with `options` cannot take `op`, or nullopt
+/// when it can: `op` must be an attic.attention with the softmax kernel,
+/// and what it carries must mean something under the new kernel (no
+/// softcap or float mask for a feature map).
+std::optional<std::string>
+softmaxFreeBlocker(Operation *op, const SoftmaxFreeOptions &options);
+
+/// Replaces `op`, an attic.attention with the softmax kernel, by the same
+/// attention with the kernel of `options` (a feature map drops the scale,
+/// which its normalization cancels). This changes what the model computes:
+/// it runs only when asked for. Fails, leaving `op` alone, where
+/// softmaxFreeBlocker gives a reason.
+FailureOr<Operation *>
+rewriteAttentionKernel(RewriterBase &rewriter, Operation *op,
+                       const SoftmaxFreeOptions &options);
 
 /// Block sizes of attic.cut_cross_entropy and, for the gradient, its
 /// filtering threshold and vocabulary sorting.

@@ -147,6 +147,50 @@ DiagnosedSilenceableFailure CutCrossEntropyTransformOp::applyToOne(
 }
 
 //===----------------------------------------------------------------------===//
+// transform.attic.softmax_free
+//===----------------------------------------------------------------------===//
+
+LogicalResult SoftmaxFreeTransformOp::verify() {
+  std::optional<AttentionKernel> kernel = symbolizeAttentionKernel(getKernel());
+  if (!kernel || *kernel == AttentionKernel::softmax)
+    return emitOpError() << "kernel must be \"softplus\", \"elu_plus_one\", "
+                         << "\"relu\", \"squared_relu\" or \"gaussian\", "
+                         << "got \"" << getKernel() << "\"";
+  bool softplus = *kernel == AttentionKernel::softplus;
+  if ((getTrainLength() || getReweightPower()) && !softplus)
+    return emitOpError() << "train_length and reweight_power apply to the "
+                         << "softplus kernel, not \"" << getKernel() << "\"";
+  if (std::optional<uint64_t> train = getTrainLength();
+      train && static_cast<int64_t>(*train) < 2)
+    return emitOpError() << "train_length must be at least 2, got "
+                         << static_cast<int64_t>(*train);
+  if (std::optional<APFloat> power = getReweightPower();
+      power && !(power->isFiniteNonZero() && !power->isNegative()))
+    return emitOpError() << "reweight_power must be positive and finite, got "
+                         << power->convertToDouble();
+  return success();
+}
+
+DiagnosedSilenceableFailure SoftmaxFreeTransformOp::applyToOne(
+    transform::TransformRewriter &rewriter, Operation *target,
+    transform::ApplyToEachResultList &results, transform::TransformState &) {
+  SoftmaxFreeOptions options{*symbolizeAttentionKernel(getKernel()),
+                             std::nullopt, std::nullopt};
+  if (std::optional<uint64_t> train = getTrainLength())
+    options.trainLength = static_cast<int64_t>(*train);
+  if (std::optional<APFloat> power = getReweightPower())
+    options.reweightPower = power->convertToDouble();
+  std::string expected =
+      "an attic.attention with the softmax kernel that the \"" +
+      getKernel().str() + "\" kernel can express";
+  if (std::optional<std::string> why = softmaxFreeBlocker(target, options))
+    expected += " (this op: " + *why + ")";
+  return recordForm(*this, target,
+                    rewriteAttentionKernel(rewriter, target, options), expected,
+                    results);
+}
+
+//===----------------------------------------------------------------------===//
 // Registration
 //===----------------------------------------------------------------------===//
 

@@ -138,4 +138,33 @@ def Attic_CutCrossEntropyTransformOp
                        UnitAttr:$sort_vocab);
 }
 
+def Attic_SoftmaxFreeTransformOp : Attic_FormTransformOp<"softmax_free"> {
+  let summary = "Replace softmax in attention ops by another kernel";
+  let description = [{
+    The softmax-free rewrite (as `attic-softmax-free` does) on the
+    `attic.attention` ops with the `softmax` kernel that `target` points to:
+    each gets `kernel` instead (`"softplus"`, the default, `"elu_plus_one"`,
+    `"relu"`, `"squared_relu"` or `"gaussian"`), softplus with the length
+    scale `train_length` and the re-weighting power `reweight_power` when
+    given. This changes what the model computes. Returns the rewritten ops.
+
+    #### Return modes
+
+    The handle is consumed. A targeted op the rewrite does not take (another
+    op, another kernel, a softcap or float mask the new kernel cannot
+    express) is a silenceable failure naming it and the reason; the ops
+    rewritten before it stay rewritten.
+
+    ```mlir
+    %softplus = transform.attic.softmax_free %attention
+        {kernel = "softplus", train_length = 1024, reweight_power = 3.0}
+        : (!transform.any_op) -> !transform.any_op
+    ```
+  }];
+  let arguments = (ins TransformHandleTypeInterface:$target,
+                       DefaultValuedAttr<StrAttr, "\"softplus\"">:$kernel,
+                       OptionalAttr<I64Attr>:$train_length,
+                       OptionalAttr<F64Attr>:$reweight_power);
+}
+
 #endif // ATTIC_PASSES_TRANSFORM_TRANSFORMOPS_TD

@@ -145,3 +145,49 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+func.func @softmax_free_softcap(%q: tensor<1x2x8x4xf32>) -> tensor<1x2x8x4xf32> {
+  // expected-note @below {{this op}}
+  %o = attic.attention %q, %q, %q {softcap = 5.0} : tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32>, tensor<1x2x8x4xf32> -> tensor<1x2x8x4xf32>
+  return %o : tensor<1x2x8x4xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %a = transform.structured.match ops{["attic.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    // expected-error @below {{expected an attic.attention with the softmax kernel that the "relu" kernel can express (this op: its softcap caps logits, which the 'relu' kernel does not have), got 'attic.attention'}}
+    transform.attic.softmax_free %a {kernel = "relu"} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.softmax_free' op kernel must be "softplus", "elu_plus_one", "relu", "squared_relu" or "gaussian", got "softmax"}}
+    transform.attic.softmax_free %root {kernel = "softmax"} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.softmax_free' op train_length and reweight_power apply to the softplus kernel, not "gaussian"}}
+    transform.attic.softmax_free %root {kernel = "gaussian", train_length = 64} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
+    // expected-error @below {{'transform.attic.softmax_free' op reweight_power must be positive and finite, got 0}}
+    transform.attic.softmax_free %root {reweight_power = 0.0} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}

@@ -107,3 +107,44 @@ module attributes {transform.with_named_sequence} {
     transform.yield
   }
 }
+
+// -----
+
+// The softmax-free rewrite on the first attention only: softplus with the
+// length scale and re-weighting; the second keeps softmax.
+// CHECK-LABEL: func.func @softmax_free
+// CHECK:         attic.attention %{{.*}} {causal, kernel = #attic.kernel<softplus>, reweight_power = 2.000000e+00 : f64, rewritten, train_length = 128 : i64}
+// CHECK:         attic.attention %{{.*}} {scale = 5.000000e-01 : f64}
+func.func @softmax_free(%q: tensor<1x2x32x8xf32>, %k: tensor<1x2x32x8xf32>, %v: tensor<1x2x32x8xf32>) -> (tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32>) {
+  %a = attic.attention %q, %k, %v {causal} : tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32> -> tensor<1x2x32x8xf32>
+  %b = attic.attention %q, %k, %v {scale = 0.5} : tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32> -> tensor<1x2x32x8xf32>
+  return %a, %b : tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %all = transform.structured.match ops{["attic.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    %first, %second = transform.split_handle %all : (!transform.any_op) -> (!transform.any_op, !transform.any_op)
+    %free = transform.attic.softmax_free %first {train_length = 128, reweight_power = 2.0} : (!transform.any_op) -> !transform.any_op
+    transform.annotate %free "rewritten" : !transform.any_op
+    transform.yield
+  }
+}
+
+// -----
+
+// A feature map, then the linear form on the rewritten op: a script can
+// chain the softmax-free rewrite with the form it opens.
+// CHECK-LABEL: func.func @softmax_free_then_linear
+// CHECK:         attic.linearized_attention %{{.*}} {causal, chunk_size = 8 : i64, kernel = #attic.kernel<elu_plus_one>}
+func.func @softmax_free_then_linear(%q: tensor<1x2x32x8xf32>, %k: tensor<1x2x32x8xf32>, %v: tensor<1x2x32x8xf32>) -> tensor<1x2x32x8xf32> {
+  %a = attic.attention %q, %k, %v {causal, scale = 0.3} : tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32>, tensor<1x2x32x8xf32> -> tensor<1x2x32x8xf32>
+  return %a : tensor<1x2x32x8xf32>
+}
+module attributes {transform.with_named_sequence} {
+  transform.named_sequence @__transform_main(%root: !transform.any_op {transform.readonly}) {
+    %a = transform.structured.match ops{["attic.attention"]} in %root : (!transform.any_op) -> !transform.any_op
+    %free = transform.attic.softmax_free %a {kernel = "elu_plus_one"} : (!transform.any_op) -> !transform.any_op
+    %linear = transform.attic.linear_attention %free {chunk_size = 8} : (!transform.any_op) -> !transform.any_op
+    transform.yield
+  }
+}
