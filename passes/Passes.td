@@ -254,6 +254,30 @@ def RaiseTosaPass : Pass<"attic-raise-tosa"> {
   ];
 }
 
+def SoftAttentionPass : Pass<"attic-soft-attention"> {
+  let summary = "Approximate gaussian attention through Nystrom landmarks";
+  let description = [{
+    Replaces every `attic.attention` with the `gaussian` kernel by
+    `attic.nystrom_attention` (SOFT): `landmarks` averaged query and key
+    landmarks (fewer when a sequence is shorter, which makes the form
+    exact), the pseudo-inverse of the landmark kernel matrix by `iterations`
+    Newton-Raphson steps, and with `symmetric` SOFT's normalization
+    `D^-1/2 W D^-1/2`. It is an approximation, so no pipeline runs it unless
+    asked for; `attic-run --compare --approximate` reports the error it
+    causes. Gaussian attention the form cannot take (masks, `kv_lengths`,
+    causal or windowed, dynamic shapes) is left alone with a warning naming
+    why.
+  }];
+  let options = [
+    Option<"landmarks", "landmarks", "int64_t", /*default=*/"64",
+           "Landmark queries and keys">,
+    Option<"iterations", "iterations", "int64_t", /*default=*/"20",
+           "Newton-Raphson steps of the pseudo-inverse">,
+    Option<"symmetric", "symmetric", "bool", /*default=*/"false",
+           "Normalize symmetrically by the row and column sums">
+  ];
+}
+
 def SoftmaxFormsPass : Pass<"attic-softmax-forms"> {
   let summary = "Compute softmax, log_softmax and logsumexp in an exact form";
   let description = [{

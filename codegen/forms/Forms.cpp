@@ -6,6 +6,7 @@ void mlir::attic::populateFormLoweringPatterns(RewritePatternSet &patterns) {
   populateSoftmaxFormLoweringPatterns(patterns);
   populateFlashAttentionLoweringPatterns(patterns);
   populateLinearAttentionLoweringPatterns(patterns);
+  populateNystromAttentionLoweringPatterns(patterns);
   populateCutCrossEntropyLoweringPatterns(patterns);
   populateCutCrossEntropyGradLoweringPatterns(patterns);
   populateCutSphericalZLossLoweringPatterns(patterns);

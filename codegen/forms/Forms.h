@@ -30,6 +30,8 @@ void populateFlashAttentionLoweringPatterns(RewritePatternSet &patterns);
 /// form needs no loop.
 void populateLinearAttentionLoweringPatterns(RewritePatternSet &patterns);
 
+void populateNystromAttentionLoweringPatterns(RewritePatternSet &patterns);
+
 /// attic.cut_cross_entropy: a loop over token blocks, an inner loop over
 /// class blocks with a running log-sum-exp, the label's logit and the
 /// smoothing sum, then the loss as the reference computes it.

@@ -178,6 +178,64 @@ def Attic_LinearizedAttentionOp : Attic_Op<"linearized_attention",
   }];
 }
 
+def Attic_NystromAttentionOp : Attic_Op<"nystrom_attention",
+    [Pure, AttrSizedOperandSegments]> {
+  let summary = "Gaussian-kernel attention through Nystrom landmarks (SOFT)";
+  let description = [{
+    An approximation of `attic.attention` with the `gaussian` kernel
+    (`P(x, y) = exp(-scale |x - y|^2 / 2)`, every operand and attribute with
+    the same meaning) at linear cost in the sequence length, as in
+    "Softmax-free Linear Transformers" (SOFT). `landmarks` = `m` landmark
+    queries `Q~` and keys `K~` are the averages of `m` consecutive segments
+    of the queries and keys (adaptive average pooling: segment `l` of `n`
+    rows spans `[floor(l n / m), ceil((l + 1) n / m))`), and the weights are
+
+      `W = P(Q, K~) pinv(P(Q~, K~)) P(Q~, K)`
+
+    where the Moore-Penrose inverse of the `m x m` landmark matrix `A` is
+    computed by `iterations` Newton-Raphson steps `Z <- 2 Z - Z A Z` from
+    SOFT's initialization `Z0 = A^T / (|A|_1 |A|_inf)`. The result is
+    `W V`; with `symmetric`, the symmetrically normalized
+    `D_r^-1/2 W D_c^-1/2 V`, where `D_r` and `D_c` hold the row and column
+    sums of `W` (a sum that is not positive weighs 0), which for `Q = K` is
+    SOFT's normalization `D^-1/2 W D^-1/2`.
+
+    No matrix larger than `S x m` exists. When `m` equals both sequence
+    lengths (each landmark one row) and the iteration has converged, `W` is
+    the exact kernel matrix. Grouped-query heads read their shared key and
+    value head. Masks, `kv_lengths`, `causal`, windows and `softcap` do not
+    factorize through landmarks; the form takes none of them. Shapes are
+    static, and `m` is at most both sequence lengths.
+
+    ```mlir
+    %o = attic.nystrom_attention %q, %k, %v
+           {kernel = #attic.kernel<gaussian>, landmarks = 64,
+            iterations = 20, symmetric}
+           : tensor<1x8x4096x64xf32>, tensor<1x8x4096x64xf32>,
+             tensor<1x8x4096x64xf32> -> tensor<1x8x4096x64xf32>
+    ```
+  }];
+  let arguments = !con(AtticAttentionArguments,
+                       (ins Attic_I64Attr:$landmarks,
+                            Attic_I64Attr:$iterations,
+                            UnitAttr:$symmetric));
+  let results = (outs Attic_FloatTensor:$result);
+  let assemblyFormat = [{
+    $query `,` $key `,` $value
+    (`mask` `(` $mask^ `:` type($mask) `)`)?
+    (`kv_lengths` `(` $kv_lengths^ `:` type($kv_lengths) `)`)?
+    attr-dict `:` type($query) `,` type($key) `,` type($value)
+    `->` type($result)
+  }];
+  let hasVerifier = 1;
+  let extraClassDeclaration = [{
+    /// The scale of the gaussian exponent: the attribute, or 1/sqrt(D).
+    std::optional<double> getEffectiveScale();
+    /// Always false: the form takes the gaussian kernel only.
+    bool hasFeatureMapKernel() { return false; }
+  }];
+}
+
 def Attic_ChunkedLinearAttentionOp : Attic_Op<"chunked_linear_attention",
     [Pure, AttrSizedOperandSegments]> {
   let summary = "Linear attention in chunks: matmuls inside, a state between";

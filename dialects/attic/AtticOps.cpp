@@ -932,6 +932,34 @@ LogicalResult LinearizedAttentionOp::verify() {
   return success();
 }
 
+std::optional<double> NystromAttentionOp::getEffectiveScale() {
+  return effectiveScale(getScale(), getQuery().getType());
+}
+
+LogicalResult NystromAttentionOp::verify() {
+  if (getKernel() != AttentionKernel::gaussian)
+    return emitOpError() << "takes the gaussian kernel, not '"
+                         << stringifyAttentionKernel(getKernel()) << "'";
+  if (failed(checkChunkedForm(*this, /*chunkSize=*/1,
+                              {getQuery(), getKey(), getValue()})) ||
+      failed(verifyAttentionLike(*this)))
+    return failure();
+  if (getMask() || getKvLengths() || getCausal() || getLeftWindow() ||
+      getRightWindow())
+    return emitOpError() << "masks, kv_lengths, causal and windows do not "
+                         << "factorize through landmarks; the Nystrom form "
+                         << "takes none";
+  int64_t sq = getQuery().getType().getDimSize(2),
+          skv = getKey().getType().getDimSize(2);
+  if (getLandmarks() < 1 || getLandmarks() > std::min(sq, skv))
+    return emitOpError() << "landmarks must be in [1, min(Sq, Skv) = "
+                         << std::min(sq, skv) << "], got " << getLandmarks();
+  if (getIterations() < 1)
+    return emitOpError() << "iterations must be at least 1, got "
+                         << getIterations();
+  return success();
+}
+
 std::optional<double> ChunkedLinearAttentionOp::getEffectiveScale() {
   return effectiveScale(getScale(), getQuery().getType());
 }

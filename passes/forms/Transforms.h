@@ -96,6 +96,29 @@ rewriteLinearAttentionAsChunked(RewriterBase &rewriter, Operation *op,
 void populateLinearAttentionPatterns(RewritePatternSet &patterns,
                                      const LinearAttentionOptions &options);
 
+/// Options of the Nystrom (SOFT) form of gaussian attention.
+struct NystromAttentionOptions {
+  /// Landmarks; sequences shorter than this get one per row (exact).
+  int64_t landmarks = 64;
+  /// Newton-Raphson steps of the landmark matrix's pseudo-inverse.
+  int64_t iterations = 20;
+  /// SOFT's symmetric normalization D^-1/2 W D^-1/2.
+  bool symmetric = false;
+};
+
+/// Why attic.nystrom_attention cannot take `op`, an attic.attention, or
+/// nullopt when it can.
+std::optional<StringRef> nystromAttentionBlocker(Operation *op);
+
+/// Replaces `op`, an attic.attention with the gaussian kernel, by
+/// attic.nystrom_attention with min(landmarks, Sq, Skv) landmarks and the
+/// iterations and normalization of `options`: an approximation, applied only
+/// when asked for. Fails, leaving `op` alone, where nystromAttentionBlocker
+/// gives a reason.
+FailureOr<Operation *>
+rewriteAttentionAsNystrom(RewriterBase &rewriter, Operation *op,
+                          const NystromAttentionOptions &options);
+
 /// The softmax-free rewrite: the kernel that replaces softmax and, for
 /// softplus, the length scale and re-weighting it gets.
 struct SoftmaxFreeOptions {

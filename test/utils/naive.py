@@ -470,6 +470,84 @@ def case_attn_gaussian():
     return [q, k, v, mask], [attention(q, k, v, mask=mask, kernel="gaussian")]
 
 
+# ----------------------------------------------------------------------------
+# SOFT: gaussian attention through Nystrom landmarks
+# ----------------------------------------------------------------------------
+
+
+def gaussian_kernel(x, y, scale):
+    """P(x, y) = exp(-scale |x - y|^2 / 2) for rows x [r, D], y [c, D]."""
+    d2 = ((x[:, None, :] - y[None, :, :]) ** 2).sum(-1)
+    return np.exp(-scale * d2 / 2)
+
+
+def landmark_pool(x, m):
+    """Adaptive average pooling of the rows of x [n, D] into m segments."""
+    n = x.shape[0]
+    return np.stack([x[(l * n) // m:-(-((l + 1) * n) // m)].mean(0)
+                     for l in range(m)])
+
+
+def symmetric_normalize(w):
+    """D_r^-1/2 W D_c^-1/2, a sum that is not positive weighing 0."""
+    def rsqrt(s):
+        return np.where(s > 0, 1 / np.sqrt(np.maximum(s, 1e-300)), 0)
+    return rsqrt(w.sum(1))[:, None] * w * rsqrt(w.sum(0))[None, :]
+
+
+def soft_attention(q, k, v, scale, landmarks=None, symmetric=False):
+    """Gaussian attention, exact (landmarks None) or Nystrom with the direct
+    inverse of the landmark matrix, whose condition number must stay under
+    10 (a well-conditioned case). Returns (out, largest condition)."""
+    q, k, v = (np.asarray(t, np.float64) for t in (q, k, v))
+    B, Hq, Sq, _ = q.shape
+    group = Hq // k.shape[1]
+    out = np.zeros((B, Hq, Sq, v.shape[3]))
+    worst = 0.0
+    for b in range(B):
+        for h in range(Hq):
+            qh, kh, vh = q[b, h], k[b, h // group], v[b, h // group]
+            if landmarks is None:
+                w = gaussian_kernel(qh, kh, scale)
+            else:
+                ql, kl = landmark_pool(qh, landmarks), landmark_pool(kh, landmarks)
+                lm = gaussian_kernel(ql, kl, scale)
+                worst = max(worst, np.linalg.cond(lm))
+                w = (gaussian_kernel(qh, kl, scale) @ np.linalg.inv(lm)
+                     @ gaussian_kernel(ql, kh, scale))
+            if symmetric:
+                w = symmetric_normalize(w)
+            out[b, h] = w @ vh
+    if landmarks is not None:
+        assert worst < 10, f"landmark matrix condition {worst}"
+    return out
+
+
+def soft_inputs(r, B, Hq, Hkv, S, D, Dv, noise):
+    """Keys, and queries near the key of their key/value head (noise), so
+    that the landmark matrices are well conditioned."""
+    k = r.standard_normal((B, Hkv, S, D))
+    q = np.repeat(k, Hq // Hkv, axis=1) + noise * r.standard_normal((B, Hq, S, D))
+    v = r.standard_normal((B, Hkv, S, Dv))
+    return q.astype(F32), k.astype(F32), v.astype(F32)
+
+
+def case_soft_inverse():
+    q, k, v = soft_inputs(rng(30), 1, 2, 2, 48, 8, 4, 0.0)
+    return [q, k, v], [soft_attention(q, k, v, 2.0, landmarks=12)]
+
+
+def case_soft_inverse_symmetric():
+    q, k, v = soft_inputs(rng(31), 2, 4, 2, 40, 8, 3, 0.05)
+    return [q, k, v], [soft_attention(q, k, v, 2.0, landmarks=10,
+                                      symmetric=True)]
+
+
+def case_soft_exact_symmetric():
+    q, k, v = soft_inputs(rng(32), 1, 4, 2, 16, 8, 4, 0.05)
+    return [q, k, v], [soft_attention(q, k, v, 2.0, symmetric=True)]
+
+
 def case_la_linear():
     return linear_attention_case(20, "linear", 1, 2, 1, 5, 3, 4)
 

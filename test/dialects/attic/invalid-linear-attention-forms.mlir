@@ -88,3 +88,43 @@ func.func @chunked_rule(%q: tensor<1x1x8x16xf32>, %k: tensor<1x1x8x16xf32>, %v: 
   %o, %s = attic.chunked_linear_attention %q, %k, %v {chunk_size = 4, update_rule = #attic.update_rule<delta>} : tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32>, tensor<1x1x8x16xf32> -> tensor<1x1x8x16xf32>, tensor<1x1x16x16xf32>
   return
 }
+
+// -----
+
+func.func @nystrom_kernel(%q: tensor<1x2x16x8xf32>) {
+  // expected-error @+1 {{takes the gaussian kernel, not 'softmax'}}
+  %o = attic.nystrom_attention %q, %q, %q {landmarks = 4, iterations = 10} : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32> -> tensor<1x2x16x8xf32>
+  return
+}
+
+// -----
+
+func.func @nystrom_landmarks(%q: tensor<1x2x16x8xf32>, %k: tensor<1x2x12x8xf32>) {
+  // expected-error @+1 {{landmarks must be in [1, min(Sq, Skv) = 12], got 16}}
+  %o = attic.nystrom_attention %q, %k, %k {kernel = #attic.kernel<gaussian>, landmarks = 16, iterations = 10} : tensor<1x2x16x8xf32>, tensor<1x2x12x8xf32>, tensor<1x2x12x8xf32> -> tensor<1x2x16x8xf32>
+  return
+}
+
+// -----
+
+func.func @nystrom_iterations(%q: tensor<1x2x16x8xf32>) {
+  // expected-error @+1 {{iterations must be at least 1, got 0}}
+  %o = attic.nystrom_attention %q, %q, %q {kernel = #attic.kernel<gaussian>, landmarks = 4, iterations = 0} : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32> -> tensor<1x2x16x8xf32>
+  return
+}
+
+// -----
+
+func.func @nystrom_causal(%q: tensor<1x2x16x8xf32>) {
+  // expected-error @+1 {{masks, kv_lengths, causal and windows do not factorize through landmarks; the Nystrom form takes none}}
+  %o = attic.nystrom_attention %q, %q, %q {kernel = #attic.kernel<gaussian>, causal, landmarks = 4, iterations = 10} : tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32>, tensor<1x2x16x8xf32> -> tensor<1x2x16x8xf32>
+  return
+}
+
+// -----
+
+func.func @nystrom_dynamic(%q: tensor<1x2x?x8xf32>) {
+  // expected-error @+1 {{needs static shapes, but the query has type 'tensor<1x2x?x8xf32>'}}
+  %o = attic.nystrom_attention %q, %q, %q {kernel = #attic.kernel<gaussian>, landmarks = 4, iterations = 10} : tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32> -> tensor<1x2x?x8xf32>
+  return
+}

@@ -17,3 +17,10 @@ func.func @chunked(%q: tensor<1x4x32x16xf32>, %k: tensor<1x2x32x16xf32>, %v: ten
   %o, %p = attic.chunked_linear_attention %q, %k, %v past(%s : tensor<1x2x16x8xf32>) decay(%g : tensor<1x2x32xf32>) beta(%b : tensor<1x1x32xf32>) {update_rule = #attic.update_rule<gated_delta>, scale = 0.5, chunk_size = 16} : tensor<1x4x32x16xf32>, tensor<1x2x32x16xf32>, tensor<1x2x32x8xf32> -> tensor<1x4x32x8xf32>, tensor<1x2x16x8xf32>
   return %o, %p : tensor<1x4x32x8xf32>, tensor<1x2x16x8xf32>
 }
+
+// CHECK-LABEL: func.func @nystrom
+// CHECK: attic.nystrom_attention %{{.*}}, %{{.*}}, %{{.*}} {iterations = 20 : i64, kernel = #attic.kernel<gaussian>, landmarks = 16 : i64, scale = 5.000000e-01 : f64, symmetric} : tensor<2x4x64x16xf32>, tensor<2x2x32x16xf32>, tensor<2x2x32x8xf32> -> tensor<2x4x64x8xf32>
+func.func @nystrom(%q: tensor<2x4x64x16xf32>, %k: tensor<2x2x32x16xf32>, %v: tensor<2x2x32x8xf32>) -> tensor<2x4x64x8xf32> {
+  %o = attic.nystrom_attention %q, %k, %v {kernel = #attic.kernel<gaussian>, scale = 0.5, landmarks = 16, iterations = 20, symmetric} : tensor<2x4x64x16xf32>, tensor<2x2x32x16xf32>, tensor<2x2x32x8xf32> -> tensor<2x4x64x8xf32>
+  return %o : tensor<2x4x64x8xf32>
+}
