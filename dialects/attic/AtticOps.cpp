@@ -885,6 +885,16 @@ LogicalResult FlashAttentionOp::verify() {
   return verifyAttentionLike(*this);
 }
 
+/// Checks that the query, key and value of a form have static shapes.
+static LogicalResult checkStaticShapes(Operation *op, ValueRange tensors) {
+  static const char *names[] = {"query", "key", "value"};
+  for (auto [name, value] : llvm::zip(names, tensors))
+    if (!cast<ShapedType>(value.getType()).hasStaticShape())
+      return op->emitOpError() << "needs static shapes, but the " << name
+                               << " has type " << value.getType();
+  return success();
+}
+
 /// Checks that a chunked form's chunk size is at least 1 and that its
 /// query, key and value have static shapes.
 static LogicalResult checkChunkedForm(Operation *op, int64_t chunkSize,
@@ -892,12 +902,7 @@ static LogicalResult checkChunkedForm(Operation *op, int64_t chunkSize,
   if (chunkSize < 1)
     return op->emitOpError()
            << "chunk_size must be at least 1, got " << chunkSize;
-  static const char *names[] = {"query", "key", "value"};
-  for (auto [name, value] : llvm::zip(names, tensors))
-    if (!cast<ShapedType>(value.getType()).hasStaticShape())
-      return op->emitOpError() << "needs static shapes, but the " << name
-                               << " has type " << value.getType();
-  return success();
+  return checkStaticShapes(op, tensors);
 }
 
 LogicalResult LinearizedAttentionOp::verify() {
@@ -940,8 +945,7 @@ LogicalResult NystromAttentionOp::verify() {
   if (getKernel() != AttentionKernel::gaussian)
     return emitOpError() << "takes the gaussian kernel, not '"
                          << stringifyAttentionKernel(getKernel()) << "'";
-  if (failed(checkChunkedForm(*this, /*chunkSize=*/1,
-                              {getQuery(), getKey(), getValue()})) ||
+  if (failed(checkStaticShapes(*this, {getQuery(), getKey(), getValue()})) ||
       failed(verifyAttentionLike(*this)))
     return failure();
   if (getMask() || getKvLengths() || getCausal() || getLeftWindow() ||

@@ -13,7 +13,11 @@
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/PatternMatch.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/Regex.h"
+#include "llvm/Support/raw_ostream.h"
+
+#include <cmath>
 
 namespace mlir::attic {
 #define GEN_PASS_DEF_SOFTMAXFREEPASS
@@ -23,8 +27,52 @@ namespace mlir::attic {
 using namespace mlir;
 using namespace mlir::attic;
 
+/// `x` as printf's %g writes it.
+static std::string formatG(double x) {
+  std::string text;
+  llvm::raw_string_ostream(text) << llvm::format("%g", x);
+  return text;
+}
+
+/// Why `options` are invalid, or nullopt.
+static std::optional<std::string>
+softmaxFreeOptionsError(const SoftmaxFreeOptions &options) {
+  std::string name = stringifyAttentionKernel(options.kernel).str();
+  if (options.kernel == AttentionKernel::softmax)
+    return "kernel must be softplus, elu_plus_one, relu, squared_relu or "
+           "gaussian, got '" +
+           name + "'";
+  if ((options.trainLength || options.reweightPower) &&
+      options.kernel != AttentionKernel::softplus)
+    return "train_length and reweight_power apply to the softplus kernel, "
+           "not '" +
+           name + "'";
+  if (options.trainLength && *options.trainLength < 2)
+    return "train_length must be at least 2, got " +
+           std::to_string(*options.trainLength);
+  if (std::optional<double> p = options.reweightPower;
+      p && !(*p > 0 && std::isfinite(*p)))
+    return "reweight_power must be positive and finite, got " + formatG(*p);
+  return std::nullopt;
+}
+
+std::optional<std::string> attic::parseSoftmaxFreeOptions(
+    StringRef kernel, std::optional<int64_t> trainLength,
+    std::optional<double> reweightPower, SoftmaxFreeOptions &options) {
+  std::optional<AttentionKernel> parsed = symbolizeAttentionKernel(kernel);
+  options = {parsed.value_or(AttentionKernel::softmax), trainLength,
+             reweightPower};
+  if (!parsed)
+    return "kernel must be softplus, elu_plus_one, relu, squared_relu or "
+           "gaussian, got '" +
+           kernel.str() + "'";
+  return softmaxFreeOptionsError(options);
+}
+
 std::optional<std::string>
 attic::softmaxFreeBlocker(Operation *op, const SoftmaxFreeOptions &options) {
+  if (std::optional<std::string> invalid = softmaxFreeOptionsError(options))
+    return invalid;
   auto attention = dyn_cast<AttentionOp>(op);
   if (!attention)
     return std::string("not an attic.attention");
@@ -34,22 +82,9 @@ attic::softmaxFreeBlocker(Operation *op, const SoftmaxFreeOptions &options) {
         .str();
   AttentionKernel kernel = options.kernel;
   std::string name = stringifyAttentionKernel(kernel).str();
-  if (kernel == AttentionKernel::softmax)
-    return std::string("the new kernel is softmax again");
-  if ((options.trainLength || options.reweightPower) &&
-      kernel != AttentionKernel::softplus)
-    return "the length scale and re-weighting apply to softplus, not '" + name +
-           "'";
   if (attention.getTrainLength() && kernel != AttentionKernel::softplus)
     return "its train_length scales logits, which the '" + name +
            "' kernel does not have";
-  if (options.trainLength && *options.trainLength < 2)
-    return "train_length must be at least 2, got " +
-           std::to_string(*options.trainLength);
-  if (options.reweightPower &&
-      !(*options.reweightPower > 0 && std::isfinite(*options.reweightPower)))
-    return "reweight_power must be positive and finite, got " +
-           std::to_string(*options.reweightPower);
   if (isFeatureMapKernel(kernel) || kernel == AttentionKernel::gaussian) {
     if (attention.getSoftcap())
       return "its softcap caps logits, which the '" + name +
@@ -110,26 +145,14 @@ struct SoftmaxFreePass final : impl::SoftmaxFreePassBase<SoftmaxFreePass> {
       emitError(root->getLoc()) << "attic-softmax-free: " << message;
       signalPassFailure();
     };
-    std::optional<AttentionKernel> target = symbolizeAttentionKernel(kernel);
-    if (!target || *target == AttentionKernel::softmax)
-      return fail("kernel must be softplus, elu_plus_one, relu, squared_relu "
-                  "or gaussian, got '" +
-                  kernel + "'");
-    SoftmaxFreeOptions options{*target, std::nullopt, std::nullopt};
-    if (trainLength != 0)
-      options.trainLength = trainLength;
-    if (reweightPower != 0)
-      options.reweightPower = reweightPower;
-    if ((options.trainLength || options.reweightPower) &&
-        *target != AttentionKernel::softplus)
-      return fail("train-length and reweight-power apply to the softplus "
-                  "kernel, not '" +
-                  kernel + "'");
-    if (options.trainLength && *options.trainLength < 2)
-      return fail("train-length must be at least 2 (0 leaves it out), got " +
-                  Twine(*options.trainLength));
-    if (options.reweightPower && !(*options.reweightPower > 0))
-      return fail("reweight-power must be positive (0 leaves it out)");
+    // 0 leaves the softplus attributes out.
+    SoftmaxFreeOptions options;
+    if (std::optional<std::string> invalid = parseSoftmaxFreeOptions(
+            kernel,
+            trainLength ? std::optional<int64_t>(trainLength) : std::nullopt,
+            reweightPower ? std::optional<double>(reweightPower) : std::nullopt,
+            options))
+      return fail(*invalid);
     llvm::Regex selector(filter);
     std::string why;
     if (!filter.empty() && !selector.isValid(why))

@@ -128,6 +128,16 @@ struct SoftmaxFreeOptions {
   std::optional<double> reweightPower;
 };
 
+/// The options of the softmax-free rewrite from the new kernel's name and
+/// the softplus attributes (filled into `options`), or the one-line reason
+/// they are invalid: an unknown kernel or softmax itself, train_length or
+/// reweight_power with another kernel than softplus, train_length below 2,
+/// reweight_power not positive and finite.
+std::optional<std::string>
+parseSoftmaxFreeOptions(StringRef kernel, std::optional<int64_t> trainLength,
+                        std::optional<double> reweightPower,
+                        SoftmaxFreeOptions &options);
+
 /// Why the softmax-free rewrite with `options` cannot take `op`, or nullopt
 /// when it can: `op` must be an attic.attention with the softmax kernel,
 /// and what it carries must mean something under the new kernel (no

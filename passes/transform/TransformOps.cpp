@@ -150,36 +150,30 @@ DiagnosedSilenceableFailure CutCrossEntropyTransformOp::applyToOne(
 // transform.attic.softmax_free
 //===----------------------------------------------------------------------===//
 
+/// The rewrite's options from the op's attributes, or why they are invalid.
+static std::optional<std::string>
+softmaxFreeOptionsOf(SoftmaxFreeTransformOp op, SoftmaxFreeOptions &options) {
+  std::optional<int64_t> train;
+  if (std::optional<uint64_t> value = op.getTrainLength())
+    train = static_cast<int64_t>(*value);
+  std::optional<double> power;
+  if (std::optional<APFloat> value = op.getReweightPower())
+    power = value->convertToDouble();
+  return parseSoftmaxFreeOptions(op.getKernel(), train, power, options);
+}
+
 LogicalResult SoftmaxFreeTransformOp::verify() {
-  std::optional<AttentionKernel> kernel = symbolizeAttentionKernel(getKernel());
-  if (!kernel || *kernel == AttentionKernel::softmax)
-    return emitOpError() << "kernel must be \"softplus\", \"elu_plus_one\", "
-                         << "\"relu\", \"squared_relu\" or \"gaussian\", "
-                         << "got \"" << getKernel() << "\"";
-  bool softplus = *kernel == AttentionKernel::softplus;
-  if ((getTrainLength() || getReweightPower()) && !softplus)
-    return emitOpError() << "train_length and reweight_power apply to the "
-                         << "softplus kernel, not \"" << getKernel() << "\"";
-  if (std::optional<uint64_t> train = getTrainLength();
-      train && static_cast<int64_t>(*train) < 2)
-    return emitOpError() << "train_length must be at least 2, got "
-                         << static_cast<int64_t>(*train);
-  if (std::optional<APFloat> power = getReweightPower();
-      power && !(power->isFiniteNonZero() && !power->isNegative()))
-    return emitOpError() << "reweight_power must be positive and finite, got "
-                         << power->convertToDouble();
+  SoftmaxFreeOptions options;
+  if (std::optional<std::string> invalid = softmaxFreeOptionsOf(*this, options))
+    return emitOpError() << *invalid;
   return success();
 }
 
 DiagnosedSilenceableFailure SoftmaxFreeTransformOp::applyToOne(
     transform::TransformRewriter &rewriter, Operation *target,
     transform::ApplyToEachResultList &results, transform::TransformState &) {
-  SoftmaxFreeOptions options{*symbolizeAttentionKernel(getKernel()),
-                             std::nullopt, std::nullopt};
-  if (std::optional<uint64_t> train = getTrainLength())
-    options.trainLength = static_cast<int64_t>(*train);
-  if (std::optional<APFloat> power = getReweightPower())
-    options.reweightPower = power->convertToDouble();
+  SoftmaxFreeOptions options;
+  (void)softmaxFreeOptionsOf(*this, options); // Verified.
   std::string expected =
       "an attic.attention with the softmax kernel that the \"" +
       getKernel().str() + "\" kernel can express";

@@ -8,6 +8,8 @@
 // RUN: not attic-opt %s --attic-softmax-free=kernel=softmax 2>&1 | FileCheck %s --check-prefix=BAD-KERNEL
 // RUN: not attic-opt %s --attic-softmax-free='kernel=relu reweight-power=2' 2>&1 | FileCheck %s --check-prefix=BAD-POWER
 // RUN: not attic-opt %s --attic-softmax-free='train-length=1' 2>&1 | FileCheck %s --check-prefix=BAD-LENGTH
+// RUN: not attic-opt %s --attic-softmax-free='reweight-power=-1.5' 2>&1 | FileCheck %s --check-prefix=BAD-SIGN
+// RUN: not attic-opt %s --attic-softmax-free='kernel=cosine' 2>&1 | FileCheck %s --check-prefix=BAD-NAME
 // RUN: not attic-opt %s --attic-softmax-free='filter=[a' 2>&1 | FileCheck %s --check-prefix=BAD-FILTER
 
 // ALL-LABEL: func.func @blocks
@@ -42,6 +44,8 @@ func.func @cross(%q: tensor<1x2x8x4xf32>, %k: tensor<1x2x8x4xf32>, %v: tensor<1x
 }
 
 // BAD-KERNEL: attic-softmax-free: kernel must be softplus, elu_plus_one, relu, squared_relu or gaussian, got 'softmax'
-// BAD-POWER: attic-softmax-free: train-length and reweight-power apply to the softplus kernel, not 'relu'
-// BAD-LENGTH: attic-softmax-free: train-length must be at least 2 (0 leaves it out), got 1
+// BAD-POWER: attic-softmax-free: train_length and reweight_power apply to the softplus kernel, not 'relu'
+// BAD-LENGTH: attic-softmax-free: train_length must be at least 2, got 1
+// BAD-SIGN: attic-softmax-free: reweight_power must be positive and finite, got -1.5
+// BAD-NAME: attic-softmax-free: kernel must be softplus, elu_plus_one, relu, squared_relu or gaussian, got 'cosine'
 // BAD-FILTER: attic-softmax-free: filter '[a' is not a regular expression: brackets ([ ]) not balanced

@@ -166,7 +166,7 @@ module attributes {transform.with_named_sequence} {
 
 module attributes {transform.with_named_sequence} {
   transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
-    // expected-error @below {{'transform.attic.softmax_free' op kernel must be "softplus", "elu_plus_one", "relu", "squared_relu" or "gaussian", got "softmax"}}
+    // expected-error @below {{'transform.attic.softmax_free' op kernel must be softplus, elu_plus_one, relu, squared_relu or gaussian, got 'softmax'}}
     transform.attic.softmax_free %root {kernel = "softmax"} : (!transform.any_op) -> !transform.any_op
     transform.yield
   }
@@ -176,7 +176,7 @@ module attributes {transform.with_named_sequence} {
 
 module attributes {transform.with_named_sequence} {
   transform.named_sequence @__transform_main(%root: !transform.any_op {transform.consumed}) {
-    // expected-error @below {{'transform.attic.softmax_free' op train_length and reweight_power apply to the softplus kernel, not "gaussian"}}
+    // expected-error @below {{'transform.attic.softmax_free' op train_length and reweight_power apply to the softplus kernel, not 'gaussian'}}
     transform.attic.softmax_free %root {kernel = "gaussian", train_length = 64} : (!transform.any_op) -> !transform.any_op
     transform.yield
   }
