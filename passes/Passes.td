@@ -179,6 +179,36 @@ def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
   ];
 }
 
+def LowerONNXPass : Pass<"attic-lower-onnx"> {
+  let summary = "Lower the onnx dialect to linalg, tensor, arith and math";
+  let description = [{
+    Compiles what raising leaves of a model: every onnx op becomes the
+    upstream tensor-level IR that computes it, so that the whole model goes
+    through the CPU pipeline. Elementwise ops (with numpy broadcasting),
+    `Where`, `Cast`, `Expand` and `Trilu` become `linalg.generic`; `MatMul`
+    (numpy's batching and vectors) and `Gemm` a contraction accumulating in
+    f32 at least; `ReduceSum`, `ReduceMean`, `ReduceMax`, `ReduceLogSumExp`
+    (stable: the maximum first) and `ArgMax` reductions; `LayerNormalization`
+    its mean and variance; `Transpose`, `Reshape`, `Squeeze`, `Unsqueeze`,
+    `Slice`, `Split`, `Concat`, `Gather`, `GatherElements`, `Constant`,
+    `ConstantOfShape` and `Shape` tensor ops; `Softmax` and `LogSoftmax`
+    the attic ops, for the reference lowering or a form.
+
+    Shapes come from the result types the importer's shape inference gave,
+    and what a shape depends on (axes, target shapes, slice bounds) must be
+    constant. The first op that cannot be lowered (an `onnx.Node`, an
+    unknown rank, a shape computed at run time, ...) gets one error saying
+    why, and the pass fails.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::attic::AtticDialect",
+    "::mlir::linalg::LinalgDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::tensor::TensorDialect"
+  ];
+}
+
 def LowerStridedCopiesPass : Pass<"attic-lower-strided-copies"> {
   let summary = "Turn memref.copy of non-contiguous buffers into linalg.copy";
   let description = [{
@@ -201,7 +231,11 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     the maximum), `LogSoftmax` along axis 1 spelled through
     `Reshape`/`Transpose` (as ONNX's own function bodies do),
     `SoftmaxCrossEntropyLoss`, and `NegativeLogLikelihoodLoss` of a
-    log-softmax along the class axis (both `attic.cross_entropy`), and the
+    log-softmax along the class axis (both `attic.cross_entropy`), any other
+    `NegativeLogLikelihoodLoss` and its function body written out
+    (`GatherElements` of the unsqueezed targets, masked by `Where` for an
+    ignore index, `Neg`, `Gather` of the weights, the sum or weighted mean)
+    as `attic.nll_loss`, the
     comp-sum losses written on the label's probability (`-log p`,
     `(1 - p^q) / q`, `1 - p`, `1 / p - 1` of `GatherElements(Softmax(x))`,
     reduced by `ReduceMean` or `ReduceSum`, or per token: `attic.cross_entropy`

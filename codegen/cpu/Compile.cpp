@@ -92,9 +92,19 @@ FirstErrorRecorder::FirstErrorRecorder(MLIRContext *ctx)
             if (diag.getSeverity() == DiagnosticSeverity::Error &&
                 first.empty()) {
               llvm::raw_string_ostream os(first);
-              if (auto loc = dyn_cast<FileLineColLoc>(diag.getLocation()))
-                os << loc.getFilename().getValue() << ":" << loc.getLine()
-                   << ":" << loc.getColumn() << ": ";
+              Location at = diag.getLocation();
+              auto name = dyn_cast<NameLoc>(at);
+              if (name)
+                at = name.getChildLoc();
+              // An imported model's node is its file (line 0) and name.
+              if (auto loc = dyn_cast<FileLineColLoc>(at)) {
+                os << loc.getFilename().getValue();
+                if (loc.getLine() != 0)
+                  os << ":" << loc.getLine() << ":" << loc.getColumn();
+                os << ": ";
+              }
+              if (name)
+                os << "node '" << name.getName().getValue() << "': ";
               os << diag.str();
             }
             return success();
@@ -159,6 +169,20 @@ llvm::Expected<OwningOpRef<ModuleOp>> cpu::parseModuleFile(MLIRContext *ctx,
   return module;
 }
 
+llvm::Error cpu::runPassPipeline(ModuleOp module, StringRef pipeline,
+                                 StringRef what) {
+  PassManager pm(module.getContext());
+  std::string parseError;
+  llvm::raw_string_ostream os(parseError);
+  if (failed(parsePassPipeline(pipeline, pm, os)))
+    return error("invalid pass pipeline '" + pipeline +
+                 "': " + llvm::StringRef(parseError).trim());
+  std::string step =
+      what.empty() ? ("pass pipeline '" + pipeline + "'").str() : what.str();
+  return withDiagnostics(module.getContext(), step,
+                         [&] { return pm.run(module); });
+}
+
 llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,
                              const CpuPipelineOptions &options) {
   MLIRContext *ctx = module.getContext();
@@ -167,18 +191,9 @@ llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,
       func->setAttr(LLVM::LLVMDialect::getEmitCWrapperAttrName(),
                     UnitAttr::get(ctx));
 
-  if (!prePipeline.empty()) {
-    PassManager pm(ctx);
-    std::string parseError;
-    llvm::raw_string_ostream os(parseError);
-    if (failed(parsePassPipeline(prePipeline, pm, os)))
-      return error("invalid pass pipeline '" + prePipeline +
-                   "': " + llvm::StringRef(parseError).trim());
-    if (llvm::Error e =
-            withDiagnostics(ctx, "pass pipeline '" + prePipeline + "'",
-                            [&] { return pm.run(module); }))
+  if (!prePipeline.empty())
+    if (llvm::Error e = runPassPipeline(module, prePipeline))
       return e;
-  }
   PassManager lower(ctx);
   buildCpuPipeline(lower, options);
   if (llvm::Error e = withDiagnostics(ctx, "lowering for the CPU",

@@ -70,6 +70,11 @@ llvm::Error checkArgument(const HostArray &array, RankedTensorType type,
 llvm::Expected<OwningOpRef<ModuleOp>> parseModuleFile(MLIRContext *ctx,
                                                       StringRef path);
 
+/// Runs the textual pass pipeline `pipeline` on `module`; a failure says
+/// `what` failed (by default, the pipeline) and the first diagnostic.
+llvm::Error runPassPipeline(ModuleOp module, StringRef pipeline,
+                            StringRef what = "");
+
 /// Lowers `module` in place to the LLVM dialect: first the textual pass
 /// pipeline `prePipeline` (none when empty), then buildCpuPipeline with
 /// `options`. Every public function gets its C interface. Errors say which

@@ -443,6 +443,32 @@ struct LowerCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
   }
 };
 
+/// nll_loss is cross_entropy's finishing step on the label's log-probability
+/// with a log-sum-exp of 0: -w_y log_probs[y], the same reductions.
+struct LowerNllLoss final : OpRewritePattern<NllLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(NllLossOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    Value logProbs = op.getLogProbs();
+    CrossEntropyStats stats;
+    stats.labelLogit = labelLogits(rewriter, loc, logProbs, op.getLabels());
+    auto statType = cast<RankedTensorType>(stats.labelLogit.getType());
+    stats.lse =
+        filledTensor(rewriter, loc, getSizes(rewriter, loc, stats.labelLogit),
+                     statType.getElementType(), 0.0);
+    LossAttrs attrs = {op.getReduction(), op.getIgnoreIndex(), 0.0, 0.0,
+                       lossExponent(LossKind::cross_entropy, std::nullopt)};
+    Value numClasses = getValueOrCreateConstantIndexOp(
+        rewriter, loc, getSizes(rewriter, loc, logProbs)[1]);
+    rewriter.replaceOp(op,
+                       finishCrossEntropy(rewriter, loc, op.getLabels(),
+                                          op.getWeights(), attrs, numClasses,
+                                          stats, op.getLoss().getType(), {}));
+    return success();
+  }
+};
+
 struct LowerLinearCrossEntropy final : OpRewritePattern<LinearCrossEntropyOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(LinearCrossEntropyOp op,
@@ -461,6 +487,6 @@ struct LowerLinearCrossEntropy final : OpRewritePattern<LinearCrossEntropyOp> {
 } // namespace
 
 void mlir::attic::populateLossReferencePatterns(RewritePatternSet &patterns) {
-  patterns.add<LowerCrossEntropy, LowerLinearCrossEntropy>(
+  patterns.add<LowerCrossEntropy, LowerNllLoss, LowerLinearCrossEntropy>(
       patterns.getContext());
 }

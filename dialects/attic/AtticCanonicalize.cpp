@@ -6,6 +6,7 @@
 //   softmax over an axis of size 1     -> ones
 //   log_softmax over an axis of size 1 -> zeros
 //   logsumexp over an axis of size 1   -> the input without that axis
+//   nll_loss(log_softmax(x, 1))        -> cross_entropy(x)
 // Negative axes are normalized by the ops' folders.
 //
 //===----------------------------------------------------------------------===//
@@ -113,12 +114,37 @@ struct UnitAxisLogSumExp final : OpRewritePattern<LogSumExpOp> {
   }
 };
 
+/// nll_loss of a log-softmax along the classes is the cross-entropy of its
+/// input: one pass over the logits instead of a log-softmax tensor.
+struct NllOfLogSoftmax final : OpRewritePattern<NllLossOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(NllLossOp op,
+                                PatternRewriter &rewriter) const override {
+    auto logSoftmax = op.getLogProbs().getDefiningOp<LogSoftmaxOp>();
+    if (!logSoftmax || logSoftmax.getAxisIndex() != 1)
+      return failure();
+    SmallVector<Value> operands = {logSoftmax.getInput(), op.getLabels()};
+    if (op.getWeights())
+      operands.push_back(op.getWeights());
+    SmallVector<NamedAttribute> attrs = {rewriter.getNamedAttr(
+        "reduction",
+        ReductionAttr::get(rewriter.getContext(), op.getReduction()))};
+    if (IntegerAttr ignoreIndex = op.getIgnoreIndexAttr())
+      attrs.push_back(rewriter.getNamedAttr("ignore_index", ignoreIndex));
+    rewriter.replaceOpWithNewOp<CrossEntropyOp>(op, TypeRange{op.getType()},
+                                                operands, attrs);
+    return success();
+  }
+};
+
 } // namespace
 
 void AtticDialect::getCanonicalizationPatterns(
     RewritePatternSet &patterns) const {
   MLIRContext *context = patterns.getContext();
-  patterns.add<LogOfSoftmax, ExpOfLogSoftmax, UnitAxisLogSumExp>(context);
+  patterns
+      .add<LogOfSoftmax, ExpOfLogSoftmax, UnitAxisLogSumExp, NllOfLogSoftmax>(
+          context);
   patterns.add<UnitAxisToConstant<SoftmaxOp>>(context, 1.0);
   patterns.add<UnitAxisToConstant<LogSoftmaxOp>>(context, 0.0);
 }

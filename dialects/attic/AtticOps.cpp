@@ -572,25 +572,28 @@ static LogicalResult checkClassVector(Operation *op, Value vector,
   return success();
 }
 
-/// Checks the logits [N, C, d...], labels [N, d...] and optional weights
-/// [C] of a loss on logits; sets `positions` to [N, d...].
+/// Checks the logits [N, C, d...] (or log-probabilities: `name`), labels
+/// [N, d...] and optional weights [C] of a loss; sets `positions` to
+/// [N, d...].
 static LogicalResult checkLogitsOperands(Operation *op, Value logitsValue,
                                          Value labelsValue, Value weights,
-                                         SmallVectorImpl<int64_t> &positions) {
+                                         SmallVectorImpl<int64_t> &positions,
+                                         StringRef name = "logits") {
   auto logits = cast<RankedTensorType>(logitsValue.getType());
   auto labels = cast<RankedTensorType>(labelsValue.getType());
   if (logits.getRank() < 2)
     return op->emitOpError()
-           << "logits must be [N, C] or [N, C, d1, ...], got rank "
+           << name << " must be [N, C] or [N, C, d1, ...], got rank "
            << logits.getRank();
   positions.assign(logits.getShape().begin(), logits.getShape().end());
   int64_t classes = positions[1];
   positions.erase(positions.begin() + 1);
-  if (failed(checkShape(op, labels, positions, "labels",
-                        "the logits shape without the class dimension")))
+  if (failed(checkShape(
+          op, labels, positions, "labels",
+          ("the " + name + " shape without the class dimension").str())))
     return failure();
   return checkClassVector(op, weights, classes, logits.getElementType(),
-                          "weights", "[C]", "logits");
+                          "weights", "[C]", name);
 }
 
 LogicalResult CrossEntropyOp::verify() {
@@ -599,6 +602,16 @@ LogicalResult CrossEntropyOp::verify() {
                                  positions)))
     return failure();
   return verifyLoss(*this, positions, getLogits().getType().getElementType());
+}
+
+LogicalResult NllLossOp::verify() {
+  SmallVector<int64_t> positions;
+  if (failed(checkLogitsOperands(*this, getLogProbs(), getLabels(),
+                                 getWeights(), positions, "log_probs")))
+    return failure();
+  return checkLossShaped(*this, getLoss(), positions,
+                         getLogProbs().getType().getElementType(),
+                         getReduction(), "loss", "log_probs");
 }
 
 /// The operand checks of attic.linear_cross_entropy, shared by its form and

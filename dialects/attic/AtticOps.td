@@ -354,6 +354,45 @@ def Attic_CrossEntropyOp : Attic_LossOp<"cross_entropy"> {
   }];
 }
 
+def Attic_NllLossOp : Attic_LossOp<"nll_loss"> {
+  let summary = "Negative log-likelihood loss (ONNX NegativeLogLikelihoodLoss)";
+  let description = [{
+    The loss of given log-probabilities: `log_probs` `[N, C]` or
+    `[N, C, d1, ..., dk]`, integer `labels` `[N]` or `[N, d1, ..., dk]`,
+    optional class `weights` `[C]`. Per position, with `y` the label and
+    `a = 0` where `y == ignore_index`, else `weights[y]` (1 without
+    weights):
+
+    `l = -a log_probs[n, y, d...]`
+
+    With `reduction = none` the result is `l` `[N, d1, ...]`; `sum` gives
+    `sum(l)`; `mean` (the default) gives `sum(l) / sum(a)`, NaN when every
+    label is ignored, as ONNX defines it. Labels outside `[0, C)` other
+    than `ignore_index` are undefined behaviour. Of a log-softmax along the
+    classes it is `attic.cross_entropy` of the logits, which the
+    canonicalizer makes it.
+
+    ```mlir
+    %loss = attic.nll_loss %lp, %y weights(%w : tensor<10xf32>)
+              {ignore_index = -1 : i64, reduction = #attic.reduction<sum>}
+              : tensor<4x10xf32>, tensor<4xi64> -> tensor<f32>
+    ```
+  }];
+  let arguments = (ins
+    Attic_FloatTensor:$log_probs,
+    Attic_IntTensor:$labels,
+    Optional<Attic_FloatTensor>:$weights,
+    DefaultValuedAttr<Attic_ReductionAttr,
+                      "::mlir::attic::Reduction::mean">:$reduction,
+    OptionalAttr<Attic_I64Attr>:$ignore_index
+  );
+  let results = (outs Attic_FloatTensor:$loss);
+  let assemblyFormat = [{
+    $log_probs `,` $labels (`weights` `(` $weights^ `:` type($weights) `)`)?
+    attr-dict `:` type($log_probs) `,` type($labels) `->` type($loss)
+  }];
+}
+
 // The operands and attributes of attic.linear_cross_entropy, shared by its
 // form.
 defvar AtticLinearCrossEntropyArguments = (ins

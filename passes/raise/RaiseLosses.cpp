@@ -42,10 +42,12 @@ struct LossNode {
   std::optional<int64_t> ignoreIndex;
 };
 
-/// Creates attic.cross_entropy for `node`, or fails (leaving `op` as it is)
-/// when the types do not fit.
-FailureOr<Value> createCrossEntropy(PatternRewriter &rewriter, Operation *op,
-                                    const LossNode &node) {
+/// Creates `LossOp` (attic.cross_entropy of logits, attic.nll_loss of
+/// log-probabilities) for `node`, or fails (leaving `op` as it is) when the
+/// types do not fit.
+template <typename LossOp = CrossEntropyOp>
+FailureOr<Value> createLoss(PatternRewriter &rewriter, Operation *op,
+                            const LossNode &node) {
   RankedTensorType logits = rankedFloat(node.logits);
   auto labels = dyn_cast<RankedTensorType>(node.labels.getType());
   if (!logits || logits.getRank() < 2 || !labels ||
@@ -76,9 +78,14 @@ FailureOr<Value> createCrossEntropy(PatternRewriter &rewriter, Operation *op,
   SmallVector<Value> operands = {node.logits, node.labels};
   if (weights)
     operands.push_back(weights);
-  auto loss = CrossEntropyOp::create(rewriter, op->getLoc(),
-                                     TypeRange{lossType}, operands, attrs);
+  auto loss = LossOp::create(rewriter, op->getLoc(), TypeRange{lossType},
+                             operands, attrs);
   return castTo(rewriter, op->getLoc(), loss.getLoss(), resultType);
+}
+
+FailureOr<Value> createCrossEntropy(PatternRewriter &rewriter, Operation *op,
+                                    const LossNode &node) {
+  return createLoss<CrossEntropyOp>(rewriter, op, node);
 }
 
 struct RaiseSoftmaxCrossEntropy final
@@ -111,12 +118,15 @@ struct RaiseSoftmaxCrossEntropy final
   }
 };
 
-/// NLL of a log-softmax along the class axis.
+/// NLL of a log-softmax along the class axis: cross_entropy of its input;
+/// of anything else: nll_loss.
 struct RaiseNegativeLogLikelihood final
     : OpRewritePattern<onnxir::NegativeLogLikelihoodLossOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(onnxir::NegativeLogLikelihoodLossOp op,
                                 PatternRewriter &rewriter) const override {
+    LossNode node = {op.getInput(), op.getTarget(), op.getWeight(),
+                     op.getReduction(), op.getIgnoreIndex()};
     // Through the cast a raise leaves where the graph's type was less
     // precise.
     Value input = stripCasts(op.getInput());
@@ -129,13 +139,13 @@ struct RaiseNegativeLogLikelihood final
       if (type && normalizeAxis(node.getAxis(), type.getRank()) == 1)
         logits = node.getInput();
     }
-    if (!logits)
-      return rewriter.notifyMatchFailure(
-          op, "input is no log-softmax along axis 1");
-    FailureOr<Value> loss =
-        createCrossEntropy(rewriter, op,
-                           {logits, op.getTarget(), op.getWeight(),
-                            op.getReduction(), op.getIgnoreIndex()});
+    FailureOr<Value> loss = failure();
+    if (logits) {
+      node.logits = logits;
+      loss = createCrossEntropy(rewriter, op, node);
+    } else {
+      loss = createLoss<NllLossOp>(rewriter, op, node);
+    }
     if (failed(loss))
       return failure();
     rewriter.replaceOp(op, *loss);
@@ -295,6 +305,253 @@ struct RaisePerTokenCompSum final : OpRewritePattern<OpTy> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// NegativeLogLikelihoodLoss written out (ONNX's function body of the op)
+//===----------------------------------------------------------------------===//
+
+bool isZero(Value v) {
+  v = stripCasts(v);
+  if (auto sub = v.getDefiningOp<onnxir::SubOp>())
+    return sub.getA() == sub.getB(); // x - x, a zero of x's type.
+  if (std::optional<double> f = constantFloat(v))
+    return *f == 0.0;
+  std::optional<SmallVector<int64_t>> ints = constantInts(v);
+  return ints && !ints->empty() &&
+         llvm::all_of(*ints, [](int64_t i) { return i == 0; });
+}
+
+bool hasAxes(Value axes, int64_t axis) {
+  return constantInts(axes) == SmallVector<int64_t>{axis};
+}
+
+/// The targets as gathered along the classes: Unsqueeze(target, [1]), or,
+/// with an ignore index, Where(mask, 0, Unsqueeze(target, [1])) where mask
+/// = Equal(Unsqueeze(target, [1]) (cast or not), ignore_index).
+struct NllTargets {
+  Value target, expanded, mask;
+  std::optional<int64_t> ignoreIndex;
+};
+
+std::optional<NllTargets> matchUnsqueezedTarget(Value v) {
+  auto unsqueeze = stripCasts(v).getDefiningOp<onnxir::UnsqueezeOp>();
+  if (!unsqueeze || !hasAxes(unsqueeze.getAxes(), 1))
+    return std::nullopt;
+  return NllTargets{unsqueeze.getData(), unsqueeze.getExpanded(), Value(),
+                    std::nullopt};
+}
+
+/// mask = Equal(expanded or Cast(expanded), ignore_index).
+std::optional<int64_t> matchIgnoreMask(Value mask, Value expanded) {
+  auto equal = stripCasts(mask).getDefiningOp<onnxir::EqualOp>();
+  if (!equal)
+    return std::nullopt;
+  Value lhs = stripCasts(equal.getA());
+  if (auto cast = lhs.getDefiningOp<onnxir::CastOp>())
+    lhs = cast.getInput();
+  std::optional<SmallVector<int64_t>> index = constantInts(equal.getB());
+  if (lhs != expanded || !index || index->size() != 1)
+    return std::nullopt;
+  return index->front();
+}
+
+std::optional<NllTargets> matchNllTargets(Value v) {
+  if (auto plain = matchUnsqueezedTarget(v))
+    return plain;
+  auto where = stripCasts(v).getDefiningOp<onnxir::WhereOp>();
+  if (!where || !isZero(where.getX()))
+    return std::nullopt;
+  std::optional<NllTargets> targets = matchUnsqueezedTarget(where.getY());
+  if (!targets)
+    return std::nullopt;
+  targets->ignoreIndex =
+      matchIgnoreMask(where.getCondition(), targets->expanded);
+  if (!targets->ignoreIndex)
+    return std::nullopt;
+  targets->mask = where.getCondition();
+  return targets;
+}
+
+/// `v` = Where(mask, 0, x): x; or `v` itself without a mask.
+Value unmasked(Value v, Value mask) {
+  if (!mask)
+    return v;
+  auto where = stripCasts(v).getDefiningOp<onnxir::WhereOp>();
+  if (!where || where.getCondition() != mask || !isZero(where.getX()))
+    return Value();
+  return where.getY();
+}
+
+/// A loss node matched: the operands of NegativeLogLikelihoodLoss.
+struct NllMatch {
+  Value input, target, weight;
+  std::optional<int64_t> ignoreIndex;
+  /// The targets as gathered, and where the target is the ignore index
+  /// (null without one).
+  Value indices, mask;
+  /// The applied weight of each position (null when it is 1 everywhere).
+  Value appliedWeight;
+};
+
+/// The unweighted loss per position: Squeeze(Slice(Neg(gathered), 0, 1,
+/// axis 1), [1]), the Slice optional, with gathered =
+/// GatherElements(input, targets, axis = 1), masked when ignoring.
+std::optional<NllMatch> matchUnweightedNll(Value v) {
+  auto squeeze = stripCasts(v).getDefiningOp<onnxir::SqueezeOp>();
+  if (!squeeze || !hasAxes(squeeze.getAxes(), 1))
+    return std::nullopt;
+  Value sliced = stripCasts(squeeze.getData());
+  if (auto slice = sliced.getDefiningOp<onnxir::SliceOp>()) {
+    if (constantInts(slice.getStarts()) != SmallVector<int64_t>{0} ||
+        constantInts(slice.getEnds()) != SmallVector<int64_t>{1} ||
+        !hasAxes(slice.getAxes(), 1) ||
+        !(isa<NoneType>(slice.getSteps().getType()) ||
+          constantInts(slice.getSteps()) == SmallVector<int64_t>{1}))
+      return std::nullopt;
+    sliced = stripCasts(slice.getData());
+  }
+  auto neg = sliced.getDefiningOp<onnxir::NegOp>();
+  if (!neg)
+    return std::nullopt;
+  // The mask is known only from the gather's indices: match those first.
+  Value gathered = stripCasts(neg.getX());
+  auto where = gathered.getDefiningOp<onnxir::WhereOp>();
+  if (where)
+    gathered = stripCasts(where.getY());
+  auto gather = gathered.getDefiningOp<onnxir::GatherElementsOp>();
+  if (!gather || gather.getAxis() != 1)
+    return std::nullopt;
+  std::optional<NllTargets> targets = matchNllTargets(gather.getIndices());
+  if (!targets || (where != nullptr) != (targets->mask != nullptr) ||
+      (where && unmasked(where.getResult(), targets->mask) != gathered))
+    return std::nullopt;
+  return NllMatch{
+      gather.getData(),    targets->target, Value(), targets->ignoreIndex,
+      gather.getIndices(), targets->mask,   Value()};
+}
+
+/// Completes `m` with the weight applied per position, `w`:
+/// Gather(weight, target) without an ignore index;
+/// Squeeze(Where(mask, 0, Gather(weight, targets)), [1]) with one; or
+/// Where(Squeeze(mask, [1]), 0, 1) with one but no weight.
+bool matchAppliedWeight(Value w, NllMatch &m) {
+  w = stripCasts(w);
+  if (!m.mask) {
+    auto gather = w.getDefiningOp<onnxir::GatherOp>();
+    if (!gather || gather.getAxis() != 0 ||
+        stripCasts(gather.getIndices()) != stripCasts(m.target))
+      return false;
+    m.weight = gather.getData();
+  } else if (auto squeeze = w.getDefiningOp<onnxir::SqueezeOp>()) {
+    if (!hasAxes(squeeze.getAxes(), 1))
+      return false;
+    Value gathered = unmasked(squeeze.getData(), m.mask);
+    auto gather = gathered
+                      ? stripCasts(gathered).getDefiningOp<onnxir::GatherOp>()
+                      : onnxir::GatherOp();
+    if (!gather || gather.getAxis() != 0 ||
+        stripCasts(gather.getIndices()) != stripCasts(m.indices))
+      return false;
+    m.weight = gather.getData();
+  } else if (auto where = w.getDefiningOp<onnxir::WhereOp>()) {
+    auto squeeze =
+        stripCasts(where.getCondition()).getDefiningOp<onnxir::SqueezeOp>();
+    if (!squeeze || !hasAxes(squeeze.getAxes(), 1) ||
+        squeeze.getData() != m.mask || !isZero(where.getX()) ||
+        constantFloat(where.getY()) != 1.0)
+      return false;
+  } else {
+    return false;
+  }
+  m.appliedWeight = w;
+  return true;
+}
+
+/// The weighted loss per position: Mul(unweighted, applied weight) in
+/// either order, or the unweighted loss alone (no weight; ignored positions
+/// are 0 in it, but a mean needs their count).
+std::optional<NllMatch> matchPerPositionNll(Value v) {
+  if (std::optional<NllMatch> plain = matchUnweightedNll(v))
+    return plain;
+  auto mul = stripCasts(v).getDefiningOp<onnxir::MulOp>();
+  if (!mul)
+    return std::nullopt;
+  for (auto [loss, weight] :
+       {std::pair(mul.getA(), mul.getB()), std::pair(mul.getB(), mul.getA())}) {
+    std::optional<NllMatch> m = matchUnweightedNll(loss);
+    if (!m)
+      continue;
+    if (matchAppliedWeight(weight, *m))
+      return m;
+  }
+  return std::nullopt;
+}
+
+/// The loss `op` computes, if it ends an NLL written out: the per-position
+/// loss (reduction none), its ReduceSum (sum), or its mean, ReduceMean
+/// without weights and ignore index, else Div(ReduceSum(loss),
+/// ReduceSum(applied weight)).
+std::optional<std::pair<NllMatch, Reduction>> matchNllLoss(Operation *op) {
+  if (op->getNumResults() != 1)
+    return std::nullopt;
+  if (isa<onnxir::ReduceSumOp, onnxir::ReduceMeanOp>(op)) {
+    if (!reducesEverything(op))
+      return std::nullopt;
+    std::optional<NllMatch> m = matchPerPositionNll(op->getOperand(0));
+    if (!m)
+      return std::nullopt;
+    if (isa<onnxir::ReduceSumOp>(op))
+      return std::pair(*m, Reduction::sum);
+    if (m->ignoreIndex || m->weight)
+      return std::nullopt; // Their mean divides by the applied weights.
+    return std::pair(*m, Reduction::mean);
+  }
+  if (auto div = dyn_cast<onnxir::DivOp>(op)) {
+    Operation *total = stripCasts(div.getA()).getDefiningOp();
+    Operation *weights = stripCasts(div.getB()).getDefiningOp();
+    if (!isa_and_nonnull<onnxir::ReduceSumOp>(total) ||
+        !isa_and_nonnull<onnxir::ReduceSumOp>(weights) ||
+        !reducesEverything(total) || !reducesEverything(weights))
+      return std::nullopt;
+    std::optional<NllMatch> m = matchPerPositionNll(total->getOperand(0));
+    if (!m || !m->appliedWeight ||
+        stripCasts(weights->getOperand(0)) != m->appliedWeight)
+      return std::nullopt;
+    return std::pair(*m, Reduction::mean);
+  }
+  if (!isa<onnxir::SqueezeOp, onnxir::MulOp>(op))
+    return std::nullopt;
+  if (std::optional<NllMatch> m = matchPerPositionNll(op->getResult(0)))
+    return std::pair(*m, Reduction::none);
+  return std::nullopt;
+}
+
+/// An NLL written out -> attic.nll_loss, at the largest op that ends one:
+/// an op whose users all end an NLL is left to them.
+template <typename OpTy>
+struct RaiseWrittenOutNll final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
+                                PatternRewriter &rewriter) const override {
+    Operation *root = op;
+    auto loss = matchNllLoss(root);
+    if (!loss)
+      return rewriter.notifyMatchFailure(op, "not the end of an NLL");
+    if (!root->use_empty() && llvm::all_of(root->getUsers(), [](Operation *u) {
+          return matchNllLoss(u).has_value();
+        }))
+      return rewriter.notifyMatchFailure(op, "its users end a larger NLL");
+    auto [m, reduction] = *loss;
+    FailureOr<Value> raised =
+        createLoss<NllLossOp>(rewriter, root,
+                              {m.input, m.target, m.weight,
+                               stringifyReduction(reduction), m.ignoreIndex});
+    if (failed(raised))
+      return failure();
+    rewriter.replaceOp(root, *raised);
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
@@ -303,6 +560,9 @@ void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
       RaiseReducedCompSum<onnxir::ReduceMeanOp, Reduction::mean>,
       RaiseReducedCompSum<onnxir::ReduceSumOp, Reduction::sum>,
       RaisePerTokenCompSum<onnxir::NegOp>, RaisePerTokenCompSum<onnxir::DivOp>,
-      RaisePerTokenCompSum<onnxir::MulOp>, RaisePerTokenCompSum<onnxir::SubOp>>(
-      patterns.getContext());
+      RaisePerTokenCompSum<onnxir::MulOp>, RaisePerTokenCompSum<onnxir::SubOp>,
+      RaiseWrittenOutNll<onnxir::SqueezeOp>, RaiseWrittenOutNll<onnxir::MulOp>,
+      RaiseWrittenOutNll<onnxir::ReduceSumOp>,
+      RaiseWrittenOutNll<onnxir::ReduceMeanOp>,
+      RaiseWrittenOutNll<onnxir::DivOp>>(patterns.getContext());
 }

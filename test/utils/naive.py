@@ -654,6 +654,59 @@ def case_ce_all_ignored():
     return [x, y], [np.array(np.nan), lse]
 
 
+def nll_loss(lp, y, w=None, reduction="mean", ignore_index=None):
+    """Per position: -w_y lp[n, y, d...] (0 if ignored); mean = sum / sum(w_y)."""
+    lp = np.moveaxis(np.asarray(lp, np.float64), 1, -1)  # [N, d..., C]
+    wc = np.ones(lp.shape[-1]) if w is None else np.asarray(w, np.float64)
+    losses = np.zeros(y.shape)
+    applied = np.zeros(y.shape)
+    for idx in np.ndindex(y.shape):
+        label = int(y[idx])
+        if ignore_index is not None and label == ignore_index:
+            continue
+        losses[idx] = -wc[label] * lp[idx][label]
+        applied[idx] = wc[label]
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return np.array(losses.sum())
+    return np.array(losses.sum() / applied.sum())
+
+
+def case_nll_none():
+    # Log-probabilities that are no log-softmax; -inf where the label is
+    # ignored (and elsewhere off the labels), which must give exactly 0.
+    r = rng(36)
+    lp = (-r.exponential(2.0, (6, 5, 3))).astype(F32)
+    y = labels(r, (6, 3), 5, ignore=-100)
+    for idx in np.ndindex(y.shape):
+        if y[idx] == -100:
+            lp[idx[0], :, idx[1]] = -np.inf
+    w = r.uniform(0.5, 2.0, 5).astype(F32)
+    return [lp, y, w], [nll_loss(lp, y, w, "none", -100)]
+
+
+def case_nll_mean():
+    r = rng(37)
+    lp = r.standard_normal((9, 7)).astype(F32) * 100
+    y = labels(r, (9,), 7, ignore=3)
+    w = r.uniform(0.5, 2.0, 7).astype(F32)
+    return [lp, y, w], [nll_loss(lp, y, w, "mean", 3)]
+
+
+def case_nll_sum():
+    r = rng(38)
+    lp = r.standard_normal((4, 6, 2, 3)).astype(F32)
+    y = labels(r, (4, 2, 3), 6)
+    return [lp, y], [nll_loss(lp, y, None, "sum")]
+
+
+def case_nll_all_ignored():
+    lp = rng(39).standard_normal((3, 4)).astype(F32)
+    y = np.full(3, -1, np.int64)
+    return [lp, y], [np.array(np.nan)]
+
+
 def lce_case(seed, N, D, V, reduction, bias=False, softcap=None, weights=False,
              ignore=None, smoothing=0.0, z=0.0, kind="cross_entropy", q=None):
     r = rng(seed)

@@ -1,24 +1,40 @@
 //===- attic-onnx.cpp - Optimize and compile models from the command line -===//
 //
 //   attic-onnx import MODEL.onnx [-o OUT.mlir]
-//   attic-onnx compile MODEL.mlir -o OUT.o [--header=OUT.h] [--passes=P]
-//                      [--mcpu=CPU] [--vectorize=false]
+//   attic-onnx compile MODEL.onnx|MODEL.mlir -o OUT.o [--header=OUT.h]
+//                      [--passes=P] [--mcpu=CPU] [--vectorize=false]
+//   attic-onnx run MODEL.onnx|TEST_DIR [-i FILE]... [--expect=FILE]...
+//                  [--passes=P] [--rtol=R] [--atol=A]
 //
 // `import` writes the model as MLIR in the onnx dialect (one op per node).
 //
 // `compile` lowers every public function of the model through the CPU
-// pipeline (after the pass pipeline P, e.g. a form) and writes a
-// position-independent object file, with a C entry point per function
-// (`_mlir_ciface_<name>`) that the header declares. Link it into a shared
-// library or a program with -lm. Every failure is one line on stderr, a
-// non-zero exit, and no output file.
+// pipeline (an ONNX model first raised and its other operators lowered;
+// then the pass pipeline P, e.g. a form) and writes a position-independent
+// object file, with a C entry point per function (`_mlir_ciface_<name>`)
+// that the header declares. Link it into a shared library or a program
+// with -lm.
+//
+// `run` compiles an ONNX model the same way and runs it on inputs (.pb or
+// .npy), comparing the results with expected outputs; given a directory
+// laid out as ONNX's backend tests (model.onnx and test_data_set_*/ with
+// input_<i> and output_<i>), it runs every data set. It prints a line per
+// output with its largest errors and a verdict, and exits 1 when one
+// fails.
+//
+// Every failure is one line on stderr, a non-zero exit, and no output
+// file.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Compile.h"
+#include "codegen/cpu/Jit.h"
 #include "dialects/onnx/translation/Import.h"
+#include "tools/data/Compare.h"
+#include "tools/data/DataFiles.h"
 #include "tools/init/InitAll.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/IR/Diagnostics.h"
 
 #include "mlir/IR/DialectRegistry.h"
@@ -81,11 +97,49 @@ static cl::opt<std::string> importOutput("o", cl::desc("The MLIR file"),
                                          cl::init("-"), cl::sub(importCommand),
                                          cl::cat(importOptions));
 
+static cl::OptionCategory runOptions("attic-onnx run options");
+
+static cl::SubCommand
+    runCommand("run", "Run a model and compare its results with expected "
+                      "outputs (or every data set of an ONNX test directory)");
+
+static cl::opt<std::string> runInput(cl::Positional,
+                                     cl::desc("<model.onnx or test directory>"),
+                                     cl::Required, cl::sub(runCommand),
+                                     cl::cat(runOptions));
+static cl::list<std::string>
+    runInputs("input",
+              cl::desc("An input of the model (.pb or .npy), in order"),
+              cl::sub(runCommand), cl::cat(runOptions));
+static cl::alias runInputsShort("i", cl::desc("Alias for --input"),
+                                cl::aliasopt(runInputs), cl::cat(runOptions));
+static cl::list<std::string>
+    runExpects("expect",
+               cl::desc("The expected value of an output (.pb or .npy), in "
+                        "order"),
+               cl::sub(runCommand), cl::cat(runOptions));
+static cl::opt<std::string>
+    runPasses("passes",
+              cl::desc("A pass pipeline to run after raising (e.g. a form)"),
+              cl::sub(runCommand), cl::cat(runOptions));
+static cl::opt<double> runRtol("rtol", cl::desc("Relative tolerance"),
+                               cl::init(1e-5), cl::sub(runCommand),
+                               cl::cat(runOptions));
+static cl::opt<double> runAtol("atol", cl::desc("Absolute tolerance"),
+                               cl::init(1e-6), cl::sub(runCommand),
+                               cl::cat(runOptions));
+
 namespace {
 
 [[noreturn]] void fail(const llvm::Twine &message) {
   llvm::errs() << "attic-onnx: error: " << message << "\n";
   std::exit(1);
+}
+
+template <typename T> T check(llvm::Expected<T> value) {
+  if (!value)
+    fail(llvm::toString(value.takeError()));
+  return std::move(*value);
 }
 
 void check(llvm::Error e) {
@@ -122,14 +176,57 @@ writeFile(StringRef path, StringRef contents) {
   return std::move(file);
 }
 
+/// Prints an import error as one line: the importer's messages name the
+/// model and the node already; a verifier's gets the node's name.
+void printImportDiagnostic(Diagnostic &diag, StringRef path) {
+  std::string message = diag.str();
+  llvm::errs() << "attic-onnx: error: ";
+  if (auto name = dyn_cast<NameLoc>(diag.getLocation());
+      name && !StringRef(message).starts_with(path))
+    llvm::errs() << path << ": node '" << name.getName().getValue() << "': ";
+  llvm::errs() << message << "\n";
+}
+
+/// Imports the ONNX model at `path`; an error is printed, and the program
+/// exits.
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path) {
+  auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
+      path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
+  if (!buffer)
+    fail(path + ": cannot read: " + buffer.getError().message());
+  ScopedDiagnosticHandler handler(&context, [&](Diagnostic &diag) {
+    if (diag.getSeverity() == DiagnosticSeverity::Error)
+      printImportDiagnostic(diag, path);
+    return success();
+  });
+  OwningOpRef<ModuleOp> module =
+      onnxir::importModel(&context, (*buffer)->getBuffer(), path);
+  if (!module)
+    std::exit(1);
+  return module;
+}
+
+/// Imports the ONNX model at `path` and brings it to what a user's passes
+/// and the CPU pipeline take: raised to attic ops, the other operators
+/// lowered. An error is printed, and the program exits.
+OwningOpRef<ModuleOp> importForCompilation(MLIRContext &context,
+                                           StringRef path) {
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, path);
+  check(cpu::runPassPipeline(*module, "attic-raise-onnx,attic-lower-onnx",
+                             "compiling " + path.str()));
+  return module;
+}
+
 int compile(MLIRContext &context) {
-  if (StringRef(inputFile).ends_with(".onnx"))
-    fail(inputFile + ": reading ONNX models is not supported yet; give an "
-                     ".mlir file");
-  auto parsed = cpu::parseModuleFile(&context, inputFile);
-  if (!parsed)
-    fail(llvm::toString(parsed.takeError()));
-  OwningOpRef<ModuleOp> module = std::move(*parsed);
+  OwningOpRef<ModuleOp> module;
+  if (StringRef(inputFile).ends_with(".onnx")) {
+    module = importForCompilation(context, inputFile);
+  } else {
+    auto parsed = cpu::parseModuleFile(&context, inputFile);
+    if (!parsed)
+      fail(llvm::toString(parsed.takeError()));
+    module = std::move(*parsed);
+  }
 
   // Everything is produced in memory first: a failure leaves no file.
   std::string header;
@@ -166,33 +263,8 @@ int compile(MLIRContext &context) {
   return 0;
 }
 
-/// Prints every error as one line: the importer's messages name the model
-/// and the node already; a verifier's gets the node's name.
-void printDiagnostic(Diagnostic &diag) {
-  std::string message = diag.str();
-  llvm::errs() << "attic-onnx: error: ";
-  if (auto name = dyn_cast<NameLoc>(diag.getLocation());
-      name && !StringRef(message).starts_with(importInput))
-    llvm::errs() << importInput << ": node '" << name.getName().getValue()
-                 << "': ";
-  llvm::errs() << message << "\n";
-}
-
 int importModel(MLIRContext &context) {
-  auto buffer =
-      llvm::MemoryBuffer::getFileOrSTDIN(importInput, /*IsText=*/false,
-                                         /*RequiresNullTerminator=*/false);
-  if (!buffer)
-    fail(importInput + ": cannot read: " + buffer.getError().message());
-  ScopedDiagnosticHandler handler(&context, [](Diagnostic &diag) {
-    if (diag.getSeverity() == DiagnosticSeverity::Error)
-      printDiagnostic(diag);
-    return success();
-  });
-  OwningOpRef<ModuleOp> module =
-      onnxir::importModel(&context, (*buffer)->getBuffer(), importInput);
-  if (!module)
-    return 1;
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, importInput);
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);
@@ -203,6 +275,120 @@ int importModel(MLIRContext &context) {
   return 0;
 }
 
+/// The file `DIR/<stem>_<index>.pb` or `.npy`, whichever exists.
+std::optional<std::string> dataFile(StringRef dir, StringRef stem,
+                                    size_t index) {
+  for (StringRef ext : {".pb", ".npy"}) {
+    std::string path =
+        (dir + "/" + stem + "_" + llvm::Twine(index) + ext).str();
+    if (llvm::sys::fs::exists(path))
+      return path;
+  }
+  return std::nullopt;
+}
+
+/// One run of the model: its inputs and the expected outputs (fewer than
+/// the outputs, or none, to compare only some).
+struct DataSet {
+  std::string name;
+  SmallVector<std::string> inputs, expected;
+};
+
+/// The data sets of an ONNX test directory, in order of their names.
+SmallVector<DataSet> testDataSets(StringRef dir, size_t numInputs,
+                                  size_t numOutputs) {
+  SmallVector<std::string> dirs;
+  std::error_code ec;
+  for (llvm::sys::fs::directory_iterator it(dir, ec), end; it != end && !ec;
+       it.increment(ec))
+    if (llvm::sys::path::filename(it->path()).starts_with("test_data_set_"))
+      dirs.push_back(it->path());
+  if (ec)
+    fail(dir + ": cannot read: " + ec.message());
+  if (dirs.empty())
+    fail(dir + ": no test_data_set_* directory");
+  llvm::sort(dirs);
+  SmallVector<DataSet> sets;
+  for (const std::string &d : dirs) {
+    DataSet set{llvm::sys::path::filename(d).str(), {}, {}};
+    for (size_t i = 0; i < numInputs; ++i) {
+      std::optional<std::string> path = dataFile(d, "input", i);
+      if (!path)
+        fail(d + ": no input_" + llvm::Twine(i) + ".pb or .npy");
+      set.inputs.push_back(*path);
+    }
+    for (size_t i = 0; i < numOutputs; ++i) {
+      std::optional<std::string> path = dataFile(d, "output", i);
+      if (!path)
+        fail(d + ": no output_" + llvm::Twine(i) + ".pb or .npy");
+      set.expected.push_back(*path);
+    }
+    sets.push_back(std::move(set));
+  }
+  return sets;
+}
+
+int runModel(MLIRContext &context) {
+  bool isDir = llvm::sys::fs::is_directory(runInput);
+  std::string modelPath =
+      isDir ? runInput + "/model.onnx" : runInput.getValue();
+  if (isDir && (!runInputs.empty() || !runExpects.empty()))
+    fail("a test directory brings its own data sets; give --input and "
+         "--expect only with a model file");
+  OwningOpRef<ModuleOp> module = importForCompilation(context, modelPath);
+  auto funcs = llvm::to_vector(module->getOps<func::FuncOp>());
+  StringRef name = funcs.front().getSymName();
+  std::unique_ptr<cpu::JitFunction> function =
+      check(cpu::JitFunction::compile(*module, name, runPasses));
+  size_t numInputs = function->getArgumentTypes().size();
+  size_t numOutputs = function->getResultTypes().size();
+
+  SmallVector<DataSet> sets;
+  if (isDir) {
+    sets = testDataSets(runInput, numInputs, numOutputs);
+  } else {
+    if (runInputs.size() != numInputs)
+      fail(modelPath + " takes " + llvm::Twine(numInputs) + " inputs, " +
+           llvm::Twine(runInputs.size()) + " --input given");
+    if (runExpects.size() > numOutputs)
+      fail(modelPath + " has " + llvm::Twine(numOutputs) + " outputs, " +
+           llvm::Twine(runExpects.size()) + " --expect given");
+    sets.push_back(
+        {"", SmallVector<std::string>(runInputs.begin(), runInputs.end()),
+         SmallVector<std::string>(runExpects.begin(), runExpects.end())});
+  }
+
+  run::Tolerances tolerances;
+  tolerances.rtol = runRtol;
+  tolerances.atol = runAtol;
+  size_t failed = 0;
+  for (const DataSet &set : sets) {
+    // Everything is read before the run, so a bad file fails early.
+    SmallVector<cpu::HostArray> args, expected;
+    for (auto [i, path] : llvm::enumerate(set.inputs)) {
+      cpu::HostArray array = check(run::readArray(&context, path));
+      check(cpu::checkArgument(array, function->getArgumentTypes()[i],
+                               path + " (input " + llvm::Twine(i) + ")"));
+      args.push_back(std::move(array));
+    }
+    for (const std::string &path : set.expected)
+      expected.push_back(check(run::readArray(&context, path)));
+    SmallVector<cpu::HostArray> results = check(function->call(args));
+    bool ok = true;
+    for (auto [i, want] : llvm::enumerate(expected)) {
+      llvm::outs() << (set.name.empty() ? "" : set.name + ": ") << "output "
+                   << i << ": ";
+      ok &= run::compareArrays(results[i], want, tolerances, 0, llvm::outs());
+    }
+    failed += !ok;
+  }
+  if (isDir)
+    llvm::outs() << (failed ? "FAIL" : "PASS") << ": " << runInput << " ("
+                 << sets.size() - failed << " of " << sets.size()
+                 << " data sets)\n";
+  return failed ? 1 : 0;
+}
+
 } // namespace
 
 int main(int argc, char **argv) {
@@ -211,7 +397,7 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllPasses();
-  cl::HideUnrelatedOptions({&compileOptions, &importOptions});
+  cl::HideUnrelatedOptions({&compileOptions, &importOptions, &runOptions});
   cl::ParseCommandLineOptions(
       argc, argv, "Attic: optimize and compile attention, softmax and loss\n");
 
@@ -220,5 +406,8 @@ int main(int argc, char **argv) {
     return compile(context);
   if (importCommand)
     return importModel(context);
-  fail("no command given; see attic-onnx --help (commands: compile, import)");
+  if (runCommand)
+    return runModel(context);
+  fail("no command given; see attic-onnx --help (commands: compile, import, "
+       "run)");
 }

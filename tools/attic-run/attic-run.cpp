@@ -17,8 +17,9 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Jit.h"
-#include "tools/attic-run/DataFiles.h"
 #include "tools/attic-run/Widen.h"
+#include "tools/data/Compare.h"
+#include "tools/data/DataFiles.h"
 #include "tools/init/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
@@ -243,8 +244,8 @@ SmallVector<HostArray> argumentsFor(const JitFunction &function,
 }
 
 bool compareArrays(const HostArray &got, const HostArray &expected,
-                   unsigned index, StringRef against, StringRef prefix,
-                   double allowance);
+                   unsigned index, StringRef against, StringRef prefix = "",
+                   double allowance = 0);
 
 /// Compares the candidate's results with the f64 reference's, allowing each
 /// the f32 reference's own largest error besides the tolerances.
@@ -257,96 +258,22 @@ bool compareWithExact(ArrayRef<HostArray> got, ArrayRef<HostArray> f32,
   return ok;
 }
 
-std::string shapeString(const HostArray &array) {
-  std::string s;
-  llvm::raw_string_ostream os(s);
-  os << "tensor<";
-  for (int64_t d : array.shape)
-    os << d << "x";
-  os << array.elementType << ">";
-  return s;
-}
-
-/// Compares `got` with `expected`, prints one line for result `index`, and
-/// returns whether they agree within the tolerances plus `allowance`. NaN
-/// matches NaN, and an infinity matches the same infinity.
+/// Compares `got` with `expected` under the command line's tolerances and
+/// prints one line for result `index`.
 bool compareArrays(const HostArray &got, const HostArray &expected,
-                   unsigned index, StringRef against, StringRef prefix = "",
-                   double allowance = 0) {
+                   unsigned index, StringRef against, StringRef prefix,
+                   double allowance) {
   llvm::outs() << prefix << "result " << index << " vs " << against << ": ";
-  if (got.shape != expected.shape) {
-    llvm::outs() << "shape " << shapeString(got) << " differs from "
-                 << shapeString(expected) << "\n";
-    return false;
-  }
-  double tolerance = absTolerance + allowance;
-  if (scaledAbsTolerance > 0) {
-    double largest = 0;
-    for (int64_t i = 0, n = expected.numElements(); i < n; ++i) {
-      double e = std::fabs(expected.getAsDouble(i));
-      if (std::isfinite(e))
-        largest = std::max(largest, e);
-    }
-    tolerance += scaledAbsTolerance * largest;
-  }
-  double maxAbs = 0, maxRel = 0, squaredError = 0, squaredNorm = 0;
-  int64_t bad = 0, firstBad = -1;
-  for (int64_t i = 0, n = got.numElements(); i < n; ++i) {
-    double a = got.getAsDouble(i), e = expected.getAsDouble(i);
-    if ((std::isnan(a) && std::isnan(e)) || (std::isinf(e) && a == e))
-      continue;
-    double diff = std::fabs(a - e);
-    if (std::isnan(diff))
-      diff = INFINITY;
-    maxAbs = std::max(maxAbs, diff);
-    if (e != 0)
-      maxRel = std::max(maxRel, diff / std::fabs(e));
-    squaredError += diff * diff;
-    squaredNorm += e * e;
-    // An approximation is judged only on staying finite.
-    bool wrong = approximate
-                     ? !std::isfinite(a) && std::isfinite(e)
-                     : !(diff <= tolerance + relTolerance * std::fabs(e));
-    if (wrong) {
-      if (firstBad < 0)
-        firstBad = i;
-      ++bad;
-    }
-  }
-  llvm::outs() << llvm::formatv("max abs error {0:e3}, max rel error {1:e3}",
-                                maxAbs, maxRel);
-  if (approximate)
-    llvm::outs() << llvm::formatv(", relative l2 error {0:e3}",
-                                  squaredNorm > 0
-                                      ? std::sqrt(squaredError / squaredNorm)
-                                      : std::sqrt(squaredError));
-  llvm::outs() << llvm::formatv(" over {0} elements", got.numElements());
-  if (allowance > 0)
-    llvm::outs() << llvm::formatv(" (f32 reference: {0:e3})", allowance);
-  if (bad && approximate) {
-    llvm::outs() << llvm::formatv(": NON-FINITE in {0} elements\n", bad);
-    return false;
-  }
-  if (bad) {
-    SmallVector<int64_t> at(got.shape.size());
-    int64_t rest = firstBad;
-    for (int64_t d = static_cast<int64_t>(at.size()) - 1; d >= 0; --d) {
-      at[d] = rest % got.shape[d];
-      rest /= got.shape[d];
-    }
-    llvm::outs() << llvm::formatv(
-        ": MISMATCH in {0} elements, first at [{1}]: got {2}, expected {3}\n",
-        bad, llvm::make_range(at.begin(), at.end()),
-        llvm::format("%.9g", got.getAsDouble(firstBad)),
-        llvm::format("%.9g", expected.getAsDouble(firstBad)));
-    return false;
-  }
-  llvm::outs() << (approximate ? ": approximate, not judged\n" : ": ok\n");
-  return true;
+  run::Tolerances tolerances;
+  tolerances.rtol = relTolerance;
+  tolerances.atol = absTolerance;
+  tolerances.atolOfMax = scaledAbsTolerance;
+  tolerances.approximate = approximate;
+  return run::compareArrays(got, expected, tolerances, allowance, llvm::outs());
 }
 
 void print(const HostArray &array, unsigned index) {
-  llvm::outs() << "result " << index << ": " << shapeString(array) << "\n";
+  llvm::outs() << "result " << index << ": " << run::shapeString(array) << "\n";
   int64_t n = array.numElements();
   int64_t row =
       array.shape.empty() ? 1 : std::max<int64_t>(1, array.shape.back());

@@ -153,3 +153,35 @@ func.func @normalize_axes(%x: tensor<4x8xf32>) -> (tensor<4x8xf32>, tensor<4xf32
   %2, %3 = attic.topk_softmax %x, k = 2, axis = -1 : tensor<4x8xf32> -> tensor<4x2xf32>, tensor<4x2xi64>
   return %0, %1, %2, %3 : tensor<4x8xf32>, tensor<4xf32>, tensor<4x2xf32>, tensor<4x2xi64>
 }
+
+// -----
+
+// The NLL of a log-softmax along the classes is the cross-entropy of its
+// input, with the weights, ignore index and reduction kept.
+// CHECK-LABEL: func.func @nll_of_log_softmax
+// CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<4x10x3xf32>, %[[Y:[a-zA-Z0-9_]+]]: tensor<4x3xi64>, %[[W:[a-zA-Z0-9_]+]]: tensor<10xf32>)
+func.func @nll_of_log_softmax(%x: tensor<4x10x3xf32>, %y: tensor<4x3xi64>,
+                              %w: tensor<10xf32>) -> tensor<4x3xf32> {
+  // CHECK: %[[L:.+]] = attic.cross_entropy %[[X]], %[[Y]] weights(%[[W]] : tensor<10xf32>) {ignore_index = -1 : i64, reduction = #attic.reduction<none>} : tensor<4x10x3xf32>, tensor<4x3xi64> -> tensor<4x3xf32>
+  // CHECK-NOT: attic.log_softmax
+  // CHECK-NOT: attic.nll_loss
+  // CHECK: return %[[L]]
+  %lp = attic.log_softmax %x, axis = 1 : tensor<4x10x3xf32>
+  %l = attic.nll_loss %lp, %y weights(%w : tensor<10xf32>)
+         {ignore_index = -1 : i64, reduction = #attic.reduction<none>}
+         : tensor<4x10x3xf32>, tensor<4x3xi64> -> tensor<4x3xf32>
+  return %l : tensor<4x3xf32>
+}
+
+// -----
+
+// Along another axis it is no cross-entropy.
+// CHECK-LABEL: func.func @nll_of_log_softmax_other_axis
+func.func @nll_of_log_softmax_other_axis(%x: tensor<4x10x3xf32>, %y: tensor<4x3xi64>) -> tensor<f32> {
+  // CHECK: attic.log_softmax
+  // CHECK: attic.nll_loss
+  // CHECK-NOT: attic.cross_entropy
+  %lp = attic.log_softmax %x, axis = 2 : tensor<4x10x3xf32>
+  %l = attic.nll_loss %lp, %y : tensor<4x10x3xf32>, tensor<4x3xi64> -> tensor<f32>
+  return %l : tensor<f32>
+}

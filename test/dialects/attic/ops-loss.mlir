@@ -21,6 +21,22 @@ func.func @cross_entropy(%x: tensor<8x100xf32>, %y: tensor<8xi64>,
   return
 }
 
+// CHECK-LABEL: func.func @nll_loss
+func.func @nll_loss(%lp: tensor<8x100xf32>, %y: tensor<8xi64>,
+                    %w: tensor<100xf32>, %lp4: tensor<2x10x3x?xf16>,
+                    %y4: tensor<2x3x?xi32>) {
+  // CHECK: attic.nll_loss %{{.*}}, %{{.*}} : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  %0 = attic.nll_loss %lp, %y : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  // CHECK: attic.nll_loss %{{.*}}, %{{.*}} weights(%{{.*}} : tensor<100xf32>) {ignore_index = -1 : i64, reduction = #attic.reduction<sum>} : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  %1 = attic.nll_loss %lp, %y weights(%w : tensor<100xf32>)
+         {ignore_index = -1 : i64, reduction = #attic.reduction<sum>}
+         : tensor<8x100xf32>, tensor<8xi64> -> tensor<f32>
+  // CHECK: attic.nll_loss %{{.*}}, %{{.*}} {reduction = #attic.reduction<none>} : tensor<2x10x3x?xf16>, tensor<2x3x?xi32> -> tensor<2x3x?xf16>
+  %2 = attic.nll_loss %lp4, %y4 {reduction = #attic.reduction<none>}
+         : tensor<2x10x3x?xf16>, tensor<2x3x?xi32> -> tensor<2x3x?xf16>
+  return
+}
+
 // CHECK-LABEL: func.func @linear_cross_entropy
 func.func @linear_cross_entropy(%h: tensor<?x64xf32>, %c: tensor<1000x64xf32>,
                                 %y: tensor<?xi64>, %b: tensor<1000xf32>) {

@@ -74,9 +74,10 @@ func.func @near_misses(%x: tensor<4x10xf32>, %u: tensor<*xf32>, %i: tensor<4x10x
 // CHECK: %[[P:.*]] = attic.log_softmax %[[X]], axis = 1 : tensor<8x10x3xf32>
 // CHECK: %[[B:.*]] = attic.cross_entropy %[[X]], %[[Y]] {reduction = #attic.reduction<sum>} : tensor<8x10x3xf32>, tensor<8x3xi64> -> tensor<f32>
 // A log-likelihood of something else than a log-softmax along the classes
-// stays an NLL.
-// CHECK: onnx.NegativeLogLikelihoodLoss %[[X]]
-// CHECK: return %[[A]], %[[P]], %[[B]]
+// is an NLL.
+// CHECK: %[[N:.*]] = attic.nll_loss %[[X]], %[[Y]] : tensor<8x10x3xf32>, tensor<8x3xi64> -> tensor<f32>
+// CHECK-NOT: onnx.
+// CHECK: return %[[A]], %[[P]], %[[B]], %[[N]]
 func.func @losses(%x: tensor<8x10x3xf32>, %y: tensor<8x3xi64>, %w: tensor<10xf32>) -> (tensor<8x3xf32>, tensor<8x10x3xf32>, tensor<f32>, tensor<f32>) {
   %none = onnx.None : none
   %l, %lp = onnx.SoftmaxCrossEntropyLoss %x, %y, %w {ignore_index = -100 : i64, reduction = "none"} : (tensor<8x10x3xf32>, tensor<8x3xi64>, tensor<10xf32>) -> (tensor<8x3xf32>, tensor<8x10x3xf32>)
@@ -84,6 +85,87 @@ func.func @losses(%x: tensor<8x10x3xf32>, %y: tensor<8x3xi64>, %w: tensor<10xf32
   %n = onnx.NegativeLogLikelihoodLoss %ls, %y, %none {reduction = "sum"} : (tensor<8x10x3xf32>, tensor<8x3xi64>, none) -> tensor<f32>
   %raw = onnx.NegativeLogLikelihoodLoss %x, %y, %none : (tensor<8x10x3xf32>, tensor<8x3xi64>, none) -> tensor<f32>
   return %l, %lp, %n, %raw : tensor<8x3xf32>, tensor<8x10x3xf32>, tensor<f32>, tensor<f32>
+}
+
+// -----
+
+// NegativeLogLikelihoodLoss written out, as ONNX's function body spells it
+// and with the Slice left out and the product's operands swapped: the
+// weighted mean with an ignore index, and the plain per-position loss.
+// CHECK-LABEL: func.func @written_out_nll
+// CHECK-SAME: (%[[X:[a-zA-Z0-9_]+]]: tensor<8x10x3xf32>, %[[Y:[a-zA-Z0-9_]+]]: tensor<8x3xi64>, %[[W:[a-zA-Z0-9_]+]]: tensor<10xf32>)
+// CHECK-DAG: %[[M:.*]] = attic.nll_loss %[[X]], %[[Y]] weights(%[[W]] : tensor<10xf32>) {ignore_index = -1 : i64} : tensor<8x10x3xf32>, tensor<8x3xi64> -> tensor<f32>
+// CHECK-DAG: %[[P:.*]] = attic.nll_loss %[[X]], %[[Y]] {reduction = #attic.reduction<none>} : tensor<8x10x3xf32>, tensor<8x3xi64> -> tensor<8x3xf32>
+// CHECK-NOT: onnx.
+// CHECK: return %[[M]], %[[P]]
+func.func @written_out_nll(%x: tensor<8x10x3xf32>, %y: tensor<8x3xi64>, %w: tensor<10xf32>) -> (tensor<f32>, tensor<8x3xf32>) {
+  %none = onnx.None : none
+  %a1 = onnx.Constant {value = dense<1> : tensor<1xi64>} : tensor<1xi64>
+  %ii = onnx.Constant {value = dense<-1> : tensor<1xi64>} : tensor<1xi64>
+  %zf = onnx.Constant {value = dense<0.0> : tensor<f32>} : tensor<f32>
+  %u = onnx.Unsqueeze %y, %a1 : (tensor<8x3xi64>, tensor<1xi64>) -> tensor<8x1x3xi64>
+  %z = onnx.Sub %u, %u : (tensor<8x1x3xi64>, tensor<8x1x3xi64>) -> tensor<8x1x3xi64>
+  %mask = onnx.Equal %u, %ii : (tensor<8x1x3xi64>, tensor<1xi64>) -> tensor<8x1x3xi1>
+  %t = onnx.Where %mask, %z, %u : (tensor<8x1x3xi1>, tensor<8x1x3xi64>, tensor<8x1x3xi64>) -> tensor<8x1x3xi64>
+  %g = onnx.GatherElements %x, %t {axis = 1 : i64} : (tensor<8x10x3xf32>, tensor<8x1x3xi64>) -> tensor<8x1x3xf32>
+  %gm = onnx.Where %mask, %zf, %g : (tensor<8x1x3xi1>, tensor<f32>, tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %n = onnx.Neg %gm : (tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %l = onnx.Squeeze %n, %a1 : (tensor<8x1x3xf32>, tensor<1xi64>) -> tensor<8x3xf32>
+  %wg = onnx.Gather %w, %t : (tensor<10xf32>, tensor<8x1x3xi64>) -> tensor<8x1x3xf32>
+  %wm = onnx.Where %mask, %zf, %wg : (tensor<8x1x3xi1>, tensor<f32>, tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %ws = onnx.Squeeze %wm, %a1 : (tensor<8x1x3xf32>, tensor<1xi64>) -> tensor<8x3xf32>
+  %lw = onnx.Mul %ws, %l : (tensor<8x3xf32>, tensor<8x3xf32>) -> tensor<8x3xf32>
+  %sl = onnx.ReduceSum %lw, %none {keepdims = 0 : i64} : (tensor<8x3xf32>, none) -> tensor<f32>
+  %sw = onnx.ReduceSum %ws, %none {keepdims = 0 : i64} : (tensor<8x3xf32>, none) -> tensor<f32>
+  %mean = onnx.Div %sl, %sw : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %gp = onnx.GatherElements %x, %u {axis = 1 : i64} : (tensor<8x10x3xf32>, tensor<8x1x3xi64>) -> tensor<8x1x3xf32>
+  %np = onnx.Neg %gp : (tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %lp = onnx.Squeeze %np, %a1 : (tensor<8x1x3xf32>, tensor<1xi64>) -> tensor<8x3xf32>
+  return %mean, %lp : tensor<f32>, tensor<8x3xf32>
+}
+
+// -----
+
+// Near matches of a written-out NLL: a gather along axis 2 stays ONNX; a
+// sum divided by something else than the applied weights' sum, and a mean
+// (ReduceMean) of positions where the ignored ones are zeroed but still
+// counted, are no NLL means: only the sum and the per-position loss inside
+// them are raised.
+// CHECK-LABEL: func.func @not_nll
+// CHECK: onnx.GatherElements %{{.*}} {axis = 2 : i64}
+// CHECK: %[[S:.*]] = attic.nll_loss %{{.*}} {reduction = #attic.reduction<sum>}
+// CHECK: %[[D:.*]] = onnx.Div %[[S]], %{{.*}}
+// CHECK: %[[P:.*]] = attic.nll_loss %{{.*}} {ignore_index = -1 : i64, reduction = #attic.reduction<none>}
+// CHECK: %[[M:.*]] = onnx.ReduceMean %[[P]]
+// CHECK: return %{{.*}}, %[[D]], %[[M]]
+func.func @not_nll(%x: tensor<8x10x3xf32>, %y: tensor<8x10xi64>, %y2: tensor<8x3xi64>, %w: tensor<10xf32>) -> (tensor<8x10xf32>, tensor<f32>, tensor<f32>) {
+  %none = onnx.None : none
+  %a1 = onnx.Constant {value = dense<1> : tensor<1xi64>} : tensor<1xi64>
+  %a2 = onnx.Constant {value = dense<2> : tensor<1xi64>} : tensor<1xi64>
+  %ii = onnx.Constant {value = dense<-1> : tensor<1xi64>} : tensor<1xi64>
+  %zf = onnx.Constant {value = dense<0.0> : tensor<f32>} : tensor<f32>
+  %u = onnx.Unsqueeze %y, %a2 : (tensor<8x10xi64>, tensor<1xi64>) -> tensor<8x10x1xi64>
+  %g = onnx.GatherElements %x, %u {axis = 2 : i64} : (tensor<8x10x3xf32>, tensor<8x10x1xi64>) -> tensor<8x10x1xf32>
+  %n = onnx.Neg %g : (tensor<8x10x1xf32>) -> tensor<8x10x1xf32>
+  %l = onnx.Squeeze %n, %a2 : (tensor<8x10x1xf32>, tensor<1xi64>) -> tensor<8x10xf32>
+  %u2 = onnx.Unsqueeze %y2, %a1 : (tensor<8x3xi64>, tensor<1xi64>) -> tensor<8x1x3xi64>
+  %g2 = onnx.GatherElements %x, %u2 {axis = 1 : i64} : (tensor<8x10x3xf32>, tensor<8x1x3xi64>) -> tensor<8x1x3xf32>
+  %n2 = onnx.Neg %g2 : (tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %l2 = onnx.Squeeze %n2, %a1 : (tensor<8x1x3xf32>, tensor<1xi64>) -> tensor<8x3xf32>
+  %wg = onnx.Gather %w, %y2 : (tensor<10xf32>, tensor<8x3xi64>) -> tensor<8x3xf32>
+  %lw = onnx.Mul %l2, %wg : (tensor<8x3xf32>, tensor<8x3xf32>) -> tensor<8x3xf32>
+  %sl = onnx.ReduceSum %lw, %none {keepdims = 0 : i64} : (tensor<8x3xf32>, none) -> tensor<f32>
+  %count = onnx.Constant {value = dense<24.0> : tensor<f32>} : tensor<f32>
+  %bad_mean = onnx.Div %sl, %count : (tensor<f32>, tensor<f32>) -> tensor<f32>
+  %mask = onnx.Equal %u2, %ii : (tensor<8x1x3xi64>, tensor<1xi64>) -> tensor<8x1x3xi1>
+  %z = onnx.Sub %u2, %u2 : (tensor<8x1x3xi64>, tensor<8x1x3xi64>) -> tensor<8x1x3xi64>
+  %t = onnx.Where %mask, %z, %u2 : (tensor<8x1x3xi1>, tensor<8x1x3xi64>, tensor<8x1x3xi64>) -> tensor<8x1x3xi64>
+  %g3 = onnx.GatherElements %x, %t {axis = 1 : i64} : (tensor<8x10x3xf32>, tensor<8x1x3xi64>) -> tensor<8x1x3xf32>
+  %gm = onnx.Where %mask, %zf, %g3 : (tensor<8x1x3xi1>, tensor<f32>, tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %n3 = onnx.Neg %gm : (tensor<8x1x3xf32>) -> tensor<8x1x3xf32>
+  %l3 = onnx.Squeeze %n3, %a1 : (tensor<8x1x3xf32>, tensor<1xi64>) -> tensor<8x3xf32>
+  %counted = onnx.ReduceMean %l3, %none {keepdims = 0 : i64} : (tensor<8x3xf32>, none) -> tensor<f32>
+  return %l, %bad_mean, %counted : tensor<8x10xf32>, tensor<f32>, tensor<f32>
 }
 
 // -----

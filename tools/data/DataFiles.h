@@ -1,7 +1,7 @@
 //===- DataFiles.h - Arrays from and to .npy and ONNX .pb files -*- C++ -*-===//
 
-#ifndef ATTIC_TOOLS_ATTIC_RUN_DATAFILES_H
-#define ATTIC_TOOLS_ATTIC_RUN_DATAFILES_H
+#ifndef ATTIC_TOOLS_DATA_DATAFILES_H
+#define ATTIC_TOOLS_DATA_DATAFILES_H
 
 #include "codegen/cpu/HostArray.h"
 
@@ -27,4 +27,4 @@ llvm::Error writeNpy(const cpu::HostArray &array, StringRef path);
 
 } // namespace mlir::attic::run
 
-#endif // ATTIC_TOOLS_ATTIC_RUN_DATAFILES_H
+#endif // ATTIC_TOOLS_DATA_DATAFILES_H

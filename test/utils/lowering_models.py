@@ -1,0 +1,259 @@
+#!/usr/bin/python3
+"""Writes ONNX test directories for the lowering of ONNX operators.
+
+Each directory is laid out as ONNX's backend node tests (model.onnx and
+test_data_set_0/ with input_<i>.pb and output_<i>.pb), with the expected
+outputs computed by NumPy in float64 from the same inputs, so that
+`attic-onnx run DIR` checks the compiled model against an independent
+reference. The cases reach the corners of each operator: numpy
+broadcasting against unit and missing dimensions, integer arithmetic,
+NaN-free extremes (softplus of +-100, log-sum-exp of -inf rows), ties in
+ArgMax, negative indices, negative slice starts and steps other than 1,
+Reshape with 0 and -1, MatMul of vectors and broadcast batches.
+
+Usage: lowering_models.py OUTDIR
+"""
+
+import os
+import sys
+
+import numpy as np
+import onnx
+from onnx import TensorProto, helper, numpy_helper
+
+RNG = np.random.default_rng(7)
+ELT = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float64): TensorProto.DOUBLE,
+       np.dtype(np.int64): TensorProto.INT64, np.dtype(np.int32): TensorProto.INT32,
+       np.dtype(np.bool_): TensorProto.BOOL}
+
+
+def write_case(out, name, nodes, inputs, outputs, initializers=(), opset=17):
+    """inputs/outputs: lists of (name, array); the arrays' shapes type the graph."""
+    graph = helper.make_graph(
+        nodes, name,
+        [helper.make_tensor_value_info(n, ELT[a.dtype], list(a.shape)) for n, a in inputs],
+        [helper.make_tensor_value_info(n, ELT[a.dtype], list(a.shape)) for n, a in outputs],
+        [numpy_helper.from_array(a, n) for n, a in initializers])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
+                              producer_name="attic-test")
+    model.ir_version = 8
+    onnx.checker.check_model(model)
+    d = os.path.join(out, name)
+    data = os.path.join(d, "test_data_set_0")
+    os.makedirs(data, exist_ok=True)
+    onnx.save(model, os.path.join(d, "model.onnx"))
+    for kind, values in (("input", inputs), ("output", outputs)):
+        for i, (n, a) in enumerate(values):
+            with open(os.path.join(data, f"{kind}_{i}.pb"), "wb") as f:
+                f.write(numpy_helper.from_array(a, n).SerializeToString())
+
+
+def f32(shape, lo=-2.0, hi=2.0):
+    return RNG.uniform(lo, hi, shape).astype(np.float32)
+
+
+def c(name, array):
+    return helper.make_node("Constant", [], [name], value=numpy_helper.from_array(array))
+
+
+def i64(*values):
+    return np.array(values, dtype=np.int64)
+
+
+def softplus(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def main():
+    out = sys.argv[1]
+    os.makedirs(out, exist_ok=True)
+
+    # Arithmetic with numpy broadcasting: [2,3,4] against [3,1], a scalar and
+    # a missing leading dimension; then the float functions.
+    a, b, s = f32([2, 3, 4]), f32([3, 1], 0.5, 2.0), np.array(1.5, np.float32)
+    a64, b64 = a.astype(np.float64), b.astype(np.float64)
+    big = np.array([-100.0, -1.0, 0.0, 1.0, 100.0], np.float32)
+    write_case(out, "elementwise_float", [
+        helper.make_node("Add", ["a", "b"], ["add"]),
+        helper.make_node("Sub", ["s", "a"], ["sub"]),
+        helper.make_node("Mul", ["a", "b"], ["mul"]),
+        helper.make_node("Div", ["a", "b"], ["div"]),
+        helper.make_node("Pow", ["b", "s"], ["pow"]),
+        helper.make_node("Sqrt", ["b"], ["sqrt"]),
+        helper.make_node("Exp", ["a"], ["exp"]),
+        helper.make_node("Log", ["b"], ["log"]),
+        helper.make_node("Neg", ["a"], ["neg"]),
+        helper.make_node("Relu", ["a"], ["relu"]),
+        helper.make_node("Tanh", ["a"], ["tanh"]),
+        helper.make_node("Sigmoid", ["big"], ["sigmoid"]),
+        helper.make_node("Softplus", ["big"], ["softplus"]),
+        helper.make_node("Reciprocal", ["b"], ["reciprocal"]),
+        helper.make_node("Elu", ["a"], ["elu"], alpha=0.7),
+    ], [("a", a), ("b", b), ("s", s), ("big", big)], [
+        ("add", (a64 + b64).astype(np.float32)),
+        ("sub", (1.5 - a64).astype(np.float32)),
+        ("mul", (a64 * b64).astype(np.float32)),
+        ("div", (a64 / b64).astype(np.float32)),
+        ("pow", (b64 ** 1.5).astype(np.float32)),
+        ("sqrt", np.sqrt(b64).astype(np.float32)),
+        ("exp", np.exp(a64).astype(np.float32)),
+        ("log", np.log(b64).astype(np.float32)),
+        ("neg", (-a64).astype(np.float32)),
+        ("relu", np.maximum(a64, 0).astype(np.float32)),
+        ("tanh", np.tanh(a64).astype(np.float32)),
+        ("sigmoid", (1 / (1 + np.exp(-big.astype(np.float64)))).astype(np.float32)),
+        ("softplus", softplus(big.astype(np.float64)).astype(np.float32)),
+        ("reciprocal", (1 / b64).astype(np.float32)),
+        ("elu", np.where(a64 < 0, 0.7 * np.expm1(a64), a64).astype(np.float32)),
+    ])
+
+    # Integers and booleans: integer division truncates toward zero, casts
+    # truncate and test != 0, comparisons broadcast.
+    x = i64(7, -7, 9, -9, 0, 5).reshape(2, 3)
+    y = i64(2, 3, -4)
+    xf = np.array([[1.7, -1.7, 0.0], [0.2, -0.0, 3.9]], np.float32)
+    write_case(out, "integers_and_booleans", [
+        c("zero", np.array(0.0, np.float32)),
+        helper.make_node("Div", ["x", "y"], ["div"]),
+        helper.make_node("Mul", ["x", "y"], ["mul"]),
+        helper.make_node("Equal", ["x", "y"], ["eq"]),
+        helper.make_node("Less", ["xf", "zero"], ["lt"]),
+        helper.make_node("Not", ["lt"], ["not"]),
+        helper.make_node("And", ["eq", "lt"], ["and"]),
+        helper.make_node("Or", ["eq", "lt"], ["or"]),
+        helper.make_node("Cast", ["xf"], ["toint"], to=TensorProto.INT64),
+        helper.make_node("Cast", ["xf"], ["tobool"], to=TensorProto.BOOL),
+        helper.make_node("Cast", ["lt"], ["tofloat"], to=TensorProto.FLOAT),
+        helper.make_node("Cast", ["x"], ["toi32"], to=TensorProto.INT32),
+        helper.make_node("Where", ["lt", "xf", "zero"], ["where"]),
+    ], [("x", x), ("y", y), ("xf", xf)], [
+        ("div", np.trunc(x / y).astype(np.int64)),
+        ("mul", x * y),
+        ("eq", x == y),
+        ("lt", xf < 0),
+        ("not", ~(xf < 0)),
+        ("and", (x == y) & (xf < 0)),
+        ("or", (x == y) | (xf < 0)),
+        ("toint", np.trunc(xf).astype(np.int64)),
+        ("tobool", xf != 0),
+        ("tofloat", (xf < 0).astype(np.float32)),
+        ("toi32", x.astype(np.int32)),
+        ("where", np.where(xf < 0, xf, 0).astype(np.float32)),
+    ])
+
+    # Matrix products: broadcast batches, vectors on either side, Gemm with
+    # both transposes, alpha, beta and a row bias.
+    p, q = f32([2, 1, 3, 4]), f32([5, 4, 6])
+    v, m3 = f32([4]), f32([2, 4, 3])
+    ga, gb, gc = f32([4, 3]), f32([5, 4]), f32([5])
+    write_case(out, "matrix_products", [
+        helper.make_node("MatMul", ["p", "q"], ["batched"]),
+        helper.make_node("MatMul", ["v", "m3"], ["vec_mat"]),
+        helper.make_node("MatMul", ["p", "v"], ["mat_vec"]),
+        helper.make_node("Gemm", ["ga", "gb", "gc"], ["gemm"], transA=1, transB=1,
+                         alpha=0.5, beta=2.0),
+    ], [("p", p), ("q", q), ("v", v), ("m3", m3), ("ga", ga), ("gb", gb), ("gc", gc)], [
+        ("batched", np.matmul(p.astype(np.float64), q).astype(np.float32)),
+        ("vec_mat", np.matmul(v.astype(np.float64), m3).astype(np.float32)),
+        ("mat_vec", np.matmul(p.astype(np.float64), v).astype(np.float32)),
+        ("gemm", (0.5 * ga.T.astype(np.float64) @ gb.T + 2.0 * gc).astype(np.float32)),
+    ])
+
+    # Reductions: several axes, negative axes, keepdims both ways, the empty
+    # axes of noop_with_empty_axes, a log-sum-exp over rows of -inf and of
+    # large values, ArgMax with ties (first and last index).
+    r = f32([3, 4, 5])
+    lse_in = np.array([[-np.inf, -np.inf, -np.inf], [1000.0, 1000.0, -np.inf],
+                       [0.5, -1.0, 2.0]], np.float32)
+    ties = np.array([[1.0, 3.0, 3.0, 0.0], [2.0, 2.0, -1.0, 2.0]], np.float32)
+    r64 = r.astype(np.float64)
+
+    @np.errstate(divide="ignore")
+    def lse(t, axis, keep):
+        t = t.astype(np.float64)
+        mx = np.max(t, axis=axis, keepdims=True)
+        mx = np.where(np.isinf(mx), 0, mx)
+        out = np.log(np.sum(np.exp(t - mx), axis=axis, keepdims=True)) + mx
+        return (out if keep else np.squeeze(out, axis=axis)).astype(np.float32)
+
+    write_case(out, "reductions", [
+        c("axes02", i64(0, -1)), c("none", np.array([], np.int64)),
+        helper.make_node("ReduceSum", ["r", "axes02"], ["sum"], keepdims=0),
+        helper.make_node("ReduceMean", ["r"], ["mean"], axes=[1], keepdims=1),
+        helper.make_node("ReduceMax", ["r"], ["max"], keepdims=0),
+        helper.make_node("ReduceSum", ["r", "none"], ["noop"], noop_with_empty_axes=1),
+        helper.make_node("ReduceLogSumExp", ["lse_in"], ["lse"], axes=[1], keepdims=0),
+        helper.make_node("ArgMax", ["ties"], ["first"], axis=1, keepdims=0),
+        helper.make_node("ArgMax", ["ties"], ["last"], axis=-1, keepdims=1,
+                         select_last_index=1),
+    ], [("r", r), ("lse_in", lse_in), ("ties", ties)], [
+        ("sum", np.sum(r64, axis=(0, 2)).astype(np.float32)),
+        ("mean", np.mean(r64, axis=1, keepdims=True).astype(np.float32)),
+        ("max", np.array(np.max(r), np.float32)),
+        ("noop", r),
+        ("lse", lse(lse_in, 1, False)),
+        ("first", i64(1, 0)),
+        ("last", i64(2, 3).reshape(2, 1)),
+    ])
+
+    # Layer normalization over the last two dimensions, with all outputs.
+    ln, sc, bi = f32([2, 3, 4]), f32([3, 4]), f32([4])
+    ln64 = ln.astype(np.float64)
+    mean = ln64.mean(axis=(1, 2), keepdims=True)
+    inv = 1 / np.sqrt(((ln64 - mean) ** 2).mean(axis=(1, 2), keepdims=True) + 1e-5)
+    write_case(out, "layer_normalization", [
+        helper.make_node("LayerNormalization", ["x", "scale", "bias"],
+                         ["y", "mean", "inv_std"], axis=-2, epsilon=1e-5),
+    ], [("x", ln), ("scale", sc), ("bias", bi)], [
+        ("y", ((ln64 - mean) * inv * sc + bi).astype(np.float32)),
+        ("mean", mean.astype(np.float32)),
+        ("inv_std", inv.astype(np.float32)),
+    ])
+
+    # Data movement.
+    t, u1, g3, tri = f32([2, 3, 4]), f32([1, 4]), f32([2, 1, 3]), f32([2, 4, 5])
+    idx = i64(-1, 0, 2, 1).reshape(2, 2)
+    gidx = np.array([[[0, 2, -1, 1]], [[1, 1, 0, 2]]], np.int64)
+    rows, cols = np.indices((4, 5))
+    # (Opset 17: the newest that this ONNX release's checker knows.)
+    write_case(out, "data_movement", [
+        c("shape", i64(0, -1, 2)), c("ax13", i64(1, 3)), c("eshape", i64(2, 1, 3, 4)),
+        c("starts", i64(-3, 0)), c("ends", i64(100, 4)), c("axes", i64(1, 2)),
+        c("steps", i64(1, 2)), c("halves", i64(2, 2)), c("k1", np.array(1, np.int64)),
+        c("km1", np.array(-1, np.int64)),
+        helper.make_node("Transpose", ["t"], ["transposed"], perm=[2, 0, 1]),
+        helper.make_node("Reshape", ["t", "shape"], ["reshaped"]),
+        helper.make_node("Unsqueeze", ["t", "ax13"], ["unsqueezed"]),
+        helper.make_node("Squeeze", ["unsqueezed", "ax13"], ["squeezed"]),
+        helper.make_node("Expand", ["u1", "eshape"], ["expanded"]),
+        helper.make_node("Concat", ["t", "t"], ["concat"], axis=-1),
+        helper.make_node("Slice", ["t", "starts", "ends", "axes", "steps"], ["sliced"]),
+        helper.make_node("Split", ["t", "halves"], ["part0", "part1"], axis=2),
+        helper.make_node("Gather", ["t", "idx"], ["gathered"], axis=1),
+        helper.make_node("GatherElements", ["g3", "gidx"], ["gathered_elements"], axis=2),
+        helper.make_node("Trilu", ["tri", "k1"], ["upper"], upper=1),
+        helper.make_node("Trilu", ["tri", "km1"], ["lower"], upper=0),
+        helper.make_node("Shape", ["t"], ["shape_of"], start=1),
+        helper.make_node("ConstantOfShape", ["eshape"], ["filled"],
+                         value=numpy_helper.from_array(np.array([0.25], np.float32))),
+    ], [("t", t), ("u1", u1), ("idx", idx), ("g3", g3), ("gidx", gidx), ("tri", tri)], [
+        ("transposed", np.transpose(t, (2, 0, 1))),
+        ("reshaped", t.reshape(2, 6, 2)),
+        ("unsqueezed", t.reshape(2, 1, 3, 1, 4)),
+        ("squeezed", t),
+        ("expanded", np.broadcast_to(u1, (2, 1, 3, 4)).copy()),
+        ("concat", np.concatenate([t, t], axis=-1)),
+        ("sliced", t[:, -3:100, 0:4:2]),
+        ("part0", t[:, :, :2]),
+        ("part1", t[:, :, 2:]),
+        ("gathered", np.take(t, idx, axis=1)),
+        ("gathered_elements", np.take_along_axis(g3, np.where(gidx < 0, gidx + 3, gidx), axis=2)),
+        ("upper", np.where(cols - rows >= 1, tri, 0).astype(np.float32)),
+        ("lower", np.where(cols - rows <= -1, tri, 0).astype(np.float32)),
+        ("shape_of", i64(3, 4)),
+        ("filled", np.full((2, 1, 3, 4), 0.25, np.float32)),
+    ])
+
+
+if __name__ == "__main__":
+    main()
