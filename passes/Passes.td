@@ -222,7 +222,7 @@ def LowerStridedCopiesPass : Pass<"attic-lower-strided-copies"> {
 }
 
 def RaiseONNXPass : Pass<"attic-raise-onnx"> {
-  let summary = "Replace ONNX subgraphs of softmax and losses by attic ops";
+  let summary = "Replace ONNX attention, softmax and losses by attic ops";
   let description = [{
     Finds softmax, log-softmax and cross-entropy however the exporter
     spelled them in the onnx dialect and replaces them by attic ops:
@@ -239,7 +239,16 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     comp-sum losses written on the label's probability (`-log p`,
     `(1 - p^q) / q`, `1 - p`, `1 / p - 1` of `GatherElements(Softmax(x))`,
     reduced by `ReduceMean` or `ReduceSum`, or per token: `attic.cross_entropy`
-    of that kind). `TopK` of a softmax (the sorted largest, along its axis) becomes
+    of that kind). `Attention` nodes (opsets 23 to 25) become
+    `attic.attention` and `LinearAttention` nodes (27)
+    `attic.linear_attention`: 3-D inputs split into heads by `Reshape` and
+    `Transpose` (the result merged back), past keys and values concatenated
+    in front (they are the present outputs), the attributes carried over;
+    a causal diagonal or window that ONNX aligns differently (fewer or more
+    new keys than queries) becomes a constant mask combined with the given
+    one. A node whose `qk_matmul_output` is used, whose mask does not
+    broadcast to the scores, or whose diagonal depends on dynamic lengths
+    is left alone. `TopK` of a softmax (the sorted largest, along its axis) becomes
     `attic.topk_softmax`, with `renormalize` when the values are divided by
     their `ReduceSum`; `ArgMax` of a softmax along its axis reads the
     softmax's input instead. Only ranked tensors of floating-point type are

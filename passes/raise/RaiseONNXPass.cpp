@@ -24,6 +24,7 @@ struct RaiseONNXPass final : impl::RaiseONNXPassBase<RaiseONNXPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseSoftmaxPatterns(patterns);
+    populateRaiseAttentionPatterns(patterns);
     populateRaiseLossPatterns(patterns);
     populateRaiseCleanupPatterns(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))

@@ -29,6 +29,12 @@ void populateRaiseSoftmaxPatterns(RewritePatternSet &patterns);
 /// attic.log_softmax for a used log_prob output).
 void populateRaiseLossPatterns(RewritePatternSet &patterns);
 
+/// onnx.Attention -> attic.attention and onnx.LinearAttention ->
+/// attic.linear_attention, 3-D inputs split into heads (and the result
+/// merged back) by onnx.Reshape and onnx.Transpose, past key and value
+/// concatenated in front.
+void populateRaiseAttentionPatterns(RewritePatternSet &patterns);
+
 /// linalg.softmax -> attic.softmax; attention written as linalg.matmul or
 /// linalg.batch_matmul chains, matmul(softmax(Q·Kᵀ scaled by a constant),
 /// V) with Kᵀ by indexing maps or linalg.transpose -> attic.attention.

@@ -209,3 +209,20 @@ func.func @other_selections(%x: tensor<16x8xf32>) -> (tensor<16x2xf32>, tensor<2
   %am = onnx.ArgMax %p {axis = 0 : i64} : (tensor<16x8xf32>) -> tensor<1x8xi64>
   return %v, %w, %am : tensor<16x2xf32>, tensor<2x8xf32>, tensor<1x8xi64>
 }
+
+// -----
+
+// Attention nodes left alone: the scores (qk_matmul_output) are used; a
+// causal diagonal over sequence lengths only known at run time, which may
+// differ (ONNX and attic align it differently then); a mask that does not
+// broadcast to the scores.
+// CHECK-LABEL: func.func @attention_kept
+// CHECK-COUNT-3: onnx.Attention
+// CHECK-NOT: attic.
+func.func @attention_kept(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %qd: tensor<1x2x?x8xf32>, %kd: tensor<1x2x?x8xf32>, %m: tensor<1x2x4x5xi1>) -> (tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>) {
+  %none = onnx.None : none
+  %y, %pk, %pv, %qk = onnx.Attention %q, %k, %k, %none, %none, %none, %none {qk_matmul_output_mode = 0 : i64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, none, none, none, none) -> (tensor<1x2x4x8xf32>, none, none, tensor<1x2x4x6xf32>)
+  %yd, %pk2, %pv2, %qk2 = onnx.Attention %qd, %kd, %kd, %none, %none, %none, %none {is_causal = 1 : i64} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, none, none, none, none) -> (tensor<1x2x?x8xf32>, none, none, none)
+  %ym, %pk3, %pv3, %qk3 = onnx.Attention %q, %k, %k, %m, %none, %none, %none : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x4x5xi1>, none, none, none) -> (tensor<1x2x4x8xf32>, none, none, none)
+  return %y, %qk, %yd, %ym : tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>
+}
