@@ -248,7 +248,17 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     new keys than queries) becomes a constant mask combined with the given
     one. A node whose `qk_matmul_output` is used, whose mask does not
     broadcast to the scores, or whose diagonal depends on dynamic lengths
-    is left alone. `TopK` of a softmax (the sorted largest, along its axis) becomes
+    is left alone. Attention written out becomes `attic.attention` too:
+    `MatMul(Softmax(masked scores, -1), V)` with the scores `MatMul(Q,
+    Kt)` scaled by a `Div` or `Mul` (or `sqrt(scale)` on each side),
+    optionally soft-capped (`Mul(Tanh(Div(s, c)), c)`), and masked in any
+    order by `Add` of a float mask or `Where` of a boolean one with a fill
+    of -inf, the lowest value or at most -1e4 (a constant or
+    `Trilu`-built lower triangle becomes `causal`; a fully masked row gives
+    zeros); `Kt` a `Transpose` of K or any tensor (transposed back), 3-D
+    `[B * H, S, D]` tensors given a unit batch, K and V repeated for
+    grouped-query heads by `Unsqueeze`/`Expand`/`Reshape` read through.
+    `TopK` of a softmax (the sorted largest, along its axis) becomes
     `attic.topk_softmax`, with `renormalize` when the values are divided by
     their `ReduceSum`; `ArgMax` of a softmax along its axis reads the
     softmax's input instead. Only ranked tensors of floating-point type are

@@ -91,3 +91,56 @@ Value raise::castTo(OpBuilder &b, Location loc, Value value, Type type) {
     return Value();
   return tensor::CastOp::create(b, loc, type, value);
 }
+
+Value raise::i64Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
+  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
+                                    b.getI64Type());
+  return onnxir::ConstantOp::create(b, loc, type,
+                                    DenseIntElementsAttr::get(type, values));
+}
+
+bool raise::broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> scores) {
+  int64_t r = mask.getRank(), n = scores.size();
+  if (r > n)
+    return false;
+  for (int64_t i = 0; i < r; ++i) {
+    int64_t m = mask.getDimSize(i), s = scores[n - r + i];
+    if (m != 1 && !ShapedType::isDynamic(m) && !ShapedType::isDynamic(s) &&
+        m != s)
+      return false;
+  }
+  return true;
+}
+
+SmallVector<int64_t> raise::broadcastShape(ArrayRef<int64_t> a,
+                                           ArrayRef<int64_t> b) {
+  size_t n = std::max(a.size(), b.size());
+  SmallVector<int64_t> shape(n, 1);
+  for (size_t i = 0; i < n; ++i) {
+    int64_t x = i < n - a.size() ? 1 : a[i - (n - a.size())];
+    int64_t y = i < n - b.size() ? 1 : b[i - (n - b.size())];
+    shape[i] = x == 1 ? y : (y == 1 ? x : (ShapedType::isDynamic(x) ? y : x));
+  }
+  return shape;
+}
+
+Value raise::combineMasks(OpBuilder &b, Location loc, Value mask, Value visible,
+                          Type elt) {
+  if (!mask)
+    return visible;
+  auto maskType = cast<RankedTensorType>(mask.getType());
+  auto visibleType = cast<RankedTensorType>(visible.getType());
+  SmallVector<int64_t> shape =
+      broadcastShape(maskType.getShape(), visibleType.getShape());
+  if (maskType.getElementType().isInteger(1))
+    return onnxir::AndOp::create(
+        b, loc, RankedTensorType::get(shape, b.getI1Type()), mask, visible);
+  auto scalar = RankedTensorType::get({}, elt);
+  Value negInf = onnxir::ConstantOp::create(
+      b, loc, scalar,
+      DenseElementsAttr::get(
+          scalar, APFloat::getInf(cast<FloatType>(elt).getFloatSemantics(),
+                                  /*Negative=*/true)));
+  return onnxir::WhereOp::create(b, loc, RankedTensorType::get(shape, elt),
+                                 visible, mask, negInf);
+}

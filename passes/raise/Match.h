@@ -55,6 +55,26 @@ LogicalResult raiseTo(PatternRewriter &rewriter, Operation *op, Value input,
   return success();
 }
 
+/// An i64 onnx.Constant of `values` (1-D).
+Value i64Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
+
+/// Whether `mask` broadcasts to `scores` by NumPy rules (a dynamic size
+/// matches anything).
+bool broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> scores);
+
+/// The NumPy broadcast of two shapes (a dynamic size where either is).
+SmallVector<int64_t> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b);
+
+/// `mask` (none, i1, or added floats of type `elt`) restricted to where
+/// `visible` (i1) is true: And of two i1 masks, or Where(visible, mask,
+/// -inf) for a float one.
+Value combineMasks(OpBuilder &b, Location loc, Value mask, Value visible,
+                   Type elt);
+
+/// Attention written out as MatMul, scale, masks, Softmax and MatMul ->
+/// attic.attention (RaiseAttentionChain.cpp).
+void populateAttentionChainPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::attic::raise
 
 #endif // ATTIC_PASSES_RAISE_MATCH_H

@@ -33,14 +33,6 @@ namespace {
 
 bool isNone(Value v) { return !v || isa<NoneType>(v.getType()); }
 
-/// An i64 onnx.Constant of `values`.
-Value i64Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> values) {
-  auto type = RankedTensorType::get({static_cast<int64_t>(values.size())},
-                                    b.getI64Type());
-  return onnxir::ConstantOp::create(b, loc, type,
-                                    DenseIntElementsAttr::get(type, values));
-}
-
 /// onnx.Transpose of `x` by `perm`, its type permuted.
 Value transpose(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(x.getType());
@@ -121,21 +113,6 @@ Value concat(OpBuilder &b, Location loc, Value x, Value y, int64_t axis) {
       ValueRange{x, y}, b.getI64IntegerAttr(axis));
 }
 
-/// Whether `mask` broadcasts to `scores` by NumPy rules (a dynamic size
-/// matches anything).
-bool broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> scores) {
-  int64_t r = mask.getRank(), n = scores.size();
-  if (r > n)
-    return false;
-  for (int64_t i = 0; i < r; ++i) {
-    int64_t m = mask.getDimSize(i), s = scores[n - r + i];
-    if (m != 1 && !ShapedType::isDynamic(m) && !ShapedType::isDynamic(s) &&
-        m != s)
-      return false;
-  }
-  return true;
-}
-
 /// The keys each query sees as ONNX places the diagonal, past the `past`
 /// cached keys: an i1 onnx.Constant [sq, skv], true where j <= i + past
 /// (causal), j >= i + past - left and j <= i + past + right (the windows
@@ -151,41 +128,6 @@ Value diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
   auto type = RankedTensorType::get({sq, skv}, b.getI1Type());
   return onnxir::ConstantOp::create(b, loc, type,
                                     DenseElementsAttr::get(type, visible));
-}
-
-/// The NumPy broadcast of two shapes (a dynamic size where either is).
-SmallVector<int64_t> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b) {
-  size_t n = std::max(a.size(), b.size());
-  SmallVector<int64_t> shape(n, 1);
-  for (size_t i = 0; i < n; ++i) {
-    int64_t x = i < n - a.size() ? 1 : a[i - (n - a.size())];
-    int64_t y = i < n - b.size() ? 1 : b[i - (n - b.size())];
-    shape[i] = x == 1 ? y : (y == 1 ? x : (ShapedType::isDynamic(x) ? y : x));
-  }
-  return shape;
-}
-
-/// `mask` (none, i1, or added floats) restricted to where `visible` (i1):
-/// And of two i1 masks, or Where(visible, mask, -inf) for a float one.
-Value combineMasks(OpBuilder &b, Location loc, Value mask, Value visible,
-                   Type elt) {
-  if (!mask)
-    return visible;
-  auto maskType = cast<RankedTensorType>(mask.getType());
-  auto visibleType = cast<RankedTensorType>(visible.getType());
-  SmallVector<int64_t> shape =
-      broadcastShape(maskType.getShape(), visibleType.getShape());
-  if (maskType.getElementType().isInteger(1))
-    return onnxir::AndOp::create(
-        b, loc, RankedTensorType::get(shape, b.getI1Type()), mask, visible);
-  auto scalar = RankedTensorType::get({}, elt);
-  Value negInf = onnxir::ConstantOp::create(
-      b, loc, scalar,
-      DenseElementsAttr::get(
-          scalar, APFloat::getInf(cast<FloatType>(elt).getFloatSemantics(),
-                                  /*Negative=*/true)));
-  return onnxir::WhereOp::create(b, loc, RankedTensorType::get(shape, elt),
-                                 visible, mask, negInf);
 }
 
 /// Whether a value of `type` can replace `result` (absent or unused: any).
@@ -411,4 +353,5 @@ struct RaiseLinearAttentionNode final
 void mlir::attic::populateRaiseAttentionPatterns(RewritePatternSet &patterns) {
   patterns.add<RaiseAttentionNode, RaiseLinearAttentionNode>(
       patterns.getContext());
+  raise::populateAttentionChainPatterns(patterns);
 }

@@ -32,7 +32,9 @@ void populateRaiseLossPatterns(RewritePatternSet &patterns);
 /// onnx.Attention -> attic.attention and onnx.LinearAttention ->
 /// attic.linear_attention, 3-D inputs split into heads (and the result
 /// merged back) by onnx.Reshape and onnx.Transpose, past key and value
-/// concatenated in front.
+/// concatenated in front; attention written out (MatMul of Q and Kt,
+/// scale, softcap, masks, Softmax, MatMul with V; K and V repeated for
+/// grouped-query heads) -> attic.attention.
 void populateRaiseAttentionPatterns(RewritePatternSet &patterns);
 
 /// linalg.softmax -> attic.softmax; attention written as linalg.matmul or

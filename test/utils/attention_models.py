@@ -26,32 +26,11 @@ import os
 import sys
 
 import numpy as np
-from onnx import TensorProto, helper, numpy_helper
+from onnx import helper
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import naive  # noqa: E402
-
-ELT = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.int64): TensorProto.INT64,
-       np.dtype(np.bool_): TensorProto.BOOL}
-
-
-def write_case(out, name, node, inputs, outputs, opset):
-    graph = helper.make_graph(
-        [node], name,
-        [helper.make_tensor_value_info(n, ELT[a.dtype], list(a.shape)) for n, a in inputs],
-        [helper.make_tensor_value_info(n, ELT[a.dtype], list(a.shape)) for n, a in outputs])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
-                              producer_name="attic-test")
-    model.ir_version = 10
-    data = os.path.join(out, name, "test_data_set_0")
-    os.makedirs(data, exist_ok=True)
-    with open(os.path.join(out, name, "model.onnx"), "wb") as f:
-        f.write(model.SerializeToString())
-    for kind, values in (("input", inputs), ("output", outputs)):
-        for i, (n, a) in enumerate(values):
-            with open(os.path.join(data, f"{kind}_{i}.pb"), "wb") as f:
-                f.write(numpy_helper.from_array(a, n).SerializeToString())
-
+from onnx_cases import write_case  # noqa: E402
 
 def packed(x):
     """[B, H, S, D] -> [B, S, H * D]."""
@@ -74,13 +53,13 @@ def main():
     pk, pv = u(B, Hkv, P, D), u(B, Hkv, P, D)
     kk, vv = np.concatenate([pk, k], 2), np.concatenate([pv, v], 2)
     y = naive.attention(q, kk, vv, causal=True)
-    write_case(out, "attention_packed_gqa_causal_past", helper.make_node(
+    write_case(out, "attention_packed_gqa_causal_past", [helper.make_node(
         "Attention", ["q", "k", "v", "", "past_key", "past_value"],
         ["y", "present_key", "present_value"], is_causal=1, q_num_heads=Hq,
-        kv_num_heads=Hkv),
+        kv_num_heads=Hkv)],
         [("q", packed(q)), ("k", packed(k)), ("v", packed(v)), ("past_key", pk),
          ("past_value", pv)],
-        [("y", f32(packed(y))), ("present_key", kk), ("present_value", vv)], 23)
+        [("y", f32(packed(y))), ("present_key", kk), ("present_value", vv)], opset=23, ir_version=10)
 
     # 4-D, a boolean mask with one fully masked row (zeros), softcap, scale.
     B, H, Sq, Skv, D = 2, 3, 4, 6, 8
@@ -88,35 +67,35 @@ def main():
     mask = r.uniform(0, 1, (B, 1, Sq, Skv)) < 0.7
     mask[1, 0, 2, :] = False
     y = naive.attention(q, k, v, mask=mask, scale=0.5, softcap=2.0)
-    write_case(out, "attention_bool_mask_softcap", helper.make_node(
-        "Attention", ["q", "k", "v", "mask"], ["y"], scale=0.5, softcap=2.0),
-        [("q", q), ("k", k), ("v", v), ("mask", mask)], [("y", f32(y))], 23)
+    write_case(out, "attention_bool_mask_softcap", [helper.make_node(
+        "Attention", ["q", "k", "v", "mask"], ["y"], scale=0.5, softcap=2.0)],
+        [("q", q), ("k", k), ("v", v), ("mask", mask)], [("y", f32(y))], opset=23, ir_version=10)
 
     # 4-D, a float mask broadcast over batch and heads, valid key counts.
     q, k, v = u(B, H, Sq, D), u(B, H, Skv, D), u(B, H, Skv, D)
     fmask = r.uniform(-2, 0, (Sq, Skv)).astype(np.float32)
     lengths = np.array([6, 3], np.int64)
     y = naive.attention(q, k, v, mask=fmask, kv_lengths=lengths)
-    write_case(out, "attention_float_mask_nonpad", helper.make_node(
-        "Attention", ["q", "k", "v", "mask", "", "", "nonpad"], ["y"]),
+    write_case(out, "attention_float_mask_nonpad", [helper.make_node(
+        "Attention", ["q", "k", "v", "mask", "", "", "nonpad"], ["y"])],
         [("q", q), ("k", k), ("v", v), ("mask", fmask), ("nonpad", lengths)],
-        [("y", f32(y))], 24)
+        [("y", f32(y))], opset=24, ir_version=10)
 
     # Causal cross-attention, top-left in ONNX (j <= i), with a boolean
     # mask; then with a float mask and a left window of 1 (opset 25).
     tril = np.tril(np.ones((Sq, Skv), bool))
     bmask = r.uniform(0, 1, (B, 1, 1, Skv)) < 0.8
     y = naive.attention(q, k, v, mask=np.logical_and(bmask, tril))
-    write_case(out, "attention_cross_causal_bool_mask", helper.make_node(
-        "Attention", ["q", "k", "v", "mask"], ["y"], is_causal=1),
-        [("q", q), ("k", k), ("v", v), ("mask", bmask)], [("y", f32(y))], 23)
+    write_case(out, "attention_cross_causal_bool_mask", [helper.make_node(
+        "Attention", ["q", "k", "v", "mask"], ["y"], is_causal=1)],
+        [("q", q), ("k", k), ("v", v), ("mask", bmask)], [("y", f32(y))], opset=23, ir_version=10)
     band = np.logical_and(tril, np.triu(np.ones((Sq, Skv), bool), -1))
     fmask4 = r.uniform(-1, 0, (B, H, Sq, Skv)).astype(np.float32)
     y = naive.attention(q, k, v, mask=np.where(band, fmask4, -np.inf))
-    write_case(out, "attention_cross_window_float_mask", helper.make_node(
+    write_case(out, "attention_cross_window_float_mask", [helper.make_node(
         "Attention", ["q", "k", "v", "mask"], ["y"], is_causal=1,
-        left_window_size=1),
-        [("q", q), ("k", k), ("v", v), ("mask", fmask4)], [("y", f32(y))], 25)
+        left_window_size=1)],
+        [("q", q), ("k", k), ("v", v), ("mask", fmask4)], [("y", f32(y))], opset=25, ir_version=10)
 
     # Gated delta rule: per-key decay [B, T, Hkv * Dk], beta shared by the
     # heads [B, T, 1], unit keys, a past state.
@@ -128,12 +107,12 @@ def main():
     beta = r.uniform(0, 1, (B, 1, T)).astype(np.float32)
     o, state = naive.linear_attention(q, k, v, past=past, decay=decay, beta=beta,
                                       rule="gated_delta")
-    write_case(out, "linear_attention_gated_delta", helper.make_node(
+    write_case(out, "linear_attention_gated_delta", [helper.make_node(
         "LinearAttention", ["q", "k", "v", "past", "decay", "beta"],
-        ["o", "state"], q_num_heads=Hq, kv_num_heads=Hkv, update_rule="gated_delta"),
+        ["o", "state"], q_num_heads=Hq, kv_num_heads=Hkv, update_rule="gated_delta")],
         [("q", packed(q)), ("k", packed(k)), ("v", packed(v)), ("past", past),
          ("decay", packed(decay)), ("beta", np.ascontiguousarray(beta.transpose(0, 2, 1)))],
-        [("o", f32(packed(o))), ("state", f32(state))], 27)
+        [("o", f32(packed(o))), ("state", f32(state))], opset=27, ir_version=10)
 
 
 if __name__ == "__main__":

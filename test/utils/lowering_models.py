@@ -18,34 +18,16 @@ import os
 import sys
 
 import numpy as np
-import onnx
 from onnx import TensorProto, helper, numpy_helper
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import onnx_cases  # noqa: E402
+
 RNG = np.random.default_rng(7)
-ELT = {np.dtype(np.float32): TensorProto.FLOAT, np.dtype(np.float64): TensorProto.DOUBLE,
-       np.dtype(np.int64): TensorProto.INT64, np.dtype(np.int32): TensorProto.INT32,
-       np.dtype(np.bool_): TensorProto.BOOL}
 
 
-def write_case(out, name, nodes, inputs, outputs, initializers=(), opset=17):
-    """inputs/outputs: lists of (name, array); the arrays' shapes type the graph."""
-    graph = helper.make_graph(
-        nodes, name,
-        [helper.make_tensor_value_info(n, ELT[a.dtype], list(a.shape)) for n, a in inputs],
-        [helper.make_tensor_value_info(n, ELT[a.dtype], list(a.shape)) for n, a in outputs],
-        [numpy_helper.from_array(a, n) for n, a in initializers])
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)],
-                              producer_name="attic-test")
-    model.ir_version = 8
-    onnx.checker.check_model(model)
-    d = os.path.join(out, name)
-    data = os.path.join(d, "test_data_set_0")
-    os.makedirs(data, exist_ok=True)
-    onnx.save(model, os.path.join(d, "model.onnx"))
-    for kind, values in (("input", inputs), ("output", outputs)):
-        for i, (n, a) in enumerate(values):
-            with open(os.path.join(data, f"{kind}_{i}.pb"), "wb") as f:
-                f.write(numpy_helper.from_array(a, n).SerializeToString())
+def write_case(*args, **kwargs):
+    onnx_cases.write_case(*args, check=True, **kwargs)
 
 
 def f32(shape, lo=-2.0, hi=2.0):

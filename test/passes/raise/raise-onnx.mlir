@@ -226,3 +226,22 @@ func.func @attention_kept(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %qd:
   %ym, %pk3, %pv3, %qk3 = onnx.Attention %q, %k, %k, %m, %none, %none, %none : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x4x5xi1>, none, none, none) -> (tensor<1x2x4x8xf32>, none, none, none)
   return %y, %qk, %yd, %ym : tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>
 }
+
+// -----
+
+// Written-out attention left alone: a float mask that does not broadcast to
+// the [1, 2, 4, 4] scores, and a fill that does not mask (-1.0).
+// CHECK-LABEL: func.func @attention_chain_kept
+// CHECK-NOT: attic.attention
+// CHECK: return
+func.func @attention_chain_kept(%q: tensor<1x2x4x8xf32>, %kt: tensor<1x2x8x4xf32>, %v: tensor<1x2x4x8xf32>, %m: tensor<3x4xf32>, %b: tensor<4x4xi1>) -> (tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>) {
+  %s = onnx.MatMul %q, %kt : (tensor<1x2x4x8xf32>, tensor<1x2x8x4xf32>) -> tensor<1x2x4x4xf32>
+  %a = onnx.Add %s, %m : (tensor<1x2x4x4xf32>, tensor<3x4xf32>) -> tensor<1x2x4x4xf32>
+  %p = onnx.Softmax %a {axis = -1 : i64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %y = onnx.MatMul %p, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  %fill = onnx.Constant {value = dense<-1.0> : tensor<f32>} : tensor<f32>
+  %w = onnx.Where %b, %s, %fill : (tensor<4x4xi1>, tensor<1x2x4x4xf32>, tensor<f32>) -> tensor<1x2x4x4xf32>
+  %p2 = onnx.Softmax %w {axis = -1 : i64} : (tensor<1x2x4x4xf32>) -> tensor<1x2x4x4xf32>
+  %y2 = onnx.MatMul %p2, %v : (tensor<1x2x4x4xf32>, tensor<1x2x4x8xf32>) -> tensor<1x2x4x8xf32>
+  return %y, %y2 : tensor<1x2x4x8xf32>, tensor<1x2x4x8xf32>
+}
