@@ -235,7 +235,11 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
     `NegativeLogLikelihoodLoss` and its function body written out
     (`GatherElements` of the unsqueezed targets, masked by `Where` for an
     ignore index, `Neg`, `Gather` of the weights, the sum or weighted mean)
-    as `attic.nll_loss`, the
+    as `attic.nll_loss`; a cross-entropy whose logits come from a
+    classifier `MatMul` (plus a bias) or `Gemm` (alpha 1, beta 1) and feed
+    nothing else as `attic.linear_cross_entropy` (a `Reshape` of `[.., V]`
+    logits to `[N, V]` flattens the hidden states instead), for cut
+    cross-entropy; the
     comp-sum losses written on the label's probability (`-log p`,
     `(1 - p^q) / q`, `1 - p`, `1 / p - 1` of `GatherElements(Softmax(x))`,
     reduced by `ReduceMean` or `ReduceSum`, or per token: `attic.cross_entropy`

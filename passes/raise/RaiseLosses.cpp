@@ -3,6 +3,10 @@
 //   SoftmaxCrossEntropyLoss(x, y, w)            -> attic.cross_entropy
 //   NegativeLogLikelihoodLoss(LogSoftmax(x, 1), y, w)
 //                                               -> attic.cross_entropy
+//   cross_entropy(MatMul(h, W) + b | Gemm(h, W, b), y)
+//                                               -> attic.linear_cross_entropy
+//   (when nothing else reads the logits; a Reshape of [.., V] logits
+//   flattens the hidden states instead)
 //
 // with the reduction and ignore_index kept, and the comp-sum losses spelled
 // on the label's probability p = GatherElements(Softmax(x, 1), Unsqueeze(y,
@@ -552,6 +556,143 @@ struct RaiseWrittenOutNll final : OpRewritePattern<OpTy> {
   }
 };
 
+//===----------------------------------------------------------------------===//
+// A classifier matmul feeding the loss
+//===----------------------------------------------------------------------===//
+
+/// The classifier head of a loss: logits = hidden [N, D] . classifier^T
+/// + bias, classifier [V, D].
+struct ClassifierHead {
+  Value hidden, classifier, bias;
+  /// Whether `classifier` is given as [D, V] and needs a transpose.
+  bool transposed = false;
+  /// Whether `hidden` is [.., D] and needs flattening to [N, D].
+  bool flatten = false;
+};
+
+/// Whether `v`'s only use is the loss (through casts): the logits are not
+/// needed otherwise, so fusing them away saves their N x V buffer.
+bool onlyFeedsLoss(Value v) {
+  while (v.hasOneUse()) {
+    Operation *user = *v.getUsers().begin();
+    if (isa<CrossEntropyOp>(user))
+      return true;
+    if (!isa<tensor::CastOp, onnxir::ReshapeOp>(user))
+      return false;
+    v = user->getResult(0);
+  }
+  return false;
+}
+
+/// MatMul(hidden, W [D, V]) (+ bias), Gemm(hidden, B, C) with alpha 1 and
+/// beta 1, or a Reshape to [N, V] of a MatMul of [.., D] hidden states.
+std::optional<ClassifierHead> matchClassifierHead(Value logits) {
+  logits = stripCasts(logits);
+  ClassifierHead head;
+  if (auto reshape = logits.getDefiningOp<onnxir::ReshapeOp>()) {
+    head.flatten = true;
+    logits = stripCasts(reshape.getData());
+  }
+  if (auto add = logits.getDefiningOp<onnxir::AddOp>()) {
+    for (auto [product, bias] : {std::pair(add.getA(), add.getB()),
+                                 std::pair(add.getB(), add.getA())}) {
+      RankedTensorType b = rankedFloat(bias);
+      if (stripCasts(product).getDefiningOp<onnxir::MatMulOp>() && b &&
+          b.getRank() == 1) {
+        head.bias = bias;
+        logits = stripCasts(product);
+        break;
+      }
+    }
+  }
+  if (auto matmul = logits.getDefiningOp<onnxir::MatMulOp>()) {
+    RankedTensorType w = rankedFloat(matmul.getB());
+    if (!w || w.getRank() != 2)
+      return std::nullopt;
+    head.hidden = matmul.getA();
+    head.classifier = matmul.getB();
+    head.transposed = true;
+    return head;
+  }
+  auto gemm = logits.getDefiningOp<onnxir::GemmOp>();
+  if (!gemm || head.bias || head.flatten || gemm.getTransA() != 0 ||
+      gemm.getAlpha().convertToDouble() != 1.0)
+    return std::nullopt;
+  head.hidden = gemm.getA();
+  head.classifier = gemm.getB();
+  head.transposed = gemm.getTransB() == 0;
+  if (!isa<NoneType>(gemm.getC().getType())) {
+    RankedTensorType c = rankedFloat(gemm.getC());
+    if (!c || c.getRank() != 1 || gemm.getBeta().convertToDouble() != 1.0)
+      return std::nullopt;
+    head.bias = gemm.getC();
+  }
+  return head;
+}
+
+/// cross_entropy(classifier head) -> linear_cross_entropy, when nothing
+/// else reads the logits.
+struct RaiseLinearCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(CrossEntropyOp op,
+                                PatternRewriter &rewriter) const override {
+    Location loc = op.getLoc();
+    std::optional<ClassifierHead> head = matchClassifierHead(op.getLogits());
+    if (!head)
+      return rewriter.notifyMatchFailure(op, "logits are no classifier "
+                                             "matmul");
+    Value product = stripCasts(op.getLogits());
+    if (auto reshape = product.getDefiningOp<onnxir::ReshapeOp>())
+      product = reshape.getData();
+    if (!onlyFeedsLoss(stripCasts(product)))
+      return rewriter.notifyMatchFailure(op, "the logits are used elsewhere");
+    RankedTensorType logits = op.getLogits().getType();
+    RankedTensorType hidden = rankedFloat(head->hidden);
+    RankedTensorType classifier = rankedFloat(head->classifier);
+    if (logits.getRank() != 2 || !hidden || !classifier ||
+        hidden.getElementType() != logits.getElementType() ||
+        classifier.getElementType() != logits.getElementType() ||
+        (head->bias &&
+         rankedFloat(head->bias).getElementType() != logits.getElementType()))
+      return rewriter.notifyMatchFailure(op, "not [N, V] logits of one "
+                                             "element type");
+    int64_t d = hidden.getShape().back();
+    RankedTensorType productType = rankedFloat(product);
+    if (head->flatten ? hidden.getRank() < 2 : hidden.getRank() != 2)
+      return rewriter.notifyMatchFailure(op, "hidden states of another rank");
+    if (!productType || productType.getShape().back() != logits.getDimSize(1))
+      return rewriter.notifyMatchFailure(op, "the reshape does not keep the "
+                                             "classes last");
+    Value h = head->hidden;
+    if (head->flatten) {
+      if (ShapedType::isDynamic(d))
+        return rewriter.notifyMatchFailure(op, "dynamic hidden size");
+      h = onnxir::ReshapeOp::create(
+          rewriter, loc,
+          RankedTensorType::get({logits.getDimSize(0), d},
+                                hidden.getElementType()),
+          h, i64Constant(rewriter, loc, {-1, d}));
+    }
+    Value c = head->classifier;
+    if (head->transposed)
+      c = onnxir::TransposeOp::create(
+          rewriter, loc,
+          RankedTensorType::get(
+              {classifier.getDimSize(1), classifier.getDimSize(0)},
+              classifier.getElementType()),
+          c, rewriter.getI64ArrayAttr({1, 0}));
+    Type lseType = op.getLse() ? op.getLse().getType() : Type();
+    auto fused = LinearCrossEntropyOp::create(
+        rewriter, loc, op.getLoss().getType(), lseType, h, c, op.getLabels(),
+        head->bias, op.getWeights(), /*softcap=*/FloatAttr(),
+        op.getReductionAttr(), op.getIgnoreIndexAttr(),
+        op.getLabelSmoothingAttr(), op.getZLossAttr(), op.getKindAttr(),
+        op.getQAttr());
+    rewriter.replaceOp(op, fused->getResults());
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
@@ -564,5 +705,6 @@ void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
       RaiseWrittenOutNll<onnxir::SqueezeOp>, RaiseWrittenOutNll<onnxir::MulOp>,
       RaiseWrittenOutNll<onnxir::ReduceSumOp>,
       RaiseWrittenOutNll<onnxir::ReduceMeanOp>,
-      RaiseWrittenOutNll<onnxir::DivOp>>(patterns.getContext());
+      RaiseWrittenOutNll<onnxir::DivOp>, RaiseLinearCrossEntropy>(
+      patterns.getContext());
 }
