@@ -12,6 +12,29 @@
 
 include "mlir/Pass/PassBase.td"
 
+def AtticToONNXPass : Pass<"attic-to-onnx"> {
+  let summary = "Replace attic ops by the ONNX operators that compute them";
+  let description = [{
+    What an optimized model goes through before it is written out, so that
+    ONNX Runtime runs it: `attic.softmax` and `attic.log_softmax` become
+    `Softmax` and `LogSoftmax`, `attic.logsumexp` `ReduceLogSumExp`,
+    `attic.attention` `Attention` (at opset 23; 24 with `kv_lengths`, 25
+    with windows; a causal diagonal or window over more keys than queries,
+    which ONNX aligns at the top left, becomes a constant mask),
+    `attic.linear_attention` `LinearAttention` (opset 27, heads merged into
+    `[B, T, H * D]` around it), `attic.cross_entropy`
+    `SoftmaxCrossEntropyLoss`, `attic.nll_loss`
+    `NegativeLogLikelihoodLoss`, `attic.linear_cross_entropy` a `Gemm` and
+    `SoftmaxCrossEntropyLoss`, `attic.topk_softmax` `Softmax` and `TopK`
+    (and a `Div` by the values' `ReduceSum` when renormalized).
+
+    An op ONNX has no operator for (other attention kernels, the length
+    scale, label smoothing, z-loss, other loss kinds, form and gradient
+    ops) gets one error saying why, and the pass fails.
+  }];
+  let dependentDialects = ["::mlir::onnxir::ONNXDialect"];
+}
+
 def CpuApproximateVectorMathPass : Pass<"attic-cpu-approximate-vector-math"> {
   let summary = "Expand vector exponentials into polynomial code";
   let description = [{

@@ -3,6 +3,7 @@
 # lit.site.cfg.py, which CMake writes into the build tree.
 
 import os
+import shutil
 
 import lit.formats
 from lit.llvm import llvm_config
@@ -59,6 +60,18 @@ config.substitutions.append(
     )
 )
 config.substitutions.append(("%cmake", f'"{config.cmake_command}"'))
+
+# ONNX Runtime's CPU library, as tools/dev.sh installs it from npm: the
+# tests that run exported models in it need the `onnxruntime` feature and
+# are reported as unsupported without it.
+ort_modules = os.path.join(config.attic_obj_root, "ort", "node_modules")
+if os.path.isfile(os.path.join(ort_modules, "onnxruntime-node", "package.json")) \
+        and shutil.which("node"):
+    config.available_features.add("onnxruntime")
+    config.substitutions.append(("%ort_modules", ort_modules))
+else:
+    lit_config.note("ONNX Runtime (onnxruntime-node under build/ort) is not "
+                    "installed: the ONNX Runtime checks are skipped")
 
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)

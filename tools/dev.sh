@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 #===- tools/dev.sh - Set up, build, run and test Attic --------------------===#
 #
-#   tools/dev.sh example   install what is missing, build, run attic-opt on
-#                          the bundled example and print the result
+#   tools/dev.sh example   install what is missing, build, optimize the
+#                          bundled transformer block with attic-onnx and
+#                          print the report
 #   tools/dev.sh test      install what is missing, build, run every test
 #   tools/dev.sh build     install what is missing and build
 #
 # The build goes to build/ (or $ATTIC_BUILD_DIR). Packages come from Debian's
 # apt repositories; a package that cannot be installed stops the script with
-# its name.
+# its name. ONNX Runtime's CPU library comes from the npm registry
+# (onnxruntime-node, into $BUILD/ort) for the tests that run exported
+# models in it; where it cannot be installed, those tests are skipped.
 #
 #===----------------------------------------------------------------------===#
 set -euo pipefail
@@ -55,6 +58,23 @@ install_missing() {
   done
 }
 
+ORT_VERSION=1.30.0
+
+# onnxruntime-node from npm into $BUILD/ort, once; its install script
+# (which fetches GPU libraries) is not run: the package carries the CPU one.
+install_onnxruntime() {
+  [ -f "$BUILD/ort/node_modules/onnxruntime-node/package.json" ] && return 0
+  if ! command -v npm >/dev/null; then
+    say "npm is missing: the ONNX Runtime checks will be skipped"
+    return 0
+  fi
+  mkdir -p "$BUILD/ort"
+  if ! npm install --prefix "$BUILD/ort" --no-audit --no-fund --ignore-scripts \
+      --loglevel=error "onnxruntime-node@$ORT_VERSION" >&2; then
+    say "onnxruntime-node could not be installed from npm: the ONNX Runtime checks will be skipped"
+  fi
+}
+
 build() {
   install_missing
   if [ ! -f "$BUILD/build.ninja" ]; then
@@ -63,6 +83,7 @@ build() {
       -DCMAKE_C_COMPILER=clang-22 -DCMAKE_CXX_COMPILER=clang++-22
   fi
   cmake --build "$BUILD"
+  install_onnxruntime
 }
 
 case "${1:-}" in
@@ -70,9 +91,11 @@ case "${1:-}" in
     build ;;
   example)
     build
-    echo "== examples/softmax.mlir after canonicalization and the reference lowering"
-    "$BUILD/bin/attic-opt" "$ROOT/examples/softmax.mlir" \
-      --canonicalize --attic-lower-to-linalg --canonicalize ;;
+    echo "== attic-onnx optimize examples/transformer_block/model.onnx"
+    "$BUILD/bin/attic-onnx" optimize "$ROOT/examples/transformer_block/model.onnx" \
+      -o "$BUILD/transformer_block.optimized.onnx" \
+      --report="$BUILD/transformer_block.report.json"
+    echo "== wrote $BUILD/transformer_block.optimized.onnx and the report as JSON" ;;
   test)
     build
     "$LLVM_BIN/lit" -sv "$BUILD/test" ;;

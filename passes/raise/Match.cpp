@@ -144,3 +144,28 @@ Value raise::combineMasks(OpBuilder &b, Location loc, Value mask, Value visible,
   return onnxir::WhereOp::create(b, loc, RankedTensorType::get(shape, elt),
                                  visible, mask, negInf);
 }
+
+Value raise::diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
+                            int64_t past, bool causal, int64_t left,
+                            int64_t right) {
+  SmallVector<bool> visible;
+  for (int64_t i = 0; i < sq; ++i)
+    for (int64_t j = 0; j < skv; ++j)
+      visible.push_back((!causal || j <= i + past) &&
+                        (left < 0 || j >= i + past - left) &&
+                        (right < 0 || j <= i + past + right));
+  auto type = RankedTensorType::get({sq, skv}, b.getI1Type());
+  return onnxir::ConstantOp::create(b, loc, type,
+                                    DenseElementsAttr::get(type, visible));
+}
+
+Value raise::buildTranspose(OpBuilder &b, Location loc, Value x,
+                            ArrayRef<int64_t> perm) {
+  auto type = cast<RankedTensorType>(x.getType());
+  SmallVector<int64_t> shape;
+  for (int64_t p : perm)
+    shape.push_back(type.getDimSize(p));
+  return onnxir::TransposeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), x,
+      b.getI64ArrayAttr(perm));
+}

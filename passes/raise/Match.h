@@ -58,6 +58,10 @@ LogicalResult raiseTo(PatternRewriter &rewriter, Operation *op, Value input,
 /// An i64 onnx.Constant of `values` (1-D).
 Value i64Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
 
+/// onnx.Transpose of `x` by `perm`, its type permuted.
+Value buildTranspose(OpBuilder &b, Location loc, Value x,
+                     ArrayRef<int64_t> perm);
+
 /// Whether `mask` broadcasts to `scores` by NumPy rules (a dynamic size
 /// matches anything).
 bool broadcastsTo(RankedTensorType mask, ArrayRef<int64_t> scores);
@@ -70,6 +74,13 @@ SmallVector<int64_t> broadcastShape(ArrayRef<int64_t> a, ArrayRef<int64_t> b);
 /// -inf) for a float one.
 Value combineMasks(OpBuilder &b, Location loc, Value mask, Value visible,
                    Type elt);
+
+/// The keys each query sees as ONNX places the causal diagonal, past the
+/// `past` cached keys: an i1 onnx.Constant [sq, skv], true where j <= i +
+/// past (causal), j >= i + past - left and j <= i + past + right (the
+/// windows that are not -1).
+Value diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
+                     int64_t past, bool causal, int64_t left, int64_t right);
 
 /// Attention written out as MatMul, scale, masks, Softmax and MatMul ->
 /// attic.attention (RaiseAttentionChain.cpp).

@@ -33,17 +33,6 @@ namespace {
 
 bool isNone(Value v) { return !v || isa<NoneType>(v.getType()); }
 
-/// onnx.Transpose of `x` by `perm`, its type permuted.
-Value transpose(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> perm) {
-  auto type = cast<RankedTensorType>(x.getType());
-  SmallVector<int64_t> shape;
-  for (int64_t p : perm)
-    shape.push_back(type.getDimSize(p));
-  return onnxir::TransposeOp::create(
-      b, loc, RankedTensorType::get(shape, type.getElementType()), x,
-      b.getI64ArrayAttr(perm));
-}
-
 /// onnx.Reshape of `x` to `shape` (0 copies the input's dimension, -1 is
 /// inferred), typed `type`.
 Value reshape(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape,
@@ -92,7 +81,7 @@ RankedTensorType concatType(RankedTensorType x, RankedTensorType y,
 /// [B, S, H * D] -> [B, H, S, D].
 Value splitHeads(OpBuilder &b, Location loc, Value x, int64_t heads) {
   auto type = cast<RankedTensorType>(x.getType());
-  return transpose(
+  return buildTranspose(
       b, loc, reshape(b, loc, x, {0, 0, heads, -1}, splitType(type, heads)),
       {0, 2, 1, 3});
 }
@@ -100,7 +89,7 @@ Value splitHeads(OpBuilder &b, Location loc, Value x, int64_t heads) {
 /// [B, H, S, D] -> [B, S, H * D].
 Value mergeHeads(OpBuilder &b, Location loc, Value x) {
   auto type = cast<RankedTensorType>(x.getType());
-  return reshape(b, loc, transpose(b, loc, x, {0, 2, 1, 3}), {0, 0, -1},
+  return reshape(b, loc, buildTranspose(b, loc, x, {0, 2, 1, 3}), {0, 0, -1},
                  mergedType(type));
 }
 
@@ -111,23 +100,6 @@ Value concat(OpBuilder &b, Location loc, Value x, Value y, int64_t axis) {
       concatType(cast<RankedTensorType>(x.getType()),
                  cast<RankedTensorType>(y.getType()), axis),
       ValueRange{x, y}, b.getI64IntegerAttr(axis));
-}
-
-/// The keys each query sees as ONNX places the diagonal, past the `past`
-/// cached keys: an i1 onnx.Constant [sq, skv], true where j <= i + past
-/// (causal), j >= i + past - left and j <= i + past + right (the windows
-/// that are not -1).
-Value diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
-                     int64_t past, bool causal, int64_t left, int64_t right) {
-  SmallVector<bool> visible;
-  for (int64_t i = 0; i < sq; ++i)
-    for (int64_t j = 0; j < skv; ++j)
-      visible.push_back((!causal || j <= i + past) &&
-                        (left < 0 || j >= i + past - left) &&
-                        (right < 0 || j <= i + past + right));
-  auto type = RankedTensorType::get({sq, skv}, b.getI1Type());
-  return onnxir::ConstantOp::create(b, loc, type,
-                                    DenseElementsAttr::get(type, visible));
 }
 
 /// Whether a value of `type` can replace `result` (absent or unused: any).
@@ -326,10 +298,10 @@ struct RaiseLinearAttentionNode final
     Value decay, beta;
     if (decayType)
       decay = decayType.getDimSize(2) == hkv
-                  ? transpose(rewriter, loc, op.getDecay(), {0, 2, 1})
+                  ? buildTranspose(rewriter, loc, op.getDecay(), {0, 2, 1})
                   : splitHeads(rewriter, loc, op.getDecay(), hkv);
     if (betaType)
-      beta = transpose(rewriter, loc, op.getBeta(), {0, 2, 1});
+      beta = buildTranspose(rewriter, loc, op.getBeta(), {0, 2, 1});
     Value past = isNone(op.getPastState()) ? Value() : op.getPastState();
     FloatAttr scale;
     if (auto given = op.getScale())

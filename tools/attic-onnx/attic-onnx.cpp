@@ -29,6 +29,9 @@
 
 #include "codegen/cpu/Compile.h"
 #include "codegen/cpu/Jit.h"
+#include "dialects/attic/AtticOps.h"
+#include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/translation/Export.h"
 #include "dialects/onnx/translation/Import.h"
 #include "tools/data/Compare.h"
 #include "tools/data/DataFiles.h"
@@ -42,6 +45,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
@@ -128,6 +132,53 @@ static cl::opt<double> runRtol("rtol", cl::desc("Relative tolerance"),
 static cl::opt<double> runAtol("atol", cl::desc("Absolute tolerance"),
                                cl::init(1e-6), cl::sub(runCommand),
                                cl::cat(runOptions));
+
+static cl::OptionCategory optimizeOptions("attic-onnx optimize options");
+
+static cl::SubCommand
+    optimizeCommand("optimize",
+                    "Find attention, softmax and losses in a model, fuse them, "
+                    "report what was found and write the optimized model");
+
+static cl::opt<std::string>
+    optimizeInput(cl::Positional, cl::desc("<model.onnx>"), cl::Required,
+                  cl::sub(optimizeCommand), cl::cat(optimizeOptions));
+static cl::opt<std::string> optimizeOutput("o", cl::desc("The optimized model"),
+                                           cl::value_desc("file.onnx"),
+                                           cl::Required,
+                                           cl::sub(optimizeCommand),
+                                           cl::cat(optimizeOptions));
+static cl::opt<std::string>
+    reportFile("report", cl::desc("Also write the report as JSON"),
+               cl::value_desc("file.json"), cl::sub(optimizeCommand),
+               cl::cat(optimizeOptions));
+
+static cl::OptionCategory inspectOptions("attic-onnx inspect options");
+
+static cl::SubCommand
+    inspectCommand("inspect",
+                   "Print a model's inputs, outputs, operators and the "
+                   "attention, softmax and loss patterns found in it");
+
+static cl::opt<std::string> inspectInput(cl::Positional,
+                                         cl::desc("<model.onnx>"), cl::Required,
+                                         cl::sub(inspectCommand),
+                                         cl::cat(inspectOptions));
+
+static cl::OptionCategory exportOptions("attic-onnx export options");
+
+static cl::SubCommand
+    exportCommand("export", "Write an .mlir model of onnx (and attic) ops as "
+                            "an ONNX model");
+
+static cl::opt<std::string> exportInput(cl::Positional,
+                                        cl::desc("<model.mlir>"), cl::Required,
+                                        cl::sub(exportCommand),
+                                        cl::cat(exportOptions));
+static cl::opt<std::string> exportOutput("o", cl::desc("The ONNX model"),
+                                         cl::value_desc("file.onnx"),
+                                         cl::Required, cl::sub(exportCommand),
+                                         cl::cat(exportOptions));
 
 namespace {
 
@@ -275,6 +326,240 @@ int importModel(MLIRContext &context) {
   return 0;
 }
 
+/// Lowers the attic ops of `module` back to ONNX operators and writes it
+/// as an ONNX model to `path`; an error is printed, and the program exits.
+void writeOnnx(ModuleOp module, StringRef path) {
+  check(cpu::runPassPipeline(module, "attic-to-onnx", "writing " + path.str()));
+  std::string bytes;
+  {
+    cpu::FirstErrorRecorder recorder(module.getContext());
+    if (failed(onnxir::exportModel(module, bytes)))
+      fail(path + ": " + recorder.get());
+  }
+  auto file = writeFile(path, bytes);
+  if (!file)
+    fail(llvm::toString(file.takeError()));
+  (*file)->keep();
+}
+
+int exportModel(MLIRContext &context) {
+  auto parsed = cpu::parseModuleFile(&context, exportInput);
+  if (!parsed)
+    fail(llvm::toString(parsed.takeError()));
+  writeOnnx(**parsed, exportOutput);
+  return 0;
+}
+
+/// The buffer a fused op's efficient form never builds, and its bytes:
+/// attention's [B, Hq, Sq, Skv] scores (flash attention), a classifier
+/// loss's [N, V] logits (cut cross-entropy); 0 bytes for other ops or
+/// dynamic shapes.
+std::pair<std::string, int64_t> avoidedBuffer(Operation *op) {
+  auto describe = [](StringRef what, ArrayRef<int64_t> shape,
+                     Type elt) -> std::pair<std::string, int64_t> {
+    std::string text = (what + " [").str();
+    int64_t count = 1;
+    for (auto [i, d] : llvm::enumerate(shape)) {
+      text += (i ? "x" : "") +
+              (ShapedType::isDynamic(d) ? std::string("?") : std::to_string(d));
+      count = ShapedType::isDynamic(d) || count < 0 ? -1 : count * d;
+    }
+    text += "]";
+    int64_t bytes =
+        count < 0 ? 0 : count * ((elt.getIntOrFloatBitWidth() + 7) / 8);
+    return {text, bytes};
+  };
+  if (auto attention = dyn_cast<AttentionOp>(op)) {
+    RankedTensorType q = attention.getQuery().getType(),
+                     k = attention.getKey().getType();
+    return describe(
+        "scores",
+        {q.getDimSize(0), q.getDimSize(1), q.getDimSize(2), k.getDimSize(2)},
+        q.getElementType());
+  }
+  if (auto loss = dyn_cast<LinearCrossEntropyOp>(op)) {
+    RankedTensorType h = loss.getHidden().getType(),
+                     c = loss.getClassifier().getType();
+    return describe("logits", {h.getDimSize(0), c.getDimSize(0)},
+                    h.getElementType());
+  }
+  return {"", 0};
+}
+
+/// The node name an op's location carries.
+std::string nodeOf(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string name = nodeOf(inner); !name.empty())
+        return name;
+  return "";
+}
+
+std::string typeString(Type type) {
+  std::string s;
+  llvm::raw_string_ostream os(s);
+  os << type;
+  return s;
+}
+
+/// Escapes `s` for a JSON string.
+std::string json(StringRef s) {
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"' || c == '\\')
+      out += '\\';
+    if (static_cast<unsigned char>(c) < 0x20) {
+      out += llvm::formatv("\\u{0:x4}", static_cast<unsigned>(c)).str();
+      continue;
+    }
+    out += c;
+  }
+  return out + "\"";
+}
+
+/// An attic op raising made: where, and the buffer its efficient form
+/// does without.
+struct Found {
+  std::string op, node, attrs, type, avoided;
+  int64_t bytes;
+};
+
+/// The attic ops of `module`, in order.
+SmallVector<Found> findFused(ModuleOp module) {
+  SmallVector<Found> found;
+  module->walk([&](Operation *op) {
+    if (!isa<AtticDialect>(op->getDialect()))
+      return;
+    std::string attrs;
+    llvm::raw_string_ostream os(attrs);
+    llvm::interleaveComma(
+        llvm::make_filter_range(op->getAttrDictionary(),
+                                [](NamedAttribute a) {
+                                  return a.getName() != "operandSegmentSizes";
+                                }),
+        os, [&](NamedAttribute a) {
+          os << a.getName().getValue() << " = " << a.getValue();
+        });
+    auto [avoided, bytes] = avoidedBuffer(op);
+    found.push_back({op->getName().getStringRef().str(), nodeOf(op->getLoc()),
+                     attrs, typeString(op->getResult(0).getType()), avoided,
+                     bytes});
+  });
+  return found;
+}
+
+/// Prints each found op and the buffers their forms save; returns the
+/// bytes saved.
+int64_t printFound(ArrayRef<Found> found) {
+  int64_t saved = 0;
+  for (const Found &f : found) {
+    llvm::outs() << "  " << f.op << " at node '" << f.node << "' -> " << f.type
+                 << (f.attrs.empty() ? "" : " {" + f.attrs + "}") << "\n";
+    if (!f.avoided.empty())
+      llvm::outs() << "    its form never builds the " << f.avoided << ": "
+                   << (f.bytes ? std::to_string(f.bytes) + " bytes"
+                               : std::string("dynamic size"))
+                   << "\n";
+    saved += f.bytes;
+  }
+  llvm::outs() << "memory saved (estimated from shapes): " << saved
+               << " bytes\n";
+  return saved;
+}
+
+/// `attic-onnx inspect`: the model's interface, its operators, and what
+/// raising finds in it.
+int inspectModel(MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, inspectInput);
+  auto func = *module->getOps<func::FuncOp>().begin();
+  llvm::outs() << inspectInput << ": graph '" << func.getSymName() << "'";
+  if (auto imports =
+          (*module)->getAttrOfType<DictionaryAttr>("onnx.opset_import"))
+    for (NamedAttribute entry : imports)
+      llvm::outs() << ", " << entry.getName().getValue() << " opset "
+                   << cast<IntegerAttr>(entry.getValue()).getInt();
+  llvm::outs() << "\n";
+  auto describe = [&](StringRef what, TypeRange types, auto nameOf) {
+    llvm::outs() << what << ":\n";
+    for (auto [i, type] : llvm::enumerate(types))
+      llvm::outs() << "  " << nameOf(i) << ": " << type << "\n";
+  };
+  describe("inputs", func.getArgumentTypes(), [&](unsigned i) {
+    auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
+    return name ? name.getValue().str() : "input_" + std::to_string(i);
+  });
+  describe("outputs", func.getResultTypes(), [&](unsigned i) {
+    auto name = func.getResultAttrOfType<StringAttr>(i, "onnx.name");
+    return name ? name.getValue().str() : "output_" + std::to_string(i);
+  });
+  // Operators by count, then name.
+  llvm::StringMap<int> counts;
+  int nodes = 0;
+  func.walk([&](Operation *op) {
+    if (isa<func::FuncOp, func::ReturnOp, onnxir::NoneOp, onnxir::ConstantOp>(
+            op))
+      return;
+    std::string type = op->getName().stripDialect().str();
+    if (auto node = dyn_cast<onnxir::NodeOp>(op))
+      type = (node.getDomain().empty() ? "" : node.getDomain().str() + ".") +
+             node.getOpType().str();
+    ++counts[type];
+    ++nodes;
+  });
+  SmallVector<std::pair<std::string, int>> sorted;
+  for (auto &entry : counts)
+    sorted.push_back({entry.getKey().str(), entry.getValue()});
+  llvm::sort(sorted, [](const auto &a, const auto &b) {
+    return a.second != b.second ? a.second > b.second : a.first < b.first;
+  });
+  llvm::outs() << "operators (" << nodes << " nodes):";
+  for (auto &[type, count] : sorted)
+    llvm::outs() << " " << type << " " << count;
+  llvm::outs() << "\n";
+  check(cpu::runPassPipeline(*module, "attic-raise-onnx,canonicalize",
+                             "raising " + inspectInput));
+  SmallVector<Found> found = findFused(*module);
+  llvm::outs() << "patterns (" << found.size() << "):\n";
+  printFound(found);
+  return 0;
+}
+
+int optimizeModel(MLIRContext &context) {
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, optimizeInput);
+  check(cpu::runPassPipeline(*module, "attic-raise-onnx,canonicalize",
+                             "optimizing " + optimizeInput));
+  SmallVector<Found> found = findFused(*module);
+  llvm::outs() << optimizeInput << ": " << found.size()
+               << (found.size() == 1 ? " operation" : " operations")
+               << " found and fused\n";
+  int64_t saved = printFound(found);
+
+  std::string report;
+  if (!reportFile.empty()) {
+    llvm::raw_string_ostream os(report);
+    os << "{\n  \"model\": " << json(optimizeInput) << ",\n  \"found\": [";
+    for (auto [i, f] : llvm::enumerate(found))
+      os << (i ? "," : "") << "\n    {\"op\": " << json(f.op)
+         << ", \"node\": " << json(f.node) << ", \"type\": " << json(f.type)
+         << ", \"attributes\": " << json(f.attrs)
+         << ", \"avoided_buffer\": " << json(f.avoided)
+         << ", \"avoided_bytes\": " << f.bytes << "}";
+    os << (found.empty() ? "" : "\n  ") << "],\n"
+       << "  \"saved_bytes\": " << saved << "\n}\n";
+  }
+  // The model first: a report is written only with it.
+  writeOnnx(*module, optimizeOutput);
+  if (!reportFile.empty()) {
+    auto file = writeFile(reportFile, report);
+    if (!file)
+      fail(llvm::toString(file.takeError()));
+    (*file)->keep();
+  }
+  return 0;
+}
+
 /// The file `DIR/<stem>_<index>.pb` or `.npy`, whichever exists.
 std::optional<std::string> dataFile(StringRef dir, StringRef stem,
                                     size_t index) {
@@ -397,7 +682,8 @@ int main(int argc, char **argv) {
   registerAllDialects(registry);
   registerAllExtensions(registry);
   registerAllPasses();
-  cl::HideUnrelatedOptions({&compileOptions, &importOptions, &runOptions});
+  cl::HideUnrelatedOptions({&compileOptions, &importOptions, &runOptions,
+                            &optimizeOptions, &exportOptions, &inspectOptions});
   cl::ParseCommandLineOptions(
       argc, argv, "Attic: optimize and compile attention, softmax and loss\n");
 
@@ -408,6 +694,12 @@ int main(int argc, char **argv) {
     return importModel(context);
   if (runCommand)
     return runModel(context);
-  fail("no command given; see attic-onnx --help (commands: compile, import, "
-       "run)");
+  if (optimizeCommand)
+    return optimizeModel(context);
+  if (exportCommand)
+    return exportModel(context);
+  if (inspectCommand)
+    return inspectModel(context);
+  fail("no command given; see attic-onnx --help (commands: compile, export, "
+       "import, inspect, optimize, run)");
 }

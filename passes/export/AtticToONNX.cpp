@@ -1,0 +1,340 @@
+//===- AtticToONNX.cpp - attic ops back to ONNX operators -----------------===//
+//
+// Before an optimized model is written out, every attic op becomes the
+// ONNX operator that computes it, so that ONNX Runtime runs the model:
+//
+//   attic.softmax / log_softmax     Softmax / LogSoftmax
+//   attic.logsumexp                 ReduceLogSumExp
+//   attic.attention                 Attention (opset 23; 24 with kv_lengths,
+//                                   25 with windows); a causal diagonal or
+//                                   window that ONNX aligns differently
+//                                   (fewer queries than keys) is a
+//                                   constant mask instead
+//   attic.linear_attention          LinearAttention (27), heads merged into
+//                                   [B, T, H * D] around it
+//   attic.cross_entropy             SoftmaxCrossEntropyLoss
+//   attic.nll_loss                  NegativeLogLikelihoodLoss
+//   attic.linear_cross_entropy      Gemm (transB) + SoftmaxCrossEntropyLoss
+//   attic.topk_softmax              Softmax + TopK (+ Div by the values'
+//                                   ReduceSum when renormalized)
+//
+// What ONNX has no operator for (other kernels, the length scale, label
+// smoothing, z-loss, other loss kinds, a softcap on a classifier, gradient
+// and form ops) is one error naming the op and why.
+//
+//===----------------------------------------------------------------------===//
+
+#include "passes/export/Transforms.h"
+#include "passes/raise/Match.h"
+
+#include "dialects/attic/AtticOps.h"
+#include "dialects/onnx/ONNXOps.h"
+
+#include "mlir/IR/PatternMatch.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+using raise::i64Constant;
+
+namespace {
+
+/// The replacement values of one attic op, or failure after an error.
+using Exported = FailureOr<SmallVector<Value>>;
+
+Value none(OpBuilder &b, Location loc) {
+  return onnxir::NoneOp::create(b, loc, b.getNoneType());
+}
+
+NamedAttribute i64Attr(OpBuilder &b, StringRef name, int64_t v) {
+  return b.getNamedAttr(name, b.getI64IntegerAttr(v));
+}
+
+NamedAttribute f32Attr(OpBuilder &b, StringRef name, double v) {
+  return b.getNamedAttr(name, b.getF32FloatAttr(static_cast<float>(v)));
+}
+
+/// onnx.Reshape of `x` to `shape` (0 copies, -1 is inferred), typed `type`.
+Value reshape(OpBuilder &b, Location loc, Value x, ArrayRef<int64_t> shape,
+              ArrayRef<int64_t> typeShape) {
+  auto type = cast<RankedTensorType>(x.getType());
+  return onnxir::ReshapeOp::create(
+      b, loc, RankedTensorType::get(typeShape, type.getElementType()), x,
+      i64Constant(b, loc, shape));
+}
+
+int64_t product(int64_t a, int64_t b) {
+  return ShapedType::isDynamic(a) || ShapedType::isDynamic(b)
+             ? ShapedType::kDynamic
+             : a * b;
+}
+
+/// [B, H, S, D] -> [B, S, H * D].
+Value mergeHeads(OpBuilder &b, Location loc, Value x) {
+  Value t = raise::buildTranspose(b, loc, x, {0, 2, 1, 3});
+  auto s = cast<RankedTensorType>(t.getType()).getShape();
+  return reshape(b, loc, t, {0, 0, -1}, {s[0], s[1], product(s[2], s[3])});
+}
+
+/// [B, S, H * D] -> [B, H, S, D] with `heads` heads.
+Value splitHeads(OpBuilder &b, Location loc, Value x, int64_t heads) {
+  auto s = cast<RankedTensorType>(x.getType()).getShape();
+  int64_t d = ShapedType::isDynamic(s[2]) ? ShapedType::kDynamic : s[2] / heads;
+  return raise::buildTranspose(
+      b, loc, reshape(b, loc, x, {0, 0, heads, -1}, {s[0], s[1], heads, d}),
+      {0, 2, 1, 3});
+}
+
+Exported exportAttention(OpBuilder &b, AttentionOp op) {
+  Location loc = op.getLoc();
+  if (op.getKernel() != AttentionKernel::softmax)
+    return op.emitOpError()
+           << "cannot be exported: ONNX Attention has no '"
+           << stringifyAttentionKernel(op.getKernel()) << "' kernel";
+  if (op.getTrainLength() || op.getReweightPower())
+    return op.emitOpError("cannot be exported: ONNX Attention has no length "
+                          "scale");
+  RankedTensorType q = op.getQuery().getType(), k = op.getKey().getType();
+  int64_t sq = q.getDimSize(2), skv = k.getDimSize(2);
+  bool diagonal = op.getCausal() || op.getLeftWindow() || op.getRightWindow();
+  // ONNX puts the diagonal at the top left without a cache; attic at the
+  // end of the keys: the same for square scores.
+  bool square = !ShapedType::isDynamic(sq) && sq == skv;
+  Value mask = op.getMask();
+  bool causal = op.getCausal();
+  std::optional<int64_t> left = op.getLeftWindow(), right = op.getRightWindow();
+  if (diagonal && (!square || op.getKvLengths())) {
+    if (op.getKvLengths() || ShapedType::isDynamic(sq) ||
+        ShapedType::isDynamic(skv))
+      return op.emitOpError("cannot be exported: its causal diagonal sits at "
+                            "each batch's key count (or at dynamic lengths), "
+                            "which ONNX Attention does not express");
+    Value visible =
+        raise::diagonalMaskOf(b, loc, sq, skv, skv - sq, causal,
+                              left.value_or(-1), right.value_or(-1));
+    mask = raise::combineMasks(b, loc, mask, visible, q.getElementType());
+    causal = false;
+    left = right = std::nullopt;
+  }
+  // ONNX Runtime wants the mask's last two dimensions to be the scores'
+  // [Sq, Skv], not broadcast to them.
+  if (mask) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    int64_t rank = maskType.getRank();
+    bool full = rank >= 2 && maskType.getDimSize(rank - 2) == sq &&
+                maskType.getDimSize(rank - 1) == skv;
+    if (!full && !ShapedType::isDynamic(sq) && !ShapedType::isDynamic(skv))
+      mask = onnxir::ExpandOp::create(
+          b, loc,
+          RankedTensorType::get(
+              raise::broadcastShape(maskType.getShape(), {sq, skv}),
+              maskType.getElementType()),
+          mask, i64Constant(b, loc, {sq, skv}));
+  }
+  SmallVector<NamedAttribute> attrs;
+  if (causal)
+    attrs.push_back(i64Attr(b, "is_causal", 1));
+  if (auto scale = op.getScale())
+    attrs.push_back(f32Attr(b, "scale", scale->convertToDouble()));
+  if (auto cap = op.getSoftcap())
+    attrs.push_back(f32Attr(b, "softcap", cap->convertToDouble()));
+  if (left)
+    attrs.push_back(i64Attr(b, "left_window_size", *left));
+  if (right)
+    attrs.push_back(i64Attr(b, "right_window_size", *right));
+  Value absent = none(b, loc);
+  Value lengths = op.getKvLengths() ? op.getKvLengths() : absent;
+  auto node = onnxir::AttentionOp::create(
+      b, loc,
+      TypeRange{op.getType(), b.getNoneType(), b.getNoneType(),
+                b.getNoneType()},
+      ValueRange{op.getQuery(), op.getKey(), op.getValue(),
+                 mask ? mask : absent, absent, absent, lengths},
+      attrs);
+  return SmallVector<Value>{node.getY()};
+}
+
+Exported exportLinearAttention(OpBuilder &b, LinearAttentionOp op) {
+  Location loc = op.getLoc();
+  RankedTensorType q = op.getQuery().getType(), k = op.getKey().getType();
+  int64_t hq = q.getDimSize(1), hkv = k.getDimSize(1);
+  if (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv))
+    return op.emitOpError("cannot be exported: ONNX LinearAttention needs "
+                          "static head counts");
+  Value absent = none(b, loc);
+  // decay [B, H, T] -> [B, T, H]; [B, H, T, Dk] -> [B, T, H * Dk]; beta
+  // [B, H or 1, T] -> [B, T, H or 1].
+  Value decay = absent, beta = absent;
+  if (Value d = op.getDecay())
+    decay = cast<RankedTensorType>(d.getType()).getRank() == 3
+                ? raise::buildTranspose(b, loc, d, {0, 2, 1})
+                : mergeHeads(b, loc, d);
+  if (Value v = op.getBeta())
+    beta = raise::buildTranspose(b, loc, v, {0, 2, 1});
+  Value query = mergeHeads(b, loc, op.getQuery());
+  Value key = mergeHeads(b, loc, op.getKey());
+  Value value = mergeHeads(b, loc, op.getValue());
+  SmallVector<NamedAttribute> attrs = {
+      i64Attr(b, "q_num_heads", hq), i64Attr(b, "kv_num_heads", hkv),
+      b.getNamedAttr("update_rule",
+                     b.getStringAttr(stringifyUpdateRule(op.getUpdateRule())))};
+  if (auto scale = op.getScale())
+    attrs.push_back(f32Attr(b, "scale", scale->convertToDouble()));
+  auto outShape = op.getOutput().getType().getShape();
+  auto packedOut = RankedTensorType::get(
+      {outShape[0], outShape[2], product(outShape[1], outShape[3])},
+      q.getElementType());
+  auto node = onnxir::LinearAttentionOp::create(
+      b, loc, TypeRange{packedOut, op.getPresentState().getType()},
+      ValueRange{query, key, value,
+                 op.getPastState() ? op.getPastState() : absent, decay, beta},
+      attrs);
+  return SmallVector<Value>{splitHeads(b, loc, node.getOutput(), hq),
+                            node.getPresentState()};
+}
+
+/// Checks that a loss op's attributes are ONNX's: plain cross-entropy, no
+/// smoothing, no z-loss, no lse result in use.
+template <typename OpTy> LogicalResult checkOnnxLoss(OpTy op) {
+  if (op.getKind() != LossKind::cross_entropy)
+    return op.emitOpError() << "cannot be exported: ONNX has no '"
+                            << stringifyLossKind(op.getKind()) << "' loss";
+  if (op.getLabelSmoothing().convertToDouble() != 0.0 ||
+      op.getZLoss().convertToDouble() != 0.0)
+    return op.emitOpError("cannot be exported: ONNX's cross-entropy has no "
+                          "label smoothing or z-loss");
+  if (op.getLse() && !op.getLse().use_empty())
+    return op.emitOpError("cannot be exported: its log-sum-exp result is "
+                          "used");
+  return success();
+}
+
+/// The attributes of an ONNX loss node from an attic loss op.
+template <typename OpTy>
+SmallVector<NamedAttribute> lossAttrs(OpBuilder &b, OpTy op) {
+  SmallVector<NamedAttribute> attrs = {b.getNamedAttr(
+      "reduction", b.getStringAttr(stringifyReduction(op.getReduction())))};
+  if (auto ignore = op.getIgnoreIndex())
+    attrs.push_back(i64Attr(b, "ignore_index", *ignore));
+  return attrs;
+}
+
+/// SoftmaxCrossEntropyLoss of `logits`; the values replacing `op`'s
+/// results (the lse, unused, by nothing).
+template <typename OpTy>
+Exported crossEntropyNode(OpBuilder &b, OpTy op, Value logits) {
+  Location loc = op.getLoc();
+  Value weights = op.getWeights() ? op.getWeights() : none(b, loc);
+  auto node = onnxir::SoftmaxCrossEntropyLossOp::create(
+      b, loc, TypeRange{op.getLoss().getType(), b.getNoneType()},
+      ValueRange{logits, op.getLabels(), weights}, lossAttrs(b, op));
+  SmallVector<Value> results = {node.getOutput()};
+  if (op.getLse())
+    results.push_back(Value());
+  return results;
+}
+
+Exported exportLinearCrossEntropy(OpBuilder &b, LinearCrossEntropyOp op) {
+  Location loc = op.getLoc();
+  if (op.getSoftcap())
+    return op.emitOpError("cannot be exported: a soft-capped classifier has "
+                          "no ONNX operator");
+  if (failed(checkOnnxLoss(op)))
+    return failure();
+  RankedTensorType h = op.getHidden().getType(),
+                   c = op.getClassifier().getType();
+  auto logitsType = RankedTensorType::get({h.getDimSize(0), c.getDimSize(0)},
+                                          h.getElementType());
+  Value logits = onnxir::GemmOp::create(
+      b, loc, TypeRange{logitsType},
+      ValueRange{op.getHidden(), op.getClassifier(),
+                 op.getBias() ? op.getBias() : none(b, loc)},
+      {i64Attr(b, "transB", 1)});
+  return crossEntropyNode(b, op, logits);
+}
+
+Exported exportTopKSoftmax(OpBuilder &b, TopKSoftmaxOp op) {
+  Location loc = op.getLoc();
+  int64_t axis = op.getAxisIndex();
+  Value probs =
+      onnxir::SoftmaxOp::create(b, loc, op.getInput().getType(), op.getInput(),
+                                b.getI64IntegerAttr(axis));
+  auto topk = onnxir::TopKOp::create(
+      b, loc, TypeRange{op.getValues().getType(), op.getIndices().getType()},
+      ValueRange{probs, i64Constant(b, loc, {op.getK()})},
+      {i64Attr(b, "axis", axis)});
+  Value values = topk.getValues();
+  if (op.getRenormalize()) {
+    auto type = cast<RankedTensorType>(values.getType());
+    SmallVector<int64_t> shape(type.getShape());
+    shape[axis] = 1;
+    Value sum = onnxir::ReduceSumOp::create(
+        b, loc, TypeRange{RankedTensorType::get(shape, type.getElementType())},
+        ValueRange{values, i64Constant(b, loc, {axis})},
+        {i64Attr(b, "keepdims", 1)});
+    values = onnxir::DivOp::create(b, loc, type, values, sum);
+  }
+  return SmallVector<Value>{values, topk.getIndices()};
+}
+
+Exported exportOp(OpBuilder &b, Operation *op) {
+  Location loc = op->getLoc();
+  return TypeSwitch<Operation *, Exported>(op)
+      .Case([&](SoftmaxOp o) -> Exported {
+        return SmallVector<Value>{
+            onnxir::SoftmaxOp::create(b, loc, o.getType(), o.getInput(),
+                                      b.getI64IntegerAttr(o.getAxisIndex()))};
+      })
+      .Case([&](LogSoftmaxOp o) -> Exported {
+        return SmallVector<Value>{onnxir::LogSoftmaxOp::create(
+            b, loc, o.getType(), o.getInput(),
+            b.getI64IntegerAttr(o.getAxisIndex()))};
+      })
+      .Case([&](LogSumExpOp o) -> Exported {
+        return SmallVector<Value>{onnxir::ReduceLogSumExpOp::create(
+            b, loc, TypeRange{o.getType()},
+            ValueRange{o.getInput(), i64Constant(b, loc, {o.getAxisIndex()})},
+            {i64Attr(b, "keepdims", o.getKeepDim() ? 1 : 0)})};
+      })
+      .Case([&](AttentionOp o) { return exportAttention(b, o); })
+      .Case([&](LinearAttentionOp o) { return exportLinearAttention(b, o); })
+      .Case([&](CrossEntropyOp o) -> Exported {
+        if (failed(checkOnnxLoss(o)))
+          return failure();
+        return crossEntropyNode(b, o, o.getLogits());
+      })
+      .Case([&](NllLossOp o) -> Exported {
+        Value weights = o.getWeights() ? o.getWeights() : none(b, loc);
+        return SmallVector<Value>{onnxir::NegativeLogLikelihoodLossOp::create(
+            b, loc, TypeRange{o.getType()},
+            ValueRange{o.getLogProbs(), o.getLabels(), weights},
+            lossAttrs(b, o))};
+      })
+      .Case([&](LinearCrossEntropyOp o) {
+        return exportLinearCrossEntropy(b, o);
+      })
+      .Case([&](TopKSoftmaxOp o) { return exportTopKSoftmax(b, o); })
+      .Default([&](Operation *) -> Exported {
+        return op->emitOpError("cannot be exported: ONNX has no operator for "
+                               "it (export before choosing forms)");
+      });
+}
+
+} // namespace
+
+LogicalResult mlir::attic::lowerAtticToONNX(RewriterBase &rewriter,
+                                            Operation *root) {
+  SmallVector<Operation *> ops;
+  root->walk([&](Operation *op) {
+    if (isa<AtticDialect>(op->getDialect()))
+      ops.push_back(op);
+  });
+  for (Operation *op : ops) {
+    rewriter.setInsertionPoint(op);
+    Exported exported = exportOp(rewriter, op);
+    if (failed(exported))
+      return failure();
+    rewriter.replaceOp(op, *exported);
+  }
+  return success();
+}
