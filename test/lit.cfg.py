@@ -73,8 +73,13 @@ else:
     lit_config.note("ONNX Runtime (onnxruntime-node under build/ort) is not "
                     "installed: the ONNX Runtime checks are skipped")
 
+# The importer's fuzzer, built where clang's libFuzzer runtime is.
+if os.path.isfile(os.path.join(config.attic_tools_dir, "onnx-import-fuzzer")):
+    config.available_features.add("libfuzzer")
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(
-    ["attic-onnx", "attic-opt", "attic-run", "mlir-opt"], [config.attic_tools_dir, config.llvm_tools_dir]
+    ["attic-onnx", "attic-opt", "attic-run", "onnx-import-fuzzer", "mlir-opt"],
+    [config.attic_tools_dir, config.llvm_tools_dir]
 )

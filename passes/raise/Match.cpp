@@ -169,3 +169,9 @@ Value raise::buildTranspose(OpBuilder &b, Location loc, Value x,
       b, loc, RankedTensorType::get(shape, type.getElementType()), x,
       b.getI64ArrayAttr(perm));
 }
+
+LogicalResult raise::nearMiss(PatternRewriter &rewriter, Operation *op,
+                              const Twine &reason) {
+  return rewriter.notifyMatchFailure(
+      op, [&](Diagnostic &diag) { diag << kNearMiss << reason; });
+}

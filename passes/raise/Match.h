@@ -55,6 +55,14 @@ LogicalResult raiseTo(PatternRewriter &rewriter, Operation *op, Value input,
   return success();
 }
 
+/// The prefix of the match-failure reason of a near miss.
+inline constexpr StringLiteral kNearMiss = "near miss: ";
+
+/// Fails the match of a pattern that recognized its subgraph but found one
+/// condition unmet: a near miss, which raiseONNX reports with `reason`.
+LogicalResult nearMiss(PatternRewriter &rewriter, Operation *op,
+                       const Twine &reason);
+
 /// An i64 onnx.Constant of `values` (1-D).
 Value i64Constant(OpBuilder &b, Location loc, ArrayRef<int64_t> values);
 

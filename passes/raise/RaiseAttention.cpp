@@ -118,21 +118,23 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
                      v = rankedFloat(op.getV());
     if (!q || !k || !v || q.getRank() != k.getRank() ||
         q.getRank() != v.getRank() || (q.getRank() != 3 && q.getRank() != 4))
-      return rewriter.notifyMatchFailure(op, "Q, K, V are not ranked float "
-                                             "3-D or 4-D tensors");
+      return nearMiss(rewriter, op,
+                      "Q, K, V are not ranked float "
+                      "3-D or 4-D tensors");
     if (!isNone(op.getQkMatmulOutput()) && !op.getQkMatmulOutput().use_empty())
-      return rewriter.notifyMatchFailure(
-          op, "its qk_matmul_output is used; attic.attention does not "
-              "expose the scores");
+      return nearMiss(rewriter, op,
+                      "its qk_matmul_output is used; attic.attention does not "
+                      "expose the scores");
     bool packed = q.getRank() == 3;
     if (packed && (!op.getQNumHeads() || !op.getKvNumHeads()))
-      return rewriter.notifyMatchFailure(op, "3-D inputs without head counts");
+      return nearMiss(rewriter, op, "3-D inputs without head counts");
     if (!isNone(op.getNonpadKvSeqlen()) && !isNone(op.getPastKey()))
-      return rewriter.notifyMatchFailure(op, "nonpad_kv_seqlen with a past "
-                                             "key cache");
+      return nearMiss(rewriter, op,
+                      "nonpad_kv_seqlen with a past "
+                      "key cache");
 
     if (!isNone(op.getPastKey()) != !isNone(op.getPastValue()))
-      return rewriter.notifyMatchFailure(op, "past_key without past_value");
+      return nearMiss(rewriter, op, "past_key without past_value");
     bool hasPast = !isNone(op.getPastKey());
     RankedTensorType pastKey, pastValue;
     if (hasPast) {
@@ -140,7 +142,7 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
       pastValue = rankedFloat(op.getPastValue());
       if (!pastKey || !pastValue || pastKey.getRank() != 4 ||
           pastValue.getRank() != 4)
-        return rewriter.notifyMatchFailure(op, "past key or value not 4-D");
+        return nearMiss(rewriter, op, "past key or value not 4-D");
     }
 
     // The types of everything built, checked before anything is.
@@ -162,14 +164,15 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
       if (!maskType || !broadcastsTo(maskType, scores) ||
           !(maskType.getElementType().isInteger(1) ||
             maskType.getElementType() == qt.getElementType()))
-        return rewriter.notifyMatchFailure(
-            op, "the mask does not broadcast to the scores [B, Hq, Sq, Skv] "
-                "or has another element type");
+        return nearMiss(
+            rewriter, op,
+            "the mask does not broadcast to the scores [B, Hq, Sq, Skv] "
+            "or has another element type");
     }
     Value lengths =
         isNone(op.getNonpadKvSeqlen()) ? Value() : op.getNonpadKvSeqlen();
     if (lengths && !isa<RankedTensorType>(lengths.getType()))
-      return rewriter.notifyMatchFailure(op, "nonpad_kv_seqlen is unranked");
+      return nearMiss(rewriter, op, "nonpad_kv_seqlen is unranked");
     // ONNX puts the causal diagonal (and the windows around it) past the
     // cached keys, j <= i + P; attic at the end of the keys, j <= i + Skv -
     // Sq: the same when the new keys are as many as the queries.
@@ -182,10 +185,11 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
     bool diagonalMask = diagonal && !aligned;
     if (diagonalMask &&
         (ShapedType::isDynamic(sq) || ShapedType::isDynamic(skv)))
-      return rewriter.notifyMatchFailure(
-          op, "causal or windowed with dynamic sequence lengths that may "
-              "differ: ONNX aligns the diagonal after the past keys, "
-              "attic.attention at the end of the keys");
+      return nearMiss(
+          rewriter, op,
+          "causal or windowed with dynamic sequence lengths that may "
+          "differ: ONNX aligns the diagonal after the past keys, "
+          "attic.attention at the end of the keys");
     auto resultType =
         RankedTensorType::get({qt.getDimSize(0), qt.getDimSize(1),
                                qt.getDimSize(2), vt.getDimSize(3)},
@@ -194,7 +198,7 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
                  op.getY().getType()) ||
         failed(checkReplaceable(op.getPresentKey(), kt)) ||
         failed(checkReplaceable(op.getPresentValue(), vt)))
-      return rewriter.notifyMatchFailure(op, "result types do not fit");
+      return nearMiss(rewriter, op, "result types do not fit");
 
     MLIRContext *ctx = getContext();
     auto optionalF64 = [&](std::optional<double> v) {
@@ -261,22 +265,23 @@ struct RaiseLinearAttentionNode final
                      v = rankedFloat(op.getValue());
     if (!q || !k || !v || q.getRank() != 3 || k.getRank() != 3 ||
         v.getRank() != 3)
-      return rewriter.notifyMatchFailure(op, "query, key, value are not "
-                                             "ranked float 3-D tensors");
+      return nearMiss(rewriter, op,
+                      "query, key, value are not "
+                      "ranked float 3-D tensors");
     std::optional<UpdateRule> rule = symbolizeUpdateRule(op.getUpdateRule());
     if (!rule)
-      return rewriter.notifyMatchFailure(op, "unknown update rule");
+      return nearMiss(rewriter, op, "unknown update rule");
     int64_t hq = op.getQNumHeads(), hkv = op.getKvNumHeads();
     RankedTensorType decayType, betaType;
     if (!isNone(op.getDecay())) {
       decayType = rankedFloat(op.getDecay());
       if (!decayType || decayType.getRank() != 3)
-        return rewriter.notifyMatchFailure(op, "decay is not 3-D");
+        return nearMiss(rewriter, op, "decay is not 3-D");
     }
     if (!isNone(op.getBeta())) {
       betaType = rankedFloat(op.getBeta());
       if (!betaType || betaType.getRank() != 3)
-        return rewriter.notifyMatchFailure(op, "beta is not 3-D");
+        return nearMiss(rewriter, op, "beta is not 3-D");
     }
     RankedTensorType qt = headsType(q, hq), kt = headsType(k, hkv),
                      vt = headsType(v, hkv);
@@ -288,7 +293,7 @@ struct RaiseLinearAttentionNode final
                                            qt.getElementType());
     if (!castsTo(mergedType(outType), op.getOutput().getType()) ||
         failed(checkReplaceable(op.getPresentState(), stateType)))
-      return rewriter.notifyMatchFailure(op, "result types do not fit");
+      return nearMiss(rewriter, op, "result types do not fit");
 
     Value query = splitHeads(rewriter, loc, op.getQuery(), hq);
     Value key = splitHeads(rewriter, loc, op.getKey(), hkv);

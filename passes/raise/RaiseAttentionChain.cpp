@@ -322,10 +322,10 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     int64_t rank = probsType.getRank();
     if (!qType || !kType || !vType || qType.getRank() != rank ||
         kType.getRank() != rank || vType.getRank() != rank || rank > 4)
-      return rewriter.notifyMatchFailure(op, "Q, K, V of different ranks");
+      return nearMiss(rewriter, op, "Q, K, V of different ranks");
     if (qType.getElementType() != kType.getElementType() ||
         qType.getElementType() != vType.getElementType())
-      return rewriter.notifyMatchFailure(op, "mixed element types");
+      return nearMiss(rewriter, op, "mixed element types");
     // Grouped-query repetition of K and V, both or neither.
     if (rank == 4 && !chain.transposeK) {
       Value k0 = unrepeatHeads(chain.k), v0 = unrepeatHeads(chain.v);
@@ -355,8 +355,9 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
         !known(k4[2], v4[2]) || !known(q4[3], k4[3]) ||
         ShapedType::isDynamic(q4[1]) || ShapedType::isDynamic(k4[1]) ||
         k4[1] == 0 || q4[1] % k4[1] != 0)
-      return rewriter.notifyMatchFailure(op, "Q, K, V shapes do not fit "
-                                             "attention");
+      return nearMiss(rewriter, op,
+                      "Q, K, V shapes do not fit "
+                      "attention");
     SmallVector<int64_t> scores = {q4[0], q4[1], q4[2], k4[2]};
     // Masks: those that broadcast to the scores; a lower triangle of
     // square scores is `causal`.
@@ -366,16 +367,17 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
       for (const Mask &m : *list) {
         auto type = dyn_cast<RankedTensorType>(m.value.getType());
         if (!type || type.getRank() > 4)
-          return rewriter.notifyMatchFailure(op, "a mask is not ranked");
+          return nearMiss(rewriter, op, "a mask is not ranked");
         if (!broadcastsTo(type, scores))
-          return rewriter.notifyMatchFailure(
-              op, "a mask does not broadcast to the scores");
+          return nearMiss(rewriter, op,
+                          "a mask does not broadcast to the scores");
         if (list == &chain.boolMasks && !type.getElementType().isInteger(1))
-          return rewriter.notifyMatchFailure(op, "a Where mask is not bool");
+          return nearMiss(rewriter, op, "a Where mask is not bool");
         if (list == &chain.floatMasks &&
             type.getElementType() != qType.getElementType())
-          return rewriter.notifyMatchFailure(op, "a float mask of another "
-                                                 "element type");
+          return nearMiss(rewriter, op,
+                          "a float mask of another "
+                          "element type");
         bool square =
             !ShapedType::isDynamic(scores[2]) && scores[2] == scores[3];
         if (!m.negated && square && !chain.causal && isLowerTriangle(m.value)) {
@@ -389,7 +391,7 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     SmallVector<int64_t> outShape(resultType.getShape().drop_front(front));
     if (!castsTo(RankedTensorType::get(outShape, qType.getElementType()),
                  op.getType()))
-      return rewriter.notifyMatchFailure(op, "result type does not fit");
+      return nearMiss(rewriter, op, "result type does not fit");
 
     // Build: unit dimensions in front, K transposed, the masks combined.
     Value q = addLeadingDims(rewriter, loc, chain.q, front);

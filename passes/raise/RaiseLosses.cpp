@@ -645,7 +645,9 @@ struct RaiseLinearCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
     if (auto reshape = product.getDefiningOp<onnxir::ReshapeOp>())
       product = reshape.getData();
     if (!onlyFeedsLoss(stripCasts(product)))
-      return rewriter.notifyMatchFailure(op, "the logits are used elsewhere");
+      return nearMiss(rewriter, op,
+                      "not fused with its classifier matmul: the logits are "
+                      "used elsewhere");
     RankedTensorType logits = op.getLogits().getType();
     RankedTensorType hidden = rankedFloat(head->hidden);
     RankedTensorType classifier = rankedFloat(head->classifier);
@@ -654,19 +656,21 @@ struct RaiseLinearCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
         classifier.getElementType() != logits.getElementType() ||
         (head->bias &&
          rankedFloat(head->bias).getElementType() != logits.getElementType()))
-      return rewriter.notifyMatchFailure(op, "not [N, V] logits of one "
-                                             "element type");
+      return nearMiss(rewriter, op,
+                      "not [N, V] logits of one "
+                      "element type");
     int64_t d = hidden.getShape().back();
     RankedTensorType productType = rankedFloat(product);
     if (head->flatten ? hidden.getRank() < 2 : hidden.getRank() != 2)
-      return rewriter.notifyMatchFailure(op, "hidden states of another rank");
+      return nearMiss(rewriter, op, "hidden states of another rank");
     if (!productType || productType.getShape().back() != logits.getDimSize(1))
-      return rewriter.notifyMatchFailure(op, "the reshape does not keep the "
-                                             "classes last");
+      return nearMiss(rewriter, op,
+                      "the reshape does not keep the "
+                      "classes last");
     Value h = head->hidden;
     if (head->flatten) {
       if (ShapedType::isDynamic(d))
-        return rewriter.notifyMatchFailure(op, "dynamic hidden size");
+        return nearMiss(rewriter, op, "dynamic hidden size");
       h = onnxir::ReshapeOp::create(
           rewriter, loc,
           RankedTensorType::get({logits.getDimSize(0), d},

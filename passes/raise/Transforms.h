@@ -10,7 +10,11 @@
 #ifndef ATTIC_PASSES_RAISE_TRANSFORMS_H
 #define ATTIC_PASSES_RAISE_TRANSFORMS_H
 
+#include "mlir/IR/Location.h"
+#include "mlir/Support/LLVM.h"
+
 namespace mlir {
+class Operation;
 class RewritePatternSet;
 } // namespace mlir
 
@@ -46,6 +50,17 @@ void populateRaiseLinalgPatterns(RewritePatternSet &patterns);
 /// reduce_sum, reciprocal, mul, log; the maximum optional) ->
 /// attic.softmax and attic.log_softmax.
 void populateRaiseTosaPatterns(RewritePatternSet &patterns);
+
+/// Runs every raise of ONNX graphs on `root` (what attic-raise-onnx runs:
+/// the softmax, attention, loss and cleanup patterns, to a fixed point).
+/// `onNearMiss`, when given, hears of each near miss: a subgraph a pattern
+/// recognized but left alone because one condition failed (a mask that
+/// does not broadcast to the scores, logits something else reads), with
+/// the op's location and the reason; it may hear of one more than once.
+/// The attic and tensor dialects must be loaded (a pass declares them).
+LogicalResult
+raiseONNX(Operation *root,
+          function_ref<void(Location, StringRef reason)> onNearMiss = {});
 
 /// What raising leaves to tidy: onnx.Identity of a value whose type is
 /// cast compatible -> the value (cast), and tensor.cast chains folded.

@@ -11,6 +11,10 @@ Each model is named after what it shows:
   custom_domain.onnx    a com.microsoft node whose output has no declared
                         type, and an If with subgraphs
   external_data.onnx    an initializer stored in external_data.bin
+  attention_scores_output.onnx
+                        an Attention node whose qk_matmul_output is used
+  dynamic_reshape.onnx  a Reshape to a shape computed at run time: imports,
+                        does not compile
   bad_*.onnx            models Attic must refuse with one clear error
 
 Usage: onnx_models.py OUTDIR
@@ -122,6 +126,28 @@ def main():
     models["bad_axis"] = model(
         [helper.make_node("Softmax", ["x"], ["y"], axis=3, name="sm")],
         [tensor_info("x", [2, 4])], [tensor_info("y", [2, 4])], 13)
+
+    # An attribute of the wrong kind: a list of floats for Gemm's transB.
+    kind = helper.make_node("Gemm", ["x", "w"], ["y"], name="proj")
+    kind.attribute.append(helper.make_attribute("transB", [1.0, 2.0]))
+    models["bad_attribute_kind"] = model(
+        [kind], [tensor_info("x", [4, 2]), tensor_info("w", [2, 3])],
+        [tensor_info("y", [4, 3])], 13)
+
+    # Imports, but its shapes are only known at run time: a Reshape to a
+    # shape the graph computes from an input of unknown length.
+    models["dynamic_reshape"] = model(
+        [helper.make_node("Shape", ["s"], ["shape"], name="shape_of"),
+         helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
+        [tensor_info("x", [12]), tensor_info("s", ["n", 4])],
+        [tensor_info("y", None)], 13)
+
+    # An Attention node whose scores are an output too: raising leaves it.
+    models["attention_scores_output"] = model(
+        [helper.make_node("Attention", ["q", "k", "v"], ["y", "", "", "qk"], name="attn")],
+        [tensor_info("q", [1, 2, 4, 8]), tensor_info("k", [1, 2, 4, 8]),
+         tensor_info("v", [1, 2, 4, 8])],
+        [tensor_info("y", [1, 2, 4, 8]), tensor_info("qk", [1, 2, 4, 4])], 23)
 
     for name, m in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))

@@ -33,23 +33,25 @@
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/translation/Export.h"
 #include "dialects/onnx/translation/Import.h"
+#include "passes/raise/Transforms.h"
 #include "tools/data/Compare.h"
 #include "tools/data/DataFiles.h"
 #include "tools/init/InitAll.h"
 
 #include "mlir/Dialect/Func/IR/FuncOps.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Diagnostics.h"
 
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/FormatVariadic.h"
 #include "llvm/Support/InitLLVM.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
-#include "llvm/Support/ToolOutputFile.h"
 #include "llvm/Support/raw_ostream.h"
 
 using namespace mlir;
@@ -209,22 +211,76 @@ std::string includeGuard(StringRef path) {
   return guard;
 }
 
-/// Writes `contents` to `path`. The file is removed when the returned
-/// object is destroyed before its keep() is called.
-llvm::Expected<std::unique_ptr<llvm::ToolOutputFile>>
-writeFile(StringRef path, StringRef contents) {
-  std::error_code ec;
-  auto file =
-      std::make_unique<llvm::ToolOutputFile>(path, ec, llvm::sys::fs::OF_None);
-  if (!ec) {
-    file->os() << contents;
-    file->os().close();
-    ec = file->os().error();
+/// A file written whole to a temporary beside its path and renamed over
+/// the path by keep(), so that no reader sees part of it and a failure
+/// leaves nothing; removed if dropped before keep(). `-` is stdout,
+/// written by keep().
+class OutputFile {
+public:
+  static llvm::Expected<std::unique_ptr<OutputFile>> write(StringRef path,
+                                                           StringRef contents) {
+    auto file = std::unique_ptr<OutputFile>(new OutputFile(path));
+    if (path == "-") {
+      file->contents = contents.str();
+      return std::move(file);
+    }
+    auto temp = llvm::sys::fs::TempFile::create(path + ".tmp-%%%%%%");
+    if (!temp)
+      return llvm::createStringError(
+          path + ": cannot write: " + llvm::toString(temp.takeError()));
+    file->temp.emplace(std::move(*temp));
+    llvm::raw_fd_ostream os(file->temp->FD, /*shouldClose=*/false);
+    os << contents;
+    os.flush();
+    if (os.has_error()) {
+      std::string message = os.error().message();
+      os.clear_error();
+      return llvm::createStringError(path + ": cannot write: " + message);
+    }
+    return std::move(file);
   }
-  if (ec)
-    return llvm::createStringError(ec,
-                                   path + ": cannot write: " + ec.message());
-  return std::move(file);
+
+  llvm::Error keep() {
+    if (!temp) {
+      llvm::outs() << contents;
+      return llvm::Error::success();
+    }
+    llvm::Error e = temp->keep(path);
+    temp.reset();
+    if (e)
+      return llvm::createStringError(
+          path + ": cannot write: " + llvm::toString(std::move(e)));
+    return llvm::Error::success();
+  }
+
+  ~OutputFile() {
+    if (temp)
+      llvm::consumeError(temp->discard());
+  }
+
+private:
+  explicit OutputFile(StringRef path) : path(path.str()) {}
+  std::string path, contents;
+  std::optional<llvm::sys::fs::TempFile> temp;
+};
+
+/// Writes and keeps each (path, contents), all or none: a failure removes
+/// what it wrote and exits.
+void writeFiles(ArrayRef<std::pair<std::string, std::string>> outputs) {
+  SmallVector<std::unique_ptr<OutputFile>> files;
+  for (auto &[path, contents] : outputs) {
+    auto file = OutputFile::write(path, contents);
+    if (!file) {
+      files.clear();
+      fail(llvm::toString(file.takeError()));
+    }
+    files.push_back(std::move(*file));
+  }
+  for (auto &file : files)
+    if (llvm::Error e = file->keep()) {
+      files.clear();
+      fail(llvm::toString(std::move(e)));
+    }
 }
 
 /// Prints an import error as one line: the importer's messages name the
@@ -294,23 +350,11 @@ int compile(MLIRContext &context) {
   target.cpu = targetCpu;
   check(cpu::emitObjectFile(*module, target, os));
 
-  // A file written before a failure is removed as `files` goes away.
-  SmallVector<std::pair<std::string, StringRef>> outputs = {
-      {outputFile, StringRef(object.data(), object.size())}};
+  SmallVector<std::pair<std::string, std::string>> outputs = {
+      {outputFile, std::string(object.data(), object.size())}};
   if (!headerFile.empty())
     outputs.push_back({headerFile, header});
-  SmallVector<std::unique_ptr<llvm::ToolOutputFile>> files;
-  for (auto &[path, contents] : outputs) {
-    auto file = writeFile(path, contents);
-    if (!file) {
-      llvm::errs() << "attic-onnx: error: " << llvm::toString(file.takeError())
-                   << "\n";
-      return 1;
-    }
-    files.push_back(std::move(*file));
-  }
-  for (auto &file : files)
-    file->keep();
+  writeFiles(outputs);
   return 0;
 }
 
@@ -319,34 +363,27 @@ int importModel(MLIRContext &context) {
   std::string text;
   llvm::raw_string_ostream os(text);
   module->print(os);
-  auto file = writeFile(importOutput, text);
-  if (!file)
-    fail(llvm::toString(file.takeError()));
-  (*file)->keep();
+  writeFiles({{importOutput, text}});
   return 0;
 }
 
-/// Lowers the attic ops of `module` back to ONNX operators and writes it
-/// as an ONNX model to `path`; an error is printed, and the program exits.
-void writeOnnx(ModuleOp module, StringRef path) {
+/// Lowers the attic ops of `module` back to ONNX operators and serializes
+/// it as an ONNX model for `path`; an error is printed, and the program
+/// exits.
+std::string toOnnx(ModuleOp module, StringRef path) {
   check(cpu::runPassPipeline(module, "attic-to-onnx", "writing " + path.str()));
   std::string bytes;
-  {
-    cpu::FirstErrorRecorder recorder(module.getContext());
-    if (failed(onnxir::exportModel(module, bytes)))
-      fail(path + ": " + recorder.get());
-  }
-  auto file = writeFile(path, bytes);
-  if (!file)
-    fail(llvm::toString(file.takeError()));
-  (*file)->keep();
+  cpu::FirstErrorRecorder recorder(module.getContext());
+  if (failed(onnxir::exportModel(module, bytes)))
+    fail(path + ": " + recorder.get());
+  return bytes;
 }
 
 int exportModel(MLIRContext &context) {
   auto parsed = cpu::parseModuleFile(&context, exportInput);
   if (!parsed)
     fail(llvm::toString(parsed.takeError()));
-  writeOnnx(**parsed, exportOutput);
+  writeFiles({{exportOutput, toOnnx(**parsed, exportOutput)}});
   return 0;
 }
 
@@ -450,6 +487,52 @@ SmallVector<Found> findFused(ModuleOp module) {
   return found;
 }
 
+/// A subgraph raising recognized but left alone, and why.
+struct NearMiss {
+  std::string node, op, reason;
+};
+
+/// Raises `module` (then canonicalizes it) and returns the near misses
+/// whose op is still there, once each; an error exits.
+SmallVector<NearMiss> raiseModule(ModuleOp module, StringRef what) {
+  SmallVector<std::pair<Location, std::string>> heard;
+  module.getContext()->loadDialect<AtticDialect, tensor::TensorDialect>();
+  {
+    cpu::FirstErrorRecorder recorder(module.getContext());
+    if (failed(raiseONNX(module, [&](Location loc, StringRef reason) {
+          heard.push_back({loc, reason.str()});
+        })))
+      fail(what + ": raising did not converge" +
+           (recorder.get().empty() ? "" : ": " + recorder.get()));
+  }
+  check(cpu::runPassPipeline(module, "canonicalize", what));
+  // The op now at each location: a near miss's is still there (what was
+  // left alone can only become something else under another pattern).
+  llvm::DenseMap<Location, Operation *> opAt;
+  module.walk([&](Operation *op) {
+    if (!isa<ModuleOp, func::FuncOp>(op))
+      opAt.try_emplace(op->getLoc(), op);
+  });
+  SmallVector<NearMiss> misses;
+  llvm::StringSet<> seen;
+  for (auto &[loc, reason] : heard) {
+    Operation *op = opAt.lookup(loc);
+    if (!op)
+      continue;
+    NearMiss miss{nodeOf(loc), op->getName().getStringRef().str(), reason};
+    if (seen.insert(miss.node + "\n" + miss.op + "\n" + reason).second)
+      misses.push_back(miss);
+  }
+  return misses;
+}
+
+/// Prints the near misses.
+void printNearMisses(ArrayRef<NearMiss> misses) {
+  for (const NearMiss &m : misses)
+    llvm::outs() << "  left alone: " << m.op << " at node '" << m.node
+                 << "': " << m.reason << "\n";
+}
+
 /// Prints each found op and the buffers their forms save; returns the
 /// bytes saved.
 int64_t printFound(ArrayRef<Found> found) {
@@ -518,23 +601,23 @@ int inspectModel(MLIRContext &context) {
   for (auto &[type, count] : sorted)
     llvm::outs() << " " << type << " " << count;
   llvm::outs() << "\n";
-  check(cpu::runPassPipeline(*module, "attic-raise-onnx,canonicalize",
-                             "raising " + inspectInput));
+  SmallVector<NearMiss> misses = raiseModule(*module, inspectInput);
   SmallVector<Found> found = findFused(*module);
   llvm::outs() << "patterns (" << found.size() << "):\n";
   printFound(found);
+  printNearMisses(misses);
   return 0;
 }
 
 int optimizeModel(MLIRContext &context) {
   OwningOpRef<ModuleOp> module = importOnnxFile(context, optimizeInput);
-  check(cpu::runPassPipeline(*module, "attic-raise-onnx,canonicalize",
-                             "optimizing " + optimizeInput));
+  SmallVector<NearMiss> misses = raiseModule(*module, optimizeInput);
   SmallVector<Found> found = findFused(*module);
   llvm::outs() << optimizeInput << ": " << found.size()
                << (found.size() == 1 ? " operation" : " operations")
                << " found and fused\n";
   int64_t saved = printFound(found);
+  printNearMisses(misses);
 
   std::string report;
   if (!reportFile.empty()) {
@@ -546,17 +629,19 @@ int optimizeModel(MLIRContext &context) {
          << ", \"attributes\": " << json(f.attrs)
          << ", \"avoided_buffer\": " << json(f.avoided)
          << ", \"avoided_bytes\": " << f.bytes << "}";
-    os << (found.empty() ? "" : "\n  ") << "],\n"
+    os << (found.empty() ? "" : "\n  ") << "],\n  \"left_alone\": [";
+    for (auto [i, m] : llvm::enumerate(misses))
+      os << (i ? "," : "") << "\n    {\"op\": " << json(m.op)
+         << ", \"node\": " << json(m.node) << ", \"reason\": " << json(m.reason)
+         << "}";
+    os << (misses.empty() ? "" : "\n  ") << "],\n"
        << "  \"saved_bytes\": " << saved << "\n}\n";
   }
-  // The model first: a report is written only with it.
-  writeOnnx(*module, optimizeOutput);
-  if (!reportFile.empty()) {
-    auto file = writeFile(reportFile, report);
-    if (!file)
-      fail(llvm::toString(file.takeError()));
-    (*file)->keep();
-  }
+  SmallVector<std::pair<std::string, std::string>> outputs = {
+      {optimizeOutput, toOnnx(*module, optimizeOutput)}};
+  if (!reportFile.empty())
+    outputs.push_back({reportFile, report});
+  writeFiles(outputs);
   return 0;
 }
 

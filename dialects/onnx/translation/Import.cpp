@@ -532,8 +532,18 @@ LogicalResult Importer::node(OpBuilder &b, const onnx::NodeProto &node) {
   if (arity && reducesWithAxesAttribute(opType, opset)) {
     if (std::optional<NamedAttribute> axes = attrs.getNamed("axes")) {
       SmallVector<int64_t> list;
-      for (Attribute v : cast<ArrayAttr>(axes->getValue()))
-        list.push_back(cast<IntegerAttr>(v).getInt());
+      auto items = dyn_cast<ArrayAttr>(axes->getValue());
+      for (Attribute v : items ? items.getValue() : ArrayRef<Attribute>()) {
+        auto i = dyn_cast<IntegerAttr>(v);
+        if (!i)
+          items = nullptr;
+        else
+          list.push_back(i.getInt());
+      }
+      if (!items) {
+        error(loc, what + " has an 'axes' attribute that is no list of ints");
+        return failure();
+      }
       auto type = RankedTensorType::get({static_cast<int64_t>(list.size())},
                                         b.getI64Type());
       operands[1] = ConstantOp::create(
@@ -553,11 +563,23 @@ LogicalResult Importer::node(OpBuilder &b, const onnx::NodeProto &node) {
     StringRef name = i < node.output_size() ? StringRef(node.output(i)) : "";
     resultTypes.push_back(name.empty() ? Type(b.getNoneType()) : typeOf(name));
   }
-  if (arity && opType == "Constant")
-    resultTypes[0] = cast<TypedAttr>(attrs.get("value")).getType();
+  if (arity && opType == "Constant") {
+    auto value = dyn_cast<TypedAttr>(attrs.get("value"));
+    if (!value) {
+      error(loc, what + " has a value that is no tensor");
+      return failure();
+    }
+    resultTypes[0] = value.getType();
+  }
 
   Operation *op;
   if (arity) {
+    // Attributes of the wrong kind (a list where an int belongs) are
+    // refused here: the op would not hold them.
+    OperationName name(("onnx." + opType).str(), context);
+    if (failed(name.verifyInherentAttrs(
+            attrs, [&] { return error(loc, what + ": "); })))
+      return failure();
     OperationState state(loc, ("onnx." + opType).str());
     state.addOperands(operands);
     state.addTypes(resultTypes);
