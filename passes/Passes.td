@@ -28,10 +28,22 @@ def AtticToONNXPass : Pass<"attic-to-onnx"> {
     `SoftmaxCrossEntropyLoss`, `attic.topk_softmax` `Softmax` and `TopK`
     (and a `Div` by the values' `ReduceSum` when renormalized).
 
+    With `attention-op=com.microsoft`, attention becomes ONNX Runtime's
+    `com.microsoft` `MultiHeadAttention` instead, for runtimes older than
+    ONNX's `Attention`: heads merged into `[B, S, H * D]`, the mask as a
+    float `attention_bias` (a boolean one as 0 or the lowest float),
+    `unidirectional` for a causal diagonal; it has no softcap, windows,
+    key lengths or grouped-query heads.
+
     An op ONNX has no operator for (other attention kernels, the length
     scale, label smoothing, z-loss, other loss kinds, form and gradient
     ops) gets one error saying why, and the pass fails.
   }];
+  let options = [
+    Option<"attentionOp", "attention-op", "std::string", "\"onnx\"",
+           "The operator attention becomes: onnx (Attention) or "
+           "com.microsoft (MultiHeadAttention)">
+  ];
   let dependentDialects = ["::mlir::onnxir::ONNXDialect"];
 }
 

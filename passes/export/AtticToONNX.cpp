@@ -85,63 +85,83 @@ Value splitHeads(OpBuilder &b, Location loc, Value x, int64_t heads) {
       {0, 2, 1, 3});
 }
 
-Exported exportAttention(OpBuilder &b, AttentionOp op) {
+/// What ONNX's Attention and ONNX Runtime's MultiHeadAttention share: the
+/// checks of the kernel, and the mask, with a causal diagonal or window
+/// that they would place differently (more keys than queries) turned into
+/// part of it, and expanded to the scores' last two dimensions (which
+/// ONNX Runtime wants). `causal`, `left` and `right` are what is left for
+/// the operator's own attributes.
+struct AttentionMask {
+  Value mask;
+  bool causal = false;
+  std::optional<int64_t> left, right;
+};
+
+FailureOr<AttentionMask> exportedMask(OpBuilder &b, AttentionOp op,
+                                      StringRef opName) {
   Location loc = op.getLoc();
   if (op.getKernel() != AttentionKernel::softmax)
     return op.emitOpError()
-           << "cannot be exported: ONNX Attention has no '"
+           << "cannot be exported: " << opName << " has no '"
            << stringifyAttentionKernel(op.getKernel()) << "' kernel";
   if (op.getTrainLength() || op.getReweightPower())
-    return op.emitOpError("cannot be exported: ONNX Attention has no length "
-                          "scale");
+    return op.emitOpError()
+           << "cannot be exported: " << opName << " has no length scale";
   RankedTensorType q = op.getQuery().getType(), k = op.getKey().getType();
   int64_t sq = q.getDimSize(2), skv = k.getDimSize(2);
   bool diagonal = op.getCausal() || op.getLeftWindow() || op.getRightWindow();
   // ONNX puts the diagonal at the top left without a cache; attic at the
   // end of the keys: the same for square scores.
   bool square = !ShapedType::isDynamic(sq) && sq == skv;
-  Value mask = op.getMask();
-  bool causal = op.getCausal();
-  std::optional<int64_t> left = op.getLeftWindow(), right = op.getRightWindow();
+  AttentionMask result{op.getMask(), op.getCausal(), op.getLeftWindow(),
+                       op.getRightWindow()};
   if (diagonal && (!square || op.getKvLengths())) {
     if (op.getKvLengths() || ShapedType::isDynamic(sq) ||
         ShapedType::isDynamic(skv))
-      return op.emitOpError("cannot be exported: its causal diagonal sits at "
-                            "each batch's key count (or at dynamic lengths), "
-                            "which ONNX Attention does not express");
-    Value visible =
-        raise::diagonalMaskOf(b, loc, sq, skv, skv - sq, causal,
-                              left.value_or(-1), right.value_or(-1));
-    mask = raise::combineMasks(b, loc, mask, visible, q.getElementType());
-    causal = false;
-    left = right = std::nullopt;
+      return op.emitOpError()
+             << "cannot be exported: its causal diagonal sits at each "
+                "batch's key count (or at dynamic lengths), which "
+             << opName << " does not express";
+    Value visible = raise::diagonalMaskOf(
+        b, loc, sq, skv, skv - sq, result.causal, result.left.value_or(-1),
+        result.right.value_or(-1));
+    result.mask =
+        raise::combineMasks(b, loc, result.mask, visible, q.getElementType());
+    result.causal = false;
+    result.left = result.right = std::nullopt;
   }
-  // ONNX Runtime wants the mask's last two dimensions to be the scores'
-  // [Sq, Skv], not broadcast to them.
-  if (mask) {
+  if (Value mask = result.mask) {
     auto maskType = cast<RankedTensorType>(mask.getType());
     int64_t rank = maskType.getRank();
     bool full = rank >= 2 && maskType.getDimSize(rank - 2) == sq &&
                 maskType.getDimSize(rank - 1) == skv;
     if (!full && !ShapedType::isDynamic(sq) && !ShapedType::isDynamic(skv))
-      mask = onnxir::ExpandOp::create(
+      result.mask = onnxir::ExpandOp::create(
           b, loc,
           RankedTensorType::get(
               raise::broadcastShape(maskType.getShape(), {sq, skv}),
               maskType.getElementType()),
           mask, i64Constant(b, loc, {sq, skv}));
   }
+  return result;
+}
+
+Exported exportAttention(OpBuilder &b, AttentionOp op) {
+  Location loc = op.getLoc();
+  FailureOr<AttentionMask> m = exportedMask(b, op, "ONNX Attention");
+  if (failed(m))
+    return failure();
   SmallVector<NamedAttribute> attrs;
-  if (causal)
+  if (m->causal)
     attrs.push_back(i64Attr(b, "is_causal", 1));
   if (auto scale = op.getScale())
     attrs.push_back(f32Attr(b, "scale", scale->convertToDouble()));
   if (auto cap = op.getSoftcap())
     attrs.push_back(f32Attr(b, "softcap", cap->convertToDouble()));
-  if (left)
-    attrs.push_back(i64Attr(b, "left_window_size", *left));
-  if (right)
-    attrs.push_back(i64Attr(b, "right_window_size", *right));
+  if (m->left)
+    attrs.push_back(i64Attr(b, "left_window_size", *m->left));
+  if (m->right)
+    attrs.push_back(i64Attr(b, "right_window_size", *m->right));
   Value absent = none(b, loc);
   Value lengths = op.getKvLengths() ? op.getKvLengths() : absent;
   auto node = onnxir::AttentionOp::create(
@@ -149,9 +169,85 @@ Exported exportAttention(OpBuilder &b, AttentionOp op) {
       TypeRange{op.getType(), b.getNoneType(), b.getNoneType(),
                 b.getNoneType()},
       ValueRange{op.getQuery(), op.getKey(), op.getValue(),
-                 mask ? mask : absent, absent, absent, lengths},
+                 m->mask ? m->mask : absent, absent, absent, lengths},
       attrs);
   return SmallVector<Value>{node.getY()};
+}
+
+/// ONNX Runtime's com.microsoft MultiHeadAttention, for runtimes older
+/// than ONNX's Attention: [B, S, H * D] query, key and value, a float
+/// attention_bias [B or 1, H or 1, Sq, Skv] (a boolean mask becomes 0 or
+/// the lowest float), unidirectional for a causal diagonal of square
+/// scores.
+Exported exportMultiHeadAttention(OpBuilder &b, AttentionOp op) {
+  Location loc = op.getLoc();
+  StringRef name = "MultiHeadAttention";
+  RankedTensorType q = op.getQuery().getType(), k = op.getKey().getType();
+  int64_t heads = q.getDimSize(1);
+  if (ShapedType::isDynamic(heads) || heads != k.getDimSize(1))
+    return op.emitOpError() << "cannot be exported: " << name
+                            << " needs as many key/value heads as query "
+                               "heads (static)";
+  if (op.getSoftcap())
+    return op.emitOpError()
+           << "cannot be exported: " << name << " has no softcap";
+  if (op.getKvLengths())
+    return op.emitOpError() << "cannot be exported: " << name
+                            << " takes no key lengths here; use ONNX's "
+                               "Attention";
+  FailureOr<AttentionMask> m = exportedMask(b, op, name);
+  if (failed(m))
+    return failure();
+  if (m->left || m->right)
+    return op.emitOpError()
+           << "cannot be exported: " << name << " has no sliding window";
+  Type elt = q.getElementType();
+  Value absent = none(b, loc);
+  Value bias = absent;
+  if (Value mask = m->mask) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    if (maskType.getElementType().isInteger(1)) {
+      auto scalar = RankedTensorType::get({}, elt);
+      auto floats = cast<FloatType>(elt);
+      Value zero = onnxir::ConstantOp::create(
+          b, loc, scalar,
+          DenseElementsAttr::get(scalar,
+                                 APFloat::getZero(floats.getFloatSemantics())));
+      Value lowest = onnxir::ConstantOp::create(
+          b, loc, scalar,
+          DenseElementsAttr::get(scalar,
+                                 APFloat::getLargest(floats.getFloatSemantics(),
+                                                     /*Negative=*/true)));
+      mask = onnxir::WhereOp::create(
+          b, loc, RankedTensorType::get(maskType.getShape(), elt), mask, zero,
+          lowest);
+      maskType = cast<RankedTensorType>(mask.getType());
+    }
+    // attention_bias is 4-D.
+    if (maskType.getRank() < 4) {
+      SmallVector<int64_t> shape(4 - maskType.getRank(), 1);
+      llvm::append_range(shape, maskType.getShape());
+      mask =
+          onnxir::ReshapeOp::create(b, loc, RankedTensorType::get(shape, elt),
+                                    mask, i64Constant(b, loc, shape));
+    }
+    bias = mask;
+  }
+  SmallVector<NamedAttribute> attrs = {i64Attr(b, "num_heads", heads)};
+  if (m->causal)
+    attrs.push_back(i64Attr(b, "unidirectional", 1));
+  if (auto scale = op.getScale())
+    attrs.push_back(f32Attr(b, "scale", scale->convertToDouble()));
+  auto outShape = op.getType().getShape();
+  auto packed = RankedTensorType::get(
+      {outShape[0], outShape[2], product(outShape[1], outShape[3])}, elt);
+  auto node = onnxir::NodeOp::create(
+      b, loc, TypeRange{packed}, b.getStringAttr("com.microsoft"),
+      b.getStringAttr(name), b.getDictionaryAttr(attrs),
+      ValueRange{mergeHeads(b, loc, op.getQuery()),
+                 mergeHeads(b, loc, op.getKey()),
+                 mergeHeads(b, loc, op.getValue()), absent, absent, bias});
+  return SmallVector<Value>{splitHeads(b, loc, node.getResult(0), heads)};
 }
 
 Exported exportLinearAttention(OpBuilder &b, LinearAttentionOp op) {
@@ -277,7 +373,8 @@ Exported exportTopKSoftmax(OpBuilder &b, TopKSoftmaxOp op) {
   return SmallVector<Value>{values, topk.getIndices()};
 }
 
-Exported exportOp(OpBuilder &b, Operation *op) {
+Exported exportOp(OpBuilder &b, Operation *op,
+                  const AtticToONNXOptions &options) {
   Location loc = op->getLoc();
   return TypeSwitch<Operation *, Exported>(op)
       .Case([&](SoftmaxOp o) -> Exported {
@@ -296,7 +393,10 @@ Exported exportOp(OpBuilder &b, Operation *op) {
             ValueRange{o.getInput(), i64Constant(b, loc, {o.getAxisIndex()})},
             {i64Attr(b, "keepdims", o.getKeepDim() ? 1 : 0)})};
       })
-      .Case([&](AttentionOp o) { return exportAttention(b, o); })
+      .Case([&](AttentionOp o) {
+        return options.microsoftAttention ? exportMultiHeadAttention(b, o)
+                                          : exportAttention(b, o);
+      })
       .Case([&](LinearAttentionOp o) { return exportLinearAttention(b, o); })
       .Case([&](CrossEntropyOp o) -> Exported {
         if (failed(checkOnnxLoss(o)))
@@ -323,7 +423,8 @@ Exported exportOp(OpBuilder &b, Operation *op) {
 } // namespace
 
 LogicalResult mlir::attic::lowerAtticToONNX(RewriterBase &rewriter,
-                                            Operation *root) {
+                                            Operation *root,
+                                            const AtticToONNXOptions &options) {
   SmallVector<Operation *> ops;
   root->walk([&](Operation *op) {
     if (isa<AtticDialect>(op->getDialect()))
@@ -331,7 +432,7 @@ LogicalResult mlir::attic::lowerAtticToONNX(RewriterBase &rewriter,
   });
   for (Operation *op : ops) {
     rewriter.setInsertionPoint(op);
-    Exported exported = exportOp(rewriter, op);
+    Exported exported = exportOp(rewriter, op, options);
     if (failed(exported))
       return failure();
     rewriter.replaceOp(op, *exported);

@@ -19,8 +19,17 @@ namespace {
 struct AtticToONNXPass final : impl::AtticToONNXPassBase<AtticToONNXPass> {
   using Base::Base;
   void runOnOperation() override {
+    AtticToONNXOptions options;
+    if (attentionOp == "com.microsoft") {
+      options.microsoftAttention = true;
+    } else if (attentionOp != "onnx") {
+      getOperation()->emitError()
+          << "attic-to-onnx: attention-op must be onnx or com.microsoft, got '"
+          << attentionOp << "'";
+      return signalPassFailure();
+    }
     IRRewriter rewriter(&getContext());
-    if (failed(lowerAtticToONNX(rewriter, getOperation())))
+    if (failed(lowerAtticToONNX(rewriter, getOperation(), options)))
       signalPassFailure();
   }
 };

@@ -150,6 +150,12 @@ static cl::opt<std::string> optimizeOutput("o", cl::desc("The optimized model"),
                                            cl::Required,
                                            cl::sub(optimizeCommand),
                                            cl::cat(optimizeOptions));
+static cl::opt<std::string> attentionOp(
+    "attention-op",
+    cl::desc("The operator attention is written as: onnx (ONNX's Attention, "
+             "the default) or com.microsoft (ONNX Runtime's "
+             "MultiHeadAttention, for runtimes older than Attention)"),
+    cl::init("onnx"), cl::sub(optimizeCommand), cl::cat(optimizeOptions));
 static cl::opt<std::string>
     reportFile("report", cl::desc("Also write the report as JSON"),
                cl::value_desc("file.json"), cl::sub(optimizeCommand),
@@ -370,8 +376,11 @@ int importModel(MLIRContext &context) {
 /// Lowers the attic ops of `module` back to ONNX operators and serializes
 /// it as an ONNX model for `path`; an error is printed, and the program
 /// exits.
-std::string toOnnx(ModuleOp module, StringRef path) {
-  check(cpu::runPassPipeline(module, "attic-to-onnx", "writing " + path.str()));
+std::string toOnnx(ModuleOp module, StringRef path,
+                   StringRef attention = "onnx") {
+  check(cpu::runPassPipeline(
+      module, ("attic-to-onnx{attention-op=" + attention + "}").str(),
+      "writing " + path.str()));
   std::string bytes;
   cpu::FirstErrorRecorder recorder(module.getContext());
   if (failed(onnxir::exportModel(module, bytes)))
@@ -638,7 +647,7 @@ int optimizeModel(MLIRContext &context) {
        << "  \"saved_bytes\": " << saved << "\n}\n";
   }
   SmallVector<std::pair<std::string, std::string>> outputs = {
-      {optimizeOutput, toOnnx(*module, optimizeOutput)}};
+      {optimizeOutput, toOnnx(*module, optimizeOutput, attentionOp)}};
   if (!reportFile.empty())
     outputs.push_back({reportFile, report});
   writeFiles(outputs);

@@ -345,7 +345,17 @@ LogicalResult Exporter::run(onnx::ModelProto &model, ModuleOp module) {
       else
         others.push_back({entry.getName().str(), version});
     }
-  func.walk([&](Operation *op) { opset = std::max(opset, opsetNeeded(op)); });
+  func.walk([&](Operation *op) {
+    opset = std::max(opset, opsetNeeded(op));
+    // A domain a node uses and the model did not import: version 1.
+    if (auto node = dyn_cast<NodeOp>(op)) {
+      StringRef domain = node.getDomain();
+      if (!domain.empty() && domain != "ai.onnx" &&
+          llvm::none_of(
+              others, [&](const auto &entry) { return entry.first == domain; }))
+        others.push_back({domain.str(), 1});
+    }
+  });
   if (auto version = module->getAttrOfType<IntegerAttr>("onnx.ir_version"))
     ir = version.getInt();
   model.set_ir_version(std::max(ir, irVersionFor(opset)));
