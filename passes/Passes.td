@@ -226,8 +226,9 @@ def LowerONNXPass : Pass<"attic-lower-onnx"> {
     (stable: the maximum first) and `ArgMax` reductions; `LayerNormalization`
     its mean and variance; `Transpose`, `Reshape`, `Squeeze`, `Unsqueeze`,
     `Slice`, `Split`, `Concat`, `Gather`, `GatherElements`, `Constant`,
-    `ConstantOfShape` and `Shape` tensor ops; `Softmax` and `LogSoftmax`
-    the attic ops, for the reference lowering or a form.
+    `ConstantOfShape` and `Shape` tensor ops; `Erf` MLIR's f32 polynomial
+    (f16 and bf16 computed in f32); `Softmax` and `LogSoftmax` the attic
+    ops, for the reference lowering or a form.
 
     Shapes come from the result types the importer's shape inference gave,
     and what a shape depends on (axes, target shapes, slice bounds) must be

@@ -18,6 +18,7 @@
 //   Constant, ConstantOfShape, Shape              constants (Shape of a
 //                                                 dynamic dimension reads it)
 //   Softmax, LogSoftmax                           attic.softmax / log_softmax
+//   Erf                                           MLIR's f32 polynomial
 //
 // Shapes come from the result types, which the importer's shape inference
 // gave; what a value's shape depends on (axes, shapes, starts) must be a
@@ -33,9 +34,11 @@
 #include "mlir/Dialect/Arith/IR/Arith.h"
 #include "mlir/Dialect/Linalg/IR/Linalg.h"
 #include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Math/Transforms/Passes.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
+#include "mlir/Transforms/GreedyPatternRewriteDriver.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
@@ -1528,10 +1531,23 @@ Lowered lowerOp(OpBuilder &b, Operation *op) {
       .Case([&](onnxir::LogSoftmaxOp o) {
         return lowerSoftmax<attic::LogSoftmaxOp>(b, o);
       })
-      .Case([&](ErfOp) -> Lowered {
-        // The CPU pipeline has no lowering of math.erf yet.
-        return op->emitOpError("cannot be compiled yet: the CPU pipeline "
-                               "has no error function");
+      .Case([&](ErfOp o) -> Lowered {
+        // A polynomial in f32 (below); f64 would need more terms.
+        Type elt = ranked(o.getX()).getElementType();
+        if (!isa<FloatType>(elt) || elt.isF64())
+          return op->emitOpError()
+                 << "cannot be compiled: Erf is computed in f32 only, got "
+                 << elt;
+        FailureOr<Value> result = broadcastGeneric(
+            b, o.getLoc(), o, cast<RankedTensorType>(o.getType()), o.getX(),
+            [](OpBuilder &nb, Location l, ValueRange args) {
+              Value x = castFloat(nb, l, args[0], nb.getF32Type());
+              return castFloat(nb, l, math::ErfOp::create(nb, l, x),
+                               args[0].getType());
+            });
+        if (failed(result))
+          return failure();
+        return SmallVector<Value>{*result};
       })
       .Default([&](Operation *) -> Lowered {
         return op->emitOpError("cannot be compiled yet: raise it to an attic "
@@ -1566,5 +1582,14 @@ LogicalResult mlir::attic::lowerONNX(RewriterBase &rewriter, Operation *root) {
                                "used");
     rewriter.eraseOp(none);
   }
-  return success();
+  // Erf as MLIR's f32 polynomial: LLVM has no error function to call.
+  SmallVector<Operation *> erfs;
+  root->walk([&](math::ErfOp op) { erfs.push_back(op); });
+  if (erfs.empty())
+    return success();
+  RewritePatternSet patterns(root->getContext());
+  populatePolynomialApproximateErfPattern(patterns);
+  GreedyRewriteConfig config;
+  config.setStrictness(GreedyRewriteStrictness::ExistingOps);
+  return applyOpPatternsGreedily(erfs, std::move(patterns), config);
 }

@@ -14,6 +14,7 @@ Reshape with 0 and -1, MatMul of vectors and broadcast batches.
 Usage: lowering_models.py OUTDIR
 """
 
+import math
 import os
 import sys
 
@@ -55,6 +56,9 @@ def main():
     a, b, s = f32([2, 3, 4]), f32([3, 1], 0.5, 2.0), np.array(1.5, np.float32)
     a64, b64 = a.astype(np.float64), b.astype(np.float64)
     big = np.array([-100.0, -1.0, 0.0, 1.0, 100.0], np.float32)
+    # Erf from the tails to the tiny values where only a relative error shows.
+    e = np.array([-10, -3, -1, -1e-3, -1e-6, 0, 1e-7, 1e-3, 0.25, 0.5, 0.9, 2, 4, 10],
+                 np.float32)
     write_case(out, "elementwise_float", [
         helper.make_node("Add", ["a", "b"], ["add"]),
         helper.make_node("Sub", ["s", "a"], ["sub"]),
@@ -71,7 +75,8 @@ def main():
         helper.make_node("Softplus", ["big"], ["softplus"]),
         helper.make_node("Reciprocal", ["b"], ["reciprocal"]),
         helper.make_node("Elu", ["a"], ["elu"], alpha=0.7),
-    ], [("a", a), ("b", b), ("s", s), ("big", big)], [
+        helper.make_node("Erf", ["e"], ["erf"]),
+    ], [("a", a), ("b", b), ("s", s), ("big", big), ("e", e)], [
         ("add", (a64 + b64).astype(np.float32)),
         ("sub", (1.5 - a64).astype(np.float32)),
         ("mul", (a64 * b64).astype(np.float32)),
@@ -87,6 +92,7 @@ def main():
         ("softplus", softplus(big.astype(np.float64)).astype(np.float32)),
         ("reciprocal", (1 / b64).astype(np.float32)),
         ("elu", np.where(a64 < 0, 0.7 * np.expm1(a64), a64).astype(np.float32)),
+        ("erf", np.array([math.erf(v) for v in e.astype(np.float64)], np.float32)),
     ])
 
     # Integers and booleans: integer division truncates toward zero, casts

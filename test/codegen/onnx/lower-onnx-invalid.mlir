@@ -66,3 +66,11 @@ func.func @dynamic_broadcast(%x: tensor<1xf32>, %s: tensor<1xi64>) -> tensor<?xf
   %y = onnx.Expand %x, %s : (tensor<1xf32>, tensor<1xi64>) -> tensor<?xf32>
   return %y : tensor<?xf32>
 }
+
+// -----
+
+func.func @erf_f64(%x: tensor<4xf64>) -> tensor<4xf64> {
+  // expected-error @+1 {{cannot be compiled: Erf is computed in f32 only, got 'f64'}}
+  %y = onnx.Erf %x : (tensor<4xf64>) -> tensor<4xf64>
+  return %y : tensor<4xf64>
+}

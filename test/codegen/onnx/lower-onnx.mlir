@@ -60,3 +60,17 @@ func.func @softmax(%x: tensor<4x10xf32>) -> tensor<?x10xf32> {
   %s = onnx.Softmax %x {axis = -1 : i64} : (tensor<4x10xf32>) -> tensor<?x10xf32>
   return %s : tensor<?x10xf32>
 }
+
+// -----
+
+// Erf becomes MLIR's f32 polynomial (LLVM has no error function to call);
+// f16 is computed in f32.
+// CHECK-LABEL: func.func @erf
+// CHECK: linalg.generic
+// CHECK: arith.extf %{{.*}} : f16 to f32
+// CHECK-NOT: math.erf
+// CHECK: arith.truncf %{{.*}} : f32 to f16
+func.func @erf(%x: tensor<8xf16>) -> tensor<8xf16> {
+  %y = onnx.Erf %x : (tensor<8xf16>) -> tensor<8xf16>
+  return %y : tensor<8xf16>
+}
