@@ -332,7 +332,7 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
 }
 
 def RaiseTosaPass : Pass<"attic-raise-tosa"> {
-  let summary = "Replace TOSA softmax and log-softmax spellings by attic ops";
+  let summary = "Replace TOSA softmax, log-softmax and attention by attic ops";
   let description = [{
     TOSA has no softmax operator; frontends spell it as
     `mul(exp(t), reciprocal(reduce_sum(exp(t))))` and log-softmax as
@@ -340,6 +340,12 @@ def RaiseTosaPass : Pass<"attic-raise-tosa"> {
     `t = x`, every reduction along the same axis. Both become
     `attic.softmax` and `attic.log_softmax` of `x`, which subtract the
     maximum whatever the spelling.
+
+    Attention as batched `tosa.matmul`s around such a softmax over the
+    keys, `matmul(softmax(add(mul(matmul(Q, transpose(K, [0, 2, 1])), c),
+    M)), V)` with the scale `c` (a splat constant) and the float mask `M`
+    optional and zero points 0, becomes `attic.attention` of `[N, 1, S, D]`
+    views of Q, K and V (one head per batch entry).
   }];
   let dependentDialects = [
     "::mlir::attic::AtticDialect",

@@ -7,7 +7,15 @@
 //   mul(exp(t), reciprocal(reduce_sum(exp(t), a)))   -> attic.softmax
 //   sub(t, log(reduce_sum(exp(t), a)))               -> attic.log_softmax
 //
-// The attic ops subtract the maximum whatever the spelling.
+// The attic ops subtract the maximum whatever the spelling. Attention is
+// batched matmuls around such a softmax (one head per batch entry):
+//
+//   matmul(softmax(add(mul(matmul(Q, transpose(K, [0, 2, 1])), c), M), 2),
+//          V)                                     -> attic.attention
+//
+// with the mul by a splat constant c (the scale; 1 without it) and the
+// add of a float mask M [N or 1, Sq or 1, Skv or 1] optional, the zero
+// points 0; Q, K, V [N, S, D] seen as [N, 1, S, D].
 //
 //===----------------------------------------------------------------------===//
 
@@ -16,7 +24,9 @@
 
 #include "dialects/attic/AtticOps.h"
 
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
 using namespace mlir;
@@ -92,8 +102,115 @@ struct RaiseTosaLogSoftmax final : OpRewritePattern<tosa::SubOp> {
   }
 };
 
+/// The splat float value of a tosa.const.
+std::optional<double> splatConstant(Value value) {
+  DenseFPElementsAttr attr;
+  if (!matchPattern(value, m_Constant(&attr)) || !attr.isSplat())
+    return std::nullopt;
+  return attr.getSplatValue<APFloat>().convertToDouble();
+}
+
+/// The operands of a tosa.matmul whose zero points are 0.
+std::optional<std::pair<Value, Value>> floatProduct(Value value) {
+  auto matmul = value.getDefiningOp<tosa::MatMulOp>();
+  if (!matmul || splatConstant(matmul.getAZp()) != 0.0 ||
+      splatConstant(matmul.getBZp()) != 0.0)
+    return std::nullopt;
+  return std::make_pair(matmul.getA(), matmul.getB());
+}
+
+/// [N, S, D] as [N, 1, S, D].
+Value withUnitHeads(OpBuilder &b, Location loc, Value value) {
+  auto type = cast<RankedTensorType>(value.getType());
+  SmallVector<int64_t> shape(type.getShape());
+  shape.insert(shape.begin() + 1, 1);
+  return tensor::ExpandShapeOp::create(
+      b, loc, RankedTensorType::get(shape, type.getElementType()), value,
+      SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+}
+
+/// matmul(softmax(scaled, masked Q·Kᵀ), V) -> attic.attention.
+struct RaiseTosaAttention final : OpRewritePattern<tosa::MatMulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MatMulOp op,
+                                PatternRewriter &rewriter) const override {
+    std::optional<std::pair<Value, Value>> pv = floatProduct(op.getOutput());
+    auto softmax =
+        pv ? stripCasts(pv->first).getDefiningOp<SoftmaxOp>() : SoftmaxOp();
+    if (!softmax || softmax.getAxisIndex() != 2)
+      return rewriter.notifyMatchFailure(op, "not softmax(S) · V");
+    Value scores = softmax.getInput(), mask;
+    if (auto add = scores.getDefiningOp<tosa::AddOp>()) {
+      // The mask is the side that is no product.
+      for (auto [s, m] : {std::pair(add.getInput1(), add.getInput2()),
+                          std::pair(add.getInput2(), add.getInput1())})
+        if (s.getDefiningOp<tosa::MulOp>() || floatProduct(s)) {
+          scores = s;
+          mask = m;
+          break;
+        }
+      if (!mask)
+        return rewriter.notifyMatchFailure(op, "no scores under the add");
+    }
+    double scale = 1;
+    if (auto mul = scores.getDefiningOp<tosa::MulOp>()) {
+      for (auto [s, c] : {std::pair(mul.getInput1(), mul.getInput2()),
+                          std::pair(mul.getInput2(), mul.getInput1())})
+        if (std::optional<double> factor = splatConstant(c)) {
+          scale = *factor;
+          scores = s;
+          break;
+        }
+    }
+    std::optional<std::pair<Value, Value>> qk = floatProduct(scores);
+    auto transpose = qk ? qk->second.getDefiningOp<tosa::TransposeOp>()
+                        : tosa::TransposeOp();
+    if (!transpose || transpose.getPerms() != ArrayRef<int32_t>{0, 2, 1})
+      return rewriter.notifyMatchFailure(op, "scores are not Q · Kᵀ");
+    Value q = qk->first, k = transpose.getInput1(), v = pv->second;
+    RankedTensorType qType = rankedFloat(q), kType = rankedFloat(k),
+                     vType = rankedFloat(v);
+    auto resultType = dyn_cast<RankedTensorType>(op.getType());
+    if (!qType || !kType || !vType || !resultType ||
+        qType.getElementType() != kType.getElementType() ||
+        qType.getElementType() != vType.getElementType() ||
+        qType.getElementType() != resultType.getElementType())
+      return nearMiss(rewriter, op, "Q, K, V of different element types");
+    RankedTensorType maskType = mask ? rankedFloat(mask) : RankedTensorType();
+    if (mask && (!maskType || maskType.getRank() != 3 ||
+                 maskType.getElementType() != qType.getElementType()))
+      return nearMiss(rewriter, op, "the mask is not a 3-D float tensor");
+
+    SmallVector<int64_t> shape(qType.getShape());
+    shape.back() = vType.getShape().back();
+    if (!castsTo(RankedTensorType::get(shape, qType.getElementType()),
+                 resultType))
+      return rewriter.notifyMatchFailure(op, "result type differs");
+    shape.insert(shape.begin() + 1, 1);
+
+    Location loc = op.getLoc();
+    auto attention = AttentionOp::create(
+        rewriter, loc, RankedTensorType::get(shape, qType.getElementType()),
+        withUnitHeads(rewriter, loc, q), withUnitHeads(rewriter, loc, k),
+        withUnitHeads(rewriter, loc, v),
+        mask ? withUnitHeads(rewriter, loc, mask) : Value(),
+        /*kv_lengths=*/Value(), rewriter.getF64FloatAttr(scale),
+        /*causal=*/UnitAttr(), /*left_window=*/IntegerAttr(),
+        /*right_window=*/IntegerAttr(), /*softcap=*/FloatAttr(),
+        AttentionKernelAttr::get(rewriter.getContext(),
+                                 AttentionKernel::softmax),
+        /*train_length=*/IntegerAttr(), /*reweight_power=*/FloatAttr());
+    Value result = tensor::CollapseShapeOp::create(
+        rewriter, loc, attention,
+        SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}});
+    rewriter.replaceOp(op, castTo(rewriter, loc, result, resultType));
+    return success();
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseTosaPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseTosaSoftmax, RaiseTosaLogSoftmax>(patterns.getContext());
+  patterns.add<RaiseTosaSoftmax, RaiseTosaLogSoftmax, RaiseTosaAttention>(
+      patterns.getContext());
 }

@@ -73,3 +73,24 @@ func.func @near_misses(%x: tensor<4x6xf32>, %z: tensor<4x6xf32>) -> (tensor<4x6x
   %y2 = tosa.mul %ez, %r, %shift : (tensor<4x6xf32>, tensor<4x1xf32>, tensor<1xi8>) -> tensor<4x6xf32>
   return %y, %y2 : tensor<4x6xf32>, tensor<4x6xf32>
 }
+
+// -----
+
+// Batched matmuls around a softmax over the keys, K transposed by a
+// transpose of its last two dimensions: attention. A transpose of other
+// dimensions is no Kᵀ and stays.
+// CHECK-LABEL: func.func @attention_kept
+// CHECK-NOT: attic.attention
+// CHECK: tosa.matmul
+func.func @attention_kept(%q: tensor<2x4x8xf32>, %k: tensor<8x4x2xf32>, %v: tensor<2x4x8xf32>) -> tensor<2x4x8xf32> {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %kt = tosa.transpose %k {perms = array<i32: 2, 0, 1>} : (tensor<8x4x2xf32>) -> tensor<2x8x4xf32>
+  %s = tosa.matmul %q, %kt, %zp, %zp : (tensor<2x4x8xf32>, tensor<2x8x4xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x4x4xf32>
+  %e = tosa.exp %s : (tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %sum = tosa.reduce_sum %e {axis = 2 : i32} : (tensor<2x4x4xf32>) -> tensor<2x4x1xf32>
+  %r = tosa.reciprocal %sum : (tensor<2x4x1xf32>) -> tensor<2x4x1xf32>
+  %p = tosa.mul %e, %r, %shift : (tensor<2x4x4xf32>, tensor<2x4x1xf32>, tensor<1xi8>) -> tensor<2x4x4xf32>
+  %o = tosa.matmul %p, %v, %zp, %zp : (tensor<2x4x4xf32>, tensor<2x4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x4x8xf32>
+  return %o : tensor<2x4x8xf32>
+}
