@@ -319,7 +319,9 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
     linalg): `linalg.softmax` becomes `attic.softmax`, and attention
     written as `linalg.matmul` or `linalg.batch_matmul` chains,
     `matmul(softmax(Q Kt), V)` with the scores optionally multiplied or
-    divided by a float constant in a `linalg.generic`, `Kt` given by the
+    divided by a float constant in a `linalg.generic` and a float mask
+    added by another (of the scores' shape, or broadcast over the batch),
+    `Kt` given by the
     matmul's indexing maps or a `linalg.transpose`, and both products
     accumulating into zeros, becomes `attic.attention` (each batch entry one
     head; `[B, S, D]` operands seen as `[B, 1, S, D]`). Operands must share

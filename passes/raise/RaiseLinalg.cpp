@@ -4,8 +4,11 @@
 // Kᵀ by the matmul's indexing maps or a linalg.transpose of K):
 //
 //   linalg.softmax dimension(a) ins(x)          -> attic.softmax(x, a)
-//   matmul(softmax(S * c or S / c or S, last), V)
+//   matmul(softmax(S * c or S / c or S (+ M), last), V)
 //                                               -> attic.attention(Q, K, V)
+//
+// with M a float mask added by a linalg.generic (read by the identity map,
+// or by the trailing loops: broadcast over the batch).
 //
 // matmul is linalg.batch_matmul ([B, S, D], one head per batch entry) or
 // linalg.matmul ([S, D]); the attention sees them as [B, 1, S, D] and
@@ -143,6 +146,46 @@ std::optional<double> matchScaling(Value value, Value &scores) {
   return isDiv ? 1 / c : c;
 }
 
+/// `value` = s + m elementwise as a linalg.generic whose body is one
+/// arith.addf, s read by the identity map and m (the mask) by the identity
+/// or by the trailing loops (a mask broadcast over the batch): sets
+/// `scores` to s and returns m, as its [batch, 1, S, Skv] view where it has
+/// the batch dimension.
+Value matchMaskAdd(Value value, Value &scores) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || !generic.hasPureTensorSemantics() ||
+      generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0)
+    return {};
+  Block &body = generic.getRegion().front();
+  auto add = dyn_cast<arith::AddFOp>(&body.front());
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  if (body.getOperations().size() != 2 || !add ||
+      yield.getValues()[0] != add.getResult())
+    return {};
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  unsigned loops = generic.getNumLoops();
+  if (!maps[2].isIdentity())
+    return {};
+  for (int scoresSide : {0, 1}) {
+    int maskSide = 1 - scoresSide;
+    if (!maps[scoresSide].isIdentity() ||
+        add.getOperand(scoresSide) != body.getArgument(scoresSide) ||
+        add.getOperand(maskSide) != body.getArgument(maskSide))
+      continue;
+    // The mask's map: the last k loops in order (k = its rank).
+    AffineMap maskMap = maps[maskSide];
+    unsigned k = maskMap.getNumResults();
+    if (maskMap.getNumSymbols() != 0 || k > loops ||
+        maskMap !=
+            AffineMap::getMinorIdentityMap(loops, k, generic.getContext()))
+      continue;
+    scores = generic.getDpsInputs()[scoresSide];
+    return generic.getDpsInputs()[maskSide];
+  }
+  return {};
+}
+
 /// How a matmul operand of `rank` 3 ([batch, S, D]) or 2 ([S, D]) and its
 /// [batch, 1, S, D] or [1, 1, S, D] attention view map onto each other.
 SmallVector<ReassociationIndices> headReassociation(int64_t rank) {
@@ -178,6 +221,10 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
     Value scores = matchLastAxisSoftmax(output->lhs);
     if (!scores)
       return rewriter.notifyMatchFailure(op, "P is not a last-axis softmax");
+    Value mask = matchMaskAdd(scores, scores);
+    RankedTensorType maskType = mask ? rankedFloat(mask) : RankedTensorType();
+    if (mask && !maskType)
+      return rewriter.notifyMatchFailure(op, "the mask is no float tensor");
     double scale = 1;
     if (std::optional<double> factor = matchScaling(scores, scores))
       scale = *factor;
@@ -191,17 +238,24 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
           getElementTypeOrSelf(operand.getType()) != element)
         return rewriter.notifyMatchFailure(op, "operand types differ");
 
+    if (mask && maskType.getElementType() != element)
+      return nearMiss(rewriter, op, "the mask's element type differs");
+
     Location loc = op.getLoc();
     Value q4 = toHeads(rewriter, loc, q), k4 = toHeads(rewriter, loc, k),
           v4 = toHeads(rewriter, loc, v);
+    // A mask of the scores' rank has their batch dimension: the same view
+    // as Q; a smaller one broadcasts over [batch, 1, S, Skv] as it is.
+    if (mask &&
+        maskType.getRank() == cast<RankedTensorType>(q.getType()).getRank())
+      mask = toHeads(rewriter, loc, mask);
     auto qType = cast<RankedTensorType>(q4.getType());
     auto vType = cast<RankedTensorType>(v4.getType());
     SmallVector<int64_t> shape(qType.getShape());
     shape.back() = vType.getShape().back();
     auto attention = AttentionOp::create(
-        rewriter, loc, RankedTensorType::get(shape, element), q4, k4, v4,
-        /*mask=*/Value(), /*kv_lengths=*/Value(),
-        rewriter.getF64FloatAttr(scale),
+        rewriter, loc, RankedTensorType::get(shape, element), q4, k4, v4, mask,
+        /*kv_lengths=*/Value(), rewriter.getF64FloatAttr(scale),
         /*causal=*/UnitAttr(), /*left_window=*/IntegerAttr(),
         /*right_window=*/IntegerAttr(), /*softcap=*/FloatAttr(),
         AttentionKernelAttr::get(rewriter.getContext(),

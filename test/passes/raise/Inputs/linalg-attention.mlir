@@ -30,3 +30,44 @@ func.func @unscaled(%q: tensor<2x4x8xf32>, %k: tensor<2x4x8xf32>, %v: tensor<2x4
   %o = linalg.batch_matmul ins(%p, %v : tensor<2x4x4xf32>, tensor<2x4x8xf32>) outs(%oz : tensor<2x4x8xf32>) -> tensor<2x4x8xf32>
   return %o : tensor<2x4x8xf32>
 }
+
+func.func @batch_mask(%q: tensor<3x5x8xf32>, %k: tensor<3x6x8xf32>, %v: tensor<3x6x4xf32>, %m: tensor<3x5x6xf32>) -> tensor<3x5x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %c = arith.constant 0.25 : f32
+  %e = tensor.empty() : tensor<3x5x6xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %s = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>] ins(%q, %k : tensor<3x5x8xf32>, tensor<3x6x8xf32>) outs(%sz : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s : tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) {
+  ^bb0(%in: f32, %out: f32):
+    %x = arith.mulf %in, %c : f32
+    linalg.yield %x : f32
+  } -> tensor<3x5x6xf32>
+  %masked = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%scaled, %m : tensor<3x5x6xf32>, tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %x = arith.addf %a, %b : f32
+    linalg.yield %x : f32
+  } -> tensor<3x5x6xf32>
+  %p = linalg.softmax dimension(2) ins(%masked : tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %oe = tensor.empty() : tensor<3x5x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<3x5x6xf32>, tensor<3x6x4xf32>) outs(%oz : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  return %o : tensor<3x5x4xf32>
+}
+
+// The mask broadcast over the batch, added on the left.
+func.func @broadcast_mask(%q: tensor<3x5x8xf32>, %k: tensor<3x6x8xf32>, %v: tensor<3x6x4xf32>, %m: tensor<5x6xf32>) -> tensor<3x5x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x5x6xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %s = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>] ins(%q, %k : tensor<3x5x8xf32>, tensor<3x6x8xf32>) outs(%sz : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %masked = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%m, %s : tensor<5x6xf32>, tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %x = arith.addf %a, %b : f32
+    linalg.yield %x : f32
+  } -> tensor<3x5x6xf32>
+  %p = linalg.softmax dimension(2) ins(%masked : tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %oe = tensor.empty() : tensor<3x5x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<3x5x6xf32>, tensor<3x6x4xf32>) outs(%oz : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  return %o : tensor<3x5x4xf32>
+}
