@@ -65,15 +65,6 @@ RankedTensorType ranked(Value v) {
 
 bool isNone(Value v) { return !v || isa<NoneType>(v.getType()); }
 
-/// The integers of a constant tensor (an onnx.Constant or arith.constant).
-std::optional<SmallVector<int64_t>> constantInts(Value v) {
-  DenseIntElementsAttr attr;
-  if (!v || !matchPattern(v, m_Constant(&attr)))
-    return std::nullopt;
-  return llvm::map_to_vector(attr.getValues<APInt>(),
-                             [](const APInt &i) { return i.getSExtValue(); });
-}
-
 /// A constant scalar of `type` (float, integer or i1).
 Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
   if (isa<FloatType>(type))
@@ -82,16 +73,26 @@ Value scalarConstant(OpBuilder &b, Location loc, Type type, double value) {
       b, loc, b.getIntegerAttr(type, static_cast<int64_t>(value)));
 }
 
-/// `axis` in [0, rank), negative counting from the end.
-std::optional<int64_t> normalizedAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= rank)
-    return std::nullopt;
-  return axis < 0 ? axis + rank : axis;
+/// A tensor of `sizes` filled with `value` as `type` (float or integer;
+/// reference::filledTensor takes floats only).
+Value filled(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
+             Type type, double value) {
+  return linalg::FillOp::create(b, loc, scalarConstant(b, loc, type, value),
+                                emptyTensor(b, loc, sizes, type))
+      .getResult(0);
+}
+
+/// Where a maximum starts: -inf, or the smallest signed integer.
+double lowestOf(Type type) {
+  if (isa<FloatType>(type))
+    return -std::numeric_limits<double>::infinity();
+  return static_cast<double>(
+      APInt::getSignedMinValue(type.getIntOrFloatBitWidth()).getSExtValue());
 }
 
 /// `axis` of `op` normalized for `rank`, or failure after an error.
 FailureOr<int64_t> axisOf(Operation *op, int64_t axis, int64_t rank) {
-  if (std::optional<int64_t> normalized = normalizedAxis(axis, rank))
+  if (std::optional<int64_t> normalized = onnxir::normalizeAxis(axis, rank))
     return *normalized;
   return op->emitOpError() << "cannot be compiled: axis " << axis
                            << " is out of range for rank " << rank;
@@ -527,14 +528,6 @@ Type productAccumulator(Type elt) {
   return isa<FloatType>(elt) ? Type(accumulatorType(elt)) : elt;
 }
 
-/// A zero-filled accumulator tensor of `sizes`.
-Value zeroAccumulator(OpBuilder &b, Location loc, ArrayRef<OpFoldResult> sizes,
-                      Type acc) {
-  Value zero = scalarConstant(b, loc, acc, 0.0);
-  return linalg::FillOp::create(b, loc, zero, emptyTensor(b, loc, sizes, acc))
-      .getResult(0);
-}
-
 /// MatMul as numpy.matmul: a 1-D operand is a vector (a unit dimension
 /// added, then dropped from the result), batch dimensions broadcast.
 Lowered lowerMatMul(OpBuilder &b, onnxir::MatMulOp op) {
@@ -614,7 +607,7 @@ Lowered lowerMatMul(OpBuilder &b, onnxir::MatMulOp op) {
   iterators.push_back(IteratorType::reduction);
   Type elt = resultType.getElementType();
   Type acc = productAccumulator(elt);
-  Value init = zeroAccumulator(b, loc, sizes, acc);
+  Value init = filled(b, loc, sizes, acc, 0.0);
   Value product =
       linalg::GenericOp::create(
           b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps, iterators,
@@ -664,7 +657,7 @@ Lowered lowerGemm(OpBuilder &b, onnxir::GemmOp op) {
   SmallVector<OpFoldResult> sizes = {
       transA ? OpFoldResult(getSizes(b, loc, a)[1]) : getSizes(b, loc, a)[0],
       transB ? OpFoldResult(getSizes(b, loc, bm)[0]) : getSizes(b, loc, bm)[1]};
-  Value init = zeroAccumulator(b, loc, sizes, acc);
+  Value init = filled(b, loc, sizes, acc, 0.0);
   Value product =
       linalg::GenericOp::create(
           b, loc, init.getType(), ValueRange{a, bm}, init, maps,
@@ -719,7 +712,8 @@ FailureOr<std::optional<SmallVector<int64_t>>> reducedAxes(ReduceOp op) {
   int64_t rank = ranked(op.getData()).getRank();
   SmallVector<int64_t> axes;
   if (!isNone(op.getAxes())) {
-    std::optional<SmallVector<int64_t>> given = constantInts(op.getAxes());
+    std::optional<SmallVector<int64_t>> given =
+        onnxir::constantInts(op.getAxes());
     if (!given)
       return op.emitOpError("cannot be compiled: its axes are not a constant");
     for (int64_t a : *given) {
@@ -764,11 +758,7 @@ Value reduceAxes(
   AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
   SmallVector<AffineMap> maps = {b.getMultiDimIdentityMap(rank)};
   maps.append(rows.size() + 1, outMap);
-  Value start = filledTensor(b, loc, outSizes, acc, init);
-  if (!isa<FloatType>(acc))
-    start = linalg::FillOp::create(b, loc, scalarConstant(b, loc, acc, init),
-                                   emptyTensor(b, loc, outSizes, acc))
-                .getResult(0);
+  Value start = filled(b, loc, outSizes, acc, init);
   SmallVector<Value> inputs = {input};
   inputs.append(rows.begin(), rows.end());
   return linalg::GenericOp::create(
@@ -837,13 +827,8 @@ template <typename ReduceOp> Lowered lowerReduce(OpBuilder &b, ReduceOp op) {
   };
   Value reduced;
   if constexpr (std::is_same_v<ReduceOp, onnxir::ReduceMaxOp>) {
-    double lowest =
-        isFloat ? -std::numeric_limits<double>::infinity()
-                : static_cast<double>(
-                      APInt::getSignedMinValue(elt.getIntOrFloatBitWidth())
-                          .getSExtValue());
     reduced = reduceAxes(
-        b, loc, data, axes, acc, lowest, {},
+        b, loc, data, axes, acc, lowestOf(elt), {},
         [&](OpBuilder &nb, Location l, Value x, ValueRange, Value a) -> Value {
           x = convertScalar(nb, l, x, acc);
           return isFloat ? Value(arith::MaximumFOp::create(nb, l, a, x))
@@ -938,18 +923,8 @@ Lowered lowerArgMax(OpBuilder &b, onnxir::ArgMaxOp op) {
     }
   }
   AffineMap outMap = AffineMap::get(rank, 0, outExprs, ctx);
-  double lowest = isFloat ? -std::numeric_limits<double>::infinity()
-                          : static_cast<double>(APInt::getSignedMinValue(
-                                                    elt.getIntOrFloatBitWidth())
-                                                    .getSExtValue());
-  Value best =
-      linalg::FillOp::create(b, loc, scalarConstant(b, loc, elt, lowest),
-                             emptyTensor(b, loc, outSizes, elt))
-          .getResult(0);
-  Value index = linalg::FillOp::create(
-                    b, loc, Value(arith::ConstantIntOp::create(b, loc, -1, 64)),
-                    emptyTensor(b, loc, outSizes, b.getI64Type()))
-                    .getResult(0);
+  Value best = filled(b, loc, outSizes, elt, lowestOf(elt));
+  Value index = filled(b, loc, outSizes, b.getI64Type(), -1);
   auto generic = linalg::GenericOp::create(
       b, loc, TypeRange{best.getType(), index.getType()}, data,
       ValueRange{best, index}, {b.getMultiDimIdentityMap(rank), outMap, outMap},
@@ -1210,7 +1185,7 @@ Lowered lowerUnitDims(OpBuilder &b, Operation *op, Value data, Value axesValue,
       if (dataType.getDimSize(d) == 1)
         axes.push_back(d);
   } else {
-    std::optional<SmallVector<int64_t>> given = constantInts(axesValue);
+    std::optional<SmallVector<int64_t>> given = onnxir::constantInts(axesValue);
     if (!given)
       return op->emitOpError("cannot be compiled: its axes are not a "
                              "constant");
@@ -1269,14 +1244,15 @@ Lowered lowerSlice(OpBuilder &b, onnxir::SliceOp op) {
   Location loc = op.getLoc();
   RankedTensorType dataType = ranked(op.getData());
   int64_t rank = dataType.getRank();
-  auto starts = constantInts(op.getStarts()), ends = constantInts(op.getEnds());
+  auto starts = onnxir::constantInts(op.getStarts()),
+       ends = onnxir::constantInts(op.getEnds());
   std::optional<SmallVector<int64_t>> axes, steps;
   if (!isNone(op.getAxes()))
-    axes = constantInts(op.getAxes());
+    axes = onnxir::constantInts(op.getAxes());
   else
     axes = llvm::to_vector(llvm::seq<int64_t>(0, starts ? starts->size() : 0));
   if (!isNone(op.getSteps()))
-    steps = constantInts(op.getSteps());
+    steps = onnxir::constantInts(op.getSteps());
   else
     steps = SmallVector<int64_t>(starts ? starts->size() : 0, 1);
   if (!starts || !ends || !axes || !steps)
@@ -1432,7 +1408,7 @@ Lowered lowerGatherElements(OpBuilder &b, onnxir::GatherElementsOp op) {
   Location loc = op.getLoc();
   Value data = op.getData(), indices = op.getIndices();
   int64_t rank = ranked(data).getRank();
-  std::optional<int64_t> axis = normalizedAxis(op.getAxis(), rank);
+  std::optional<int64_t> axis = onnxir::normalizeAxis(op.getAxis(), rank);
   if (!axis || ranked(indices).getRank() != rank)
     return op.emitOpError("cannot be compiled: the axis or the indices' rank "
                           "does not fit the data");

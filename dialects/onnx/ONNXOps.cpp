@@ -9,6 +9,8 @@
 
 #include "dialects/onnx/ONNXOps.h"
 
+#include "mlir/IR/Matchers.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/DialectImplementation.h"
 #include "mlir/IR/OpImplementation.h"
@@ -225,4 +227,28 @@ LogicalResult NodeOp::verify() {
   if (getOpType().empty())
     return emitOpError() << "needs an op_type";
   return success();
+}
+
+std::string mlir::onnxir::nodeNameOf(Location loc) {
+  if (auto name = dyn_cast<NameLoc>(loc))
+    return name.getName().str();
+  if (auto fused = dyn_cast<FusedLoc>(loc))
+    for (Location inner : fused.getLocations())
+      if (std::string name = nodeNameOf(inner); !name.empty())
+        return name;
+  return "";
+}
+
+std::optional<SmallVector<int64_t>> mlir::onnxir::constantInts(Value value) {
+  DenseIntElementsAttr elements;
+  if (!value || !matchPattern(value, m_Constant(&elements)))
+    return std::nullopt;
+  return llvm::map_to_vector(elements.getValues<APInt>(),
+                             [](const APInt &i) { return i.getSExtValue(); });
+}
+
+std::optional<int64_t> mlir::onnxir::normalizeAxis(int64_t axis, int64_t rank) {
+  if (axis < -rank || axis >= rank)
+    return std::nullopt;
+  return axis < 0 ? axis + rank : axis;
 }

@@ -13,4 +13,23 @@
 #define GET_OP_CLASSES
 #include "dialects/onnx/ONNXOps.h.inc"
 
+#include <optional>
+#include <string>
+
+namespace mlir::onnxir {
+
+/// The integers of `value` when an onnx.Constant (or another constant op)
+/// defines it.
+std::optional<SmallVector<int64_t>> constantInts(Value value);
+
+/// An ONNX axis in [0, rank) (negative counting from the end), or none when
+/// out of range.
+std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
+
+/// The name of the ONNX node an op came from, as its location carries it
+/// (a NameLoc, also inside a FusedLoc); empty when it has none.
+std::string nodeNameOf(Location loc);
+
+} // namespace mlir::onnxir
+
 #endif // ATTIC_DIALECTS_ONNX_ONNXOPS_H

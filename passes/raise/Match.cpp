@@ -16,19 +16,6 @@ RankedTensorType raise::rankedFloat(Value value) {
                                                        : RankedTensorType();
 }
 
-std::optional<SmallVector<int64_t>> raise::constantInts(Value value) {
-  auto constant = value.getDefiningOp<onnxir::ConstantOp>();
-  if (!constant)
-    return std::nullopt;
-  auto elements = dyn_cast<DenseIntElementsAttr>(constant.getValue());
-  if (!elements)
-    return std::nullopt;
-  SmallVector<int64_t> ints;
-  for (const APInt &v : elements)
-    ints.push_back(v.getSExtValue());
-  return ints;
-}
-
 std::optional<double> raise::constantFloat(Value value) {
   auto constant = value.getDefiningOp<onnxir::ConstantOp>();
   if (!constant)
@@ -58,12 +45,6 @@ Value raise::stripCasts(Value value) {
   while (auto cast = value.getDefiningOp<tensor::CastOp>())
     value = cast.getSource();
   return value;
-}
-
-std::optional<int64_t> raise::normalizeAxis(int64_t axis, int64_t rank) {
-  if (axis < -rank || axis >= rank)
-    return std::nullopt;
-  return axis < 0 ? axis + rank : axis;
 }
 
 std::optional<int64_t> raise::keptReductionAxis(Operation *op, int64_t rank) {

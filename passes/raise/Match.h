@@ -3,6 +3,8 @@
 #ifndef ATTIC_PASSES_RAISE_MATCH_H
 #define ATTIC_PASSES_RAISE_MATCH_H
 
+#include "dialects/onnx/ONNXOps.h"
+
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -14,8 +16,8 @@ namespace mlir::attic::raise {
 /// `value`'s type when it is a ranked tensor of floating-point type.
 RankedTensorType rankedFloat(Value value);
 
-/// The integers of `value` when an onnx.Constant defines it.
-std::optional<SmallVector<int64_t>> constantInts(Value value);
+using onnxir::constantInts;
+using onnxir::normalizeAxis;
 
 /// The value of a splat floating-point onnx.Constant, as the shortest
 /// decimal that reads back as it (an f32 0.7 gives 0.7).
@@ -23,10 +25,6 @@ std::optional<double> constantFloat(Value value);
 
 /// `value` with any tensor.cast ops in front of it looked through.
 Value stripCasts(Value value);
-
-/// `axis` in [0, rank) (negative counting from the end), or none when out
-/// of range.
-std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
 /// The one axis, in [0, rank), that `op` (an onnx reduction) reduces with
 /// its dimension kept: constant axes of one entry and keepdims = 1.

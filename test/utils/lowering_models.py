@@ -101,7 +101,7 @@ def main():
     y = i64(2, 3, -4)
     xf = np.array([[1.7, -1.7, 0.0], [0.2, -0.0, 3.9]], np.float32)
     write_case(out, "integers_and_booleans", [
-        c("zero", np.array(0.0, np.float32)),
+        c("zero", np.array(0.0, np.float32)), c("ax1", i64(1)),
         helper.make_node("Div", ["x", "y"], ["div"]),
         helper.make_node("Mul", ["x", "y"], ["mul"]),
         helper.make_node("Equal", ["x", "y"], ["eq"]),
@@ -114,6 +114,8 @@ def main():
         helper.make_node("Cast", ["lt"], ["tofloat"], to=TensorProto.FLOAT),
         helper.make_node("Cast", ["x"], ["toi32"], to=TensorProto.INT32),
         helper.make_node("Where", ["lt", "xf", "zero"], ["where"]),
+        helper.make_node("ReduceSum", ["x", "ax1"], ["isum"], keepdims=0),
+        helper.make_node("ReduceMax", ["x"], ["imax"], axes=[0], keepdims=1),
     ], [("x", x), ("y", y), ("xf", xf)], [
         ("div", np.trunc(x / y).astype(np.int64)),
         ("mul", x * y),
@@ -127,6 +129,8 @@ def main():
         ("tofloat", (xf < 0).astype(np.float32)),
         ("toi32", x.astype(np.int32)),
         ("where", np.where(xf < 0, xf, 0).astype(np.float32)),
+        ("isum", x.sum(axis=1)),
+        ("imax", x.max(axis=0, keepdims=True)),
     ])
 
     # Matrix products: broadcast batches, vectors on either side, Gemm with

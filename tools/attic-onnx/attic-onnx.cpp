@@ -432,17 +432,6 @@ std::pair<std::string, int64_t> avoidedBuffer(Operation *op) {
   return {"", 0};
 }
 
-/// The node name an op's location carries.
-std::string nodeOf(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string name = nodeOf(inner); !name.empty())
-        return name;
-  return "";
-}
-
 std::string typeString(Type type) {
   std::string s;
   llvm::raw_string_ostream os(s);
@@ -489,9 +478,9 @@ SmallVector<Found> findFused(ModuleOp module) {
           os << a.getName().getValue() << " = " << a.getValue();
         });
     auto [avoided, bytes] = avoidedBuffer(op);
-    found.push_back({op->getName().getStringRef().str(), nodeOf(op->getLoc()),
-                     attrs, typeString(op->getResult(0).getType()), avoided,
-                     bytes});
+    found.push_back({op->getName().getStringRef().str(),
+                     onnxir::nodeNameOf(op->getLoc()), attrs,
+                     typeString(op->getResult(0).getType()), avoided, bytes});
   });
   return found;
 }
@@ -528,7 +517,8 @@ SmallVector<NearMiss> raiseModule(ModuleOp module, StringRef what) {
     Operation *op = opAt.lookup(loc);
     if (!op)
       continue;
-    NearMiss miss{nodeOf(loc), op->getName().getStringRef().str(), reason};
+    NearMiss miss{onnxir::nodeNameOf(loc), op->getName().getStringRef().str(),
+                  reason};
     if (seen.insert(miss.node + "\n" + miss.op + "\n" + reason).second)
       misses.push_back(miss);
   }
@@ -654,18 +644,6 @@ int optimizeModel(MLIRContext &context) {
   return 0;
 }
 
-/// The file `DIR/<stem>_<index>.pb` or `.npy`, whichever exists.
-std::optional<std::string> dataFile(StringRef dir, StringRef stem,
-                                    size_t index) {
-  for (StringRef ext : {".pb", ".npy"}) {
-    std::string path =
-        (dir + "/" + stem + "_" + llvm::Twine(index) + ext).str();
-    if (llvm::sys::fs::exists(path))
-      return path;
-  }
-  return std::nullopt;
-}
-
 /// One run of the model: its inputs and the expected outputs (fewer than
 /// the outputs, or none, to compare only some).
 struct DataSet {
@@ -691,13 +669,13 @@ SmallVector<DataSet> testDataSets(StringRef dir, size_t numInputs,
   for (const std::string &d : dirs) {
     DataSet set{llvm::sys::path::filename(d).str(), {}, {}};
     for (size_t i = 0; i < numInputs; ++i) {
-      std::optional<std::string> path = dataFile(d, "input", i);
+      std::optional<std::string> path = run::findDataFile(d, "input", i);
       if (!path)
         fail(d + ": no input_" + llvm::Twine(i) + ".pb or .npy");
       set.inputs.push_back(*path);
     }
     for (size_t i = 0; i < numOutputs; ++i) {
-      std::optional<std::string> path = dataFile(d, "output", i);
+      std::optional<std::string> path = run::findDataFile(d, "output", i);
       if (!path)
         fail(d + ": no output_" + llvm::Twine(i) + ".pb or .npy");
       set.expected.push_back(*path);

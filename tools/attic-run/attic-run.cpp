@@ -285,17 +285,6 @@ void print(const HostArray &array, unsigned index) {
   }
 }
 
-/// The file `DIR/<stem>_<index>.npy` or `.pb`, whichever exists.
-std::optional<std::string> dataSetFile(StringRef stem, size_t index) {
-  for (StringRef ext : {".npy", ".pb"}) {
-    std::string path =
-        (dataSet + "/" + stem + "_" + llvm::Twine(index) + ext).str();
-    if (llvm::sys::fs::exists(path))
-      return path;
-  }
-  return std::nullopt;
-}
-
 /// Adds the data set's files to --input and --expect: every input, and the
 /// outputs that exist.
 void addDataSet(size_t numArgs, size_t numResults) {
@@ -304,13 +293,13 @@ void addDataSet(size_t numArgs, size_t numResults) {
   if (!inputs.empty() || !expects.empty())
     fail("--data-set replaces --input and --expect; give one or the other");
   for (size_t i = 0; i < numArgs; ++i) {
-    std::optional<std::string> path = dataSetFile("input", i);
+    std::optional<std::string> path = run::findDataFile(dataSet, "input", i);
     if (!path)
       fail(dataSet + ": no input_" + llvm::Twine(i) + ".npy or .pb");
     inputs.push_back(*path);
   }
   for (size_t i = 0; i < numResults; ++i) {
-    std::optional<std::string> path = dataSetFile("output", i);
+    std::optional<std::string> path = run::findDataFile(dataSet, "output", i);
     if (!path)
       break;
     expects.push_back(*path);

@@ -422,3 +422,13 @@ llvm::Expected<HostArray> run::readArray(MLIRContext *ctx, StringRef path) {
     return readTensorProto(ctx, path);
   return error(path + ": unknown data file type (expected .npy or .pb)");
 }
+
+std::optional<std::string> run::findDataFile(StringRef dir, StringRef stem,
+                                             size_t index) {
+  for (StringRef ext : {".npy", ".pb"}) {
+    std::string path = (dir + "/" + stem + "_" + Twine(index) + ext).str();
+    if (llvm::sys::fs::exists(path))
+      return path;
+  }
+  return std::nullopt;
+}

@@ -8,6 +8,9 @@
 #include "mlir/IR/MLIRContext.h"
 #include "llvm/Support/Error.h"
 
+#include <optional>
+#include <string>
+
 namespace mlir::attic::run {
 
 /// Reads a NumPy .npy file (format 1.0-3.0, little-endian, C order) of f2,
@@ -21,6 +24,11 @@ llvm::Expected<cpu::HostArray> readTensorProto(MLIRContext *ctx,
 
 /// Reads `path` by its extension: .npy or .pb.
 llvm::Expected<cpu::HostArray> readArray(MLIRContext *ctx, StringRef path);
+
+/// The file `DIR/<stem>_<index>.npy` or `.pb` (as ONNX's test data sets
+/// name them: input_0.pb, output_1.npy), whichever exists.
+std::optional<std::string> findDataFile(StringRef dir, StringRef stem,
+                                        size_t index);
 
 /// Writes `array` as a .npy file; bf16, which NumPy lacks, is written as f4.
 llvm::Error writeNpy(const cpu::HostArray &array, StringRef path);

@@ -135,17 +135,6 @@ private:
   llvm::DenseMap<Value, std::string> outputNames;
 };
 
-/// The node name an op's location carries, if any.
-std::string nodeName(Location loc) {
-  if (auto name = dyn_cast<NameLoc>(loc))
-    return name.getName().str();
-  if (auto fused = dyn_cast<FusedLoc>(loc))
-    for (Location inner : fused.getLocations())
-      if (std::string name = nodeName(inner); !name.empty())
-        return name;
-  return "";
-}
-
 LogicalResult Exporter::setType(Operation *at, Type type,
                                 onnx::TypeProto *proto) {
   auto shaped = dyn_cast<TensorType>(type);
@@ -266,7 +255,7 @@ LogicalResult Exporter::attribute(Operation *op, StringRef name,
 LogicalResult Exporter::node(Operation *op, onnx::GraphProto &graph) {
   if (isa<NoneOp>(op))
     return success();
-  std::string base = nodeName(op->getLoc());
+  std::string base = onnxir::nodeNameOf(op->getLoc());
   if (auto constant = dyn_cast<ConstantOp>(op)) {
     auto dense = dyn_cast<DenseElementsAttr>(constant.getValue());
     if (!dense)
