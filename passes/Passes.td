@@ -168,6 +168,29 @@ def FlashAttentionPass : Pass<"attic-flash-attention"> {
   ];
 }
 
+def GpuMapParallelLoopsPass : Pass<"attic-gpu-map-parallel-loops",
+                                   "::mlir::func::FuncOp"> {
+  let summary = "Map outermost scf.parallel loops onto GPU blocks and threads";
+  let description = [{
+    What the form kernels do not cover (elementwise ops, matmuls, the
+    reference lowering of other attic ops) reaches the GPU pipeline as
+    `scf.parallel` loops from `convert-linalg-to-parallel-loops`. This pass
+    collapses each outermost one (outside any `gpu.launch`) into a single
+    dimension, tiles it by `block-size` and marks the tiles as blocks and
+    the elements as threads, for `convert-parallel-loops-to-gpu`; parallel
+    loops nested inside stay sequential. Loops with no parallel dimension
+    (a full reduction) stay on the host.
+  }];
+  let options = [
+    Option<"blockSize", "block-size", "int64_t", /*default=*/"256",
+           "Threads per block">
+  ];
+  let dependentDialects = [
+    "::mlir::affine::AffineDialect",
+    "::mlir::gpu::GPUDialect"
+  ];
+}
+
 def LinearAttentionPass : Pass<"attic-linear-attention"> {
   let summary = "Compute feature-map and recurrent linear attention in chunks";
   let description = [{
@@ -211,6 +234,35 @@ def LowerAtticToLinalgPass : Pass<"attic-lower-to-linalg"> {
     "::mlir::math::MathDialect",
     "::mlir::scf::SCFDialect",
     "::mlir::tensor::TensorDialect"
+  ];
+}
+
+def LowerFormsToGpuPass : Pass<"attic-lower-forms-to-gpu"> {
+  let summary = "Replace attic form ops by NVIDIA GPU kernels (gpu.launch)";
+  let description = [{
+    Each form op with a GPU kernel becomes, on tensors, a `gpu.launch`
+    between the buffers of its operands and a fresh result buffer
+    (`bufferization.to_buffer`, `memref.alloc`, `bufferization.to_tensor`),
+    so that bufferization leaves the kernel as it is:
+
+    - `attic.online_softmax`, `attic.two_pass_softmax`: a thread block per
+      row, the row's pair of the form reduced by warp shuffles and shared
+      memory, then a second pass writing the outputs;
+    - `attic.flash_attention` with static head sizes: a thread block per
+      query block, head and batch, a group of lanes per query row holding
+      the query and the output accumulator in registers, key/value tiles in
+      shared memory, and only the visible tiles visited.
+
+    Other ops are left for the loop lowering, which the CUDA pipeline maps
+    onto the GPU plainly (`attic-gpu-map-parallel-loops`).
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::bufferization::BufferizationDialect",
+    "::mlir::gpu::GPUDialect",
+    "::mlir::math::MathDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::scf::SCFDialect"
   ];
 }
 

@@ -17,8 +17,7 @@
 
 using namespace mlir;
 
-void attic::buildCpuPipeline(OpPassManager &pm,
-                             const CpuPipelineOptions &options) {
+void attic::addTensorLoweringPasses(OpPassManager &pm) {
   pm.addPass(createLowerAtticToLinalgPass());
   // Elementwise arith/math ops on whole tensors become linalg.generic, which
   // bufferizes; they appear around attic ops in real programs.
@@ -28,17 +27,9 @@ void attic::buildCpuPipeline(OpPassManager &pm,
   pm.addPass(createCSEPass());
   // Private functions nothing calls are not compiled.
   pm.addPass(createSymbolDCEPass());
-  if (options.vectorize) {
-    pm.addPass(createCpuVectorizePass({options.vectorWidth}));
-    // Masked transfers in place of vector.mask regions, which later passes
-    // (buffer deallocation) would otherwise add operations to.
-    pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
-    if (options.approximateVectorMath)
-      pm.addPass(createCpuApproximateVectorMathPass());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-  }
+}
 
+void attic::addBufferizationPasses(OpPassManager &pm) {
   pm.addPass(createCpuReadOnlyArgumentsPass());
   bufferization::OneShotBufferizePassOptions bufferize;
   bufferize.bufferizeFunctionBoundaries = true;
@@ -51,8 +42,24 @@ void attic::buildCpuPipeline(OpPassManager &pm,
   bufferization::buildBufferDeallocationPipeline(pm);
   // The deallocation pipeline may clone a buffer a function returns.
   pm.addPass(createConvertBufferizationToMemRefPass());
-
   pm.addPass(createLowerStridedCopiesPass());
+}
+
+void attic::buildCpuPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
+  addTensorLoweringPasses(pm);
+  if (options.vectorize) {
+    pm.addPass(createCpuVectorizePass({options.vectorWidth}));
+    // Masked transfers in place of vector.mask regions, which later passes
+    // (buffer deallocation) would otherwise add operations to.
+    pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
+    if (options.approximateVectorMath)
+      pm.addPass(createCpuApproximateVectorMathPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+
+  addBufferizationPasses(pm);
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Multi-dimensional vector reductions and transfers become
   // one-dimensional ones.

@@ -42,6 +42,16 @@ struct CpuPipelineOptions : public PassPipelineOptions<CpuPipelineOptions> {
 void buildCpuPipeline(OpPassManager &pm,
                       const CpuPipelineOptions &options = {});
 
+/// The first passes of the pipeline, shared with other targets: the
+/// reference and form lowering of remaining attic ops, elementwise tensor
+/// ops to linalg, aggregates (linalg.softmax) decomposed, and cleanups.
+void addTensorLoweringPasses(OpPassManager &pm);
+
+/// Bufferization as every target's host code needs it: arguments kept
+/// read-only, one-shot bufferization with identity-layout function
+/// boundaries, buffer deallocation, and strided copies as linalg.copy.
+void addBufferizationPasses(OpPassManager &pm);
+
 /// Tiles `op` (on tensors) so that each tile is one vector of `width`
 /// elements along its innermost non-unit loop, every other loop stepping by
 /// one, and vectorizes the tiles (masked where the loop is not a multiple of

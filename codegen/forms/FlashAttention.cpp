@@ -156,19 +156,9 @@ struct LowerFlashAttention final : OpRewritePattern<FlashAttentionOp> {
     Value zero = ix.c(0);
     Value rows = ix.tileSize(blockQ, sq, row);
 
-    // The keys some row of the block sees: [start, end). Query i sits at
-    // i + off with off = L - Sq.
-    Value off = ix.sub(length, sq);
-    Value end = clamped;
-    Value lastPos = ix.add(ix.add(row, rows), off); // one past the last row
-    if (scoring.causal)
-      end = ix.min(end, lastPos);
-    if (scoring.rightWindow)
-      end = ix.min(end, ix.add(lastPos, ix.c(*scoring.rightWindow)));
-    end = ix.max(end, zero);
-    Value start = zero;
-    if (scoring.leftWindow)
-      start = ix.max(zero, ix.sub(ix.add(row, off), ix.c(*scoring.leftWindow)));
+    auto range =
+        visibleKeyRange(b, loc, scoring, row, rows, sq, length, clamped);
+    Value start = range.first, end = range.second;
 
     Value skvI64 = toI64(b, loc, ix.dim(op.getKey(), 2));
     Value qTile = tile(b, loc, op.getQuery(), batch, head, row, rows, zero, d);

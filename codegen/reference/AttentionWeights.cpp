@@ -151,3 +151,23 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
       b, loc, acc, softmax ? -std::numeric_limits<double>::infinity() : 0.0);
   return arith::SelectOp::create(b, loc, visible, w, hidden);
 }
+
+std::pair<Value, Value> reference::visibleKeyRange(
+    OpBuilder &b, Location loc, const AttentionScoring &scoring, Value row,
+    Value rows, Value sq, Value length, Value clamped) {
+  IndexMath ix{b, loc};
+  Value zero = ix.c(0);
+  // Query i sits at i + off with off = L - Sq.
+  Value off = ix.sub(length, sq);
+  Value end = clamped;
+  Value lastPos = ix.add(ix.add(row, rows), off); // one past the last row
+  if (scoring.causal)
+    end = ix.min(end, lastPos);
+  if (scoring.rightWindow)
+    end = ix.min(end, ix.add(lastPos, ix.c(*scoring.rightWindow)));
+  end = ix.max(end, zero);
+  Value start = zero;
+  if (scoring.leftWindow)
+    start = ix.max(zero, ix.sub(ix.add(row, off), ix.c(*scoring.leftWindow)));
+  return {start, end};
+}

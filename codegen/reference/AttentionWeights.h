@@ -70,6 +70,15 @@ Value buildAttentionWeight(OpBuilder &b, Location loc,
                            Value length, bool hasLengths, Value i, Value j,
                            Value sq, Value skv);
 
+/// The keys [start, end) that some query of rows [row, row + rows) can see
+/// under the causal bound and the windows, as index values: `sq` is the
+/// query count, `length` the batch's key count L (queries sit at i + L - sq)
+/// and `clamped` L clamped to [0, Skv]. Blocks outside need no visit.
+std::pair<Value, Value> visibleKeyRange(OpBuilder &b, Location loc,
+                                        const AttentionScoring &scoring,
+                                        Value row, Value rows, Value sq,
+                                        Value length, Value clamped);
+
 } // namespace mlir::attic::reference
 
 #endif // ATTIC_CODEGEN_REFERENCE_ATTENTIONWEIGHTS_H

@@ -3,6 +3,7 @@
 #include "tools/init/InitAll.h"
 
 #include "codegen/cpu/Pipeline.h"
+#include "codegen/gpu/Pipeline.h"
 #include "dialects/attic/AtticDialect.h"
 #include "dialects/onnx/ONNXDialect.h"
 #include "passes/Passes.h"
@@ -72,6 +73,7 @@ void attic::registerAllExtensions(DialectRegistry &registry) {
   scf::registerBufferizableOpInterfaceExternalModels(registry);
   tensor::registerBufferizableOpInterfaceExternalModels(registry);
   vector::registerBufferizableOpInterfaceExternalModels(registry);
+  registerCudaExtensions(registry);
   // transform.attic.*: the forms for transform scripts.
   registerTransformDialectExtension(registry);
 }
@@ -80,4 +82,5 @@ void attic::registerAllPasses() {
   mlir::registerAllPasses();
   registerAtticPasses();
   registerCpuPipeline();
+  registerCudaPipeline();
 }

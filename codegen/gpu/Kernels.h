@@ -1,0 +1,52 @@
+//===- Kernels.h - Attic's form ops as NVIDIA GPU kernels -------*- C++ -*-===//
+//
+// Each function replaces one form op, on tensors, by a gpu.launch of a
+// kernel mapped onto the hardware for it (see KernelBuilder.h for the shape
+// of the replacement), or fails, leaving the op alone, when the op is
+// outside what the kernel covers; such ops take their loop lowering later,
+// and the pipeline maps those loops onto the GPU plainly.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef ATTIC_CODEGEN_GPU_KERNELS_H
+#define ATTIC_CODEGEN_GPU_KERNELS_H
+
+#include "mlir/Support/LLVM.h"
+
+namespace mlir {
+class Operation;
+class RewritePatternSet;
+class RewriterBase;
+} // namespace mlir
+
+namespace mlir::attic {
+class FlashAttentionOp;
+} // namespace mlir::attic
+
+namespace mlir::attic::cuda {
+
+/// attic.online_softmax or attic.two_pass_softmax: a thread block per row
+/// (up to 1024 threads, strided over the row), the row's pair of the form
+/// reduced by warp shuffles and then across warps through shared memory,
+/// and a second strided pass writing softmax or log_softmax (logsumexp: one
+/// thread writes the row's value).
+LogicalResult lowerSoftmaxFormToGpu(RewriterBase &rewriter, Operation *op);
+
+/// attic.flash_attention with static head sizes D and Dv: a thread block
+/// per (query block of `block_q` rows, head, batch); each query row is
+/// handled by a group of G lanes (G a power of two dividing D and Dv), each
+/// holding D/G of the query and Dv/G of the output accumulator in
+/// registers. Key and value tiles of `block_kv` rows (fewer when they would
+/// not fit in 48 KiB of shared memory) are loaded cooperatively into shared
+/// memory; per key, the lanes' partial dot products meet through shuffles
+/// and fold into the row's running maximum, sum and output. Only the tiles
+/// some row of the block can see are visited.
+LogicalResult lowerFlashAttentionToGpu(RewriterBase &rewriter,
+                                       FlashAttentionOp op);
+
+/// Patterns applying the functions above.
+void populateFormToGpuPatterns(RewritePatternSet &patterns);
+
+} // namespace mlir::attic::cuda
+
+#endif // ATTIC_CODEGEN_GPU_KERNELS_H
