@@ -183,8 +183,9 @@ llvm::Error cpu::runPassPipeline(ModuleOp module, StringRef pipeline,
                          [&] { return pm.run(module); });
 }
 
-llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,
-                             const CpuPipelineOptions &options) {
+llvm::Error cpu::lowerModule(ModuleOp module, StringRef prePipeline,
+                             StringRef what,
+                             function_ref<void(OpPassManager &)> build) {
   MLIRContext *ctx = module.getContext();
   for (auto func : module.getOps<func::FuncOp>())
     if (func.isPublic() && !func.isExternal())
@@ -195,9 +196,9 @@ llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,
     if (llvm::Error e = runPassPipeline(module, prePipeline))
       return e;
   PassManager lower(ctx);
-  buildCpuPipeline(lower, options);
-  if (llvm::Error e = withDiagnostics(ctx, "lowering for the CPU",
-                                      [&] { return lower.run(module); }))
+  build(lower);
+  if (llvm::Error e =
+          withDiagnostics(ctx, what, [&] { return lower.run(module); }))
     return e;
 
   DialectRegistry registry;
@@ -210,6 +211,12 @@ llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,
     llvm::InitializeNativeTargetAsmPrinter();
   });
   return llvm::Error::success();
+}
+
+llvm::Error cpu::lowerForCpu(ModuleOp module, StringRef prePipeline,
+                             const CpuPipelineOptions &options) {
+  return lowerModule(module, prePipeline, "lowering for the CPU",
+                     [&](OpPassManager &pm) { buildCpuPipeline(pm, options); });
 }
 
 llvm::Error cpu::emitObjectFile(ModuleOp module, const CpuTarget &target,

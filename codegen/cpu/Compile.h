@@ -33,6 +33,7 @@ class raw_pwrite_stream;
 } // namespace llvm
 
 namespace mlir {
+class OpPassManager;
 class ScopedDiagnosticHandler;
 namespace func {
 class FuncOp;
@@ -74,6 +75,13 @@ llvm::Expected<OwningOpRef<ModuleOp>> parseModuleFile(MLIRContext *ctx,
 /// `what` failed (by default, the pipeline) and the first diagnostic.
 llvm::Error runPassPipeline(ModuleOp module, StringRef pipeline,
                             StringRef what = "");
+
+/// Lowers `module` in place to the LLVM dialect: first the textual pass
+/// pipeline `prePipeline` (none when empty), then the passes `build` adds.
+/// Every public function gets its C interface. Errors say that `what`
+/// failed (e.g. "lowering for the CPU") and the first diagnostic.
+llvm::Error lowerModule(ModuleOp module, StringRef prePipeline, StringRef what,
+                        function_ref<void(OpPassManager &)> build);
 
 /// Lowers `module` in place to the LLVM dialect: first the textual pass
 /// pipeline `prePipeline` (none when empty), then buildCpuPipeline with

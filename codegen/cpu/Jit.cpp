@@ -14,6 +14,7 @@
 #include "mlir/ExecutionEngine/ExecutionEngine.h"
 #include "mlir/ExecutionEngine/OptUtils.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/ScopeExit.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -31,10 +32,22 @@ llvm::Error error(const llvm::Twine &message) {
 
 } // namespace
 
+JitTarget cpu::cpuTarget(const CpuPipelineOptions &options) {
+  JitTarget target;
+  // The options are copied: the target may outlive the caller's.
+  auto copy = std::make_shared<CpuPipelineOptions>();
+  copy->copyOptionValuesFrom(options);
+  target.lower = [copy](ModuleOp module) {
+    return lowerForCpu(module, "", *copy);
+  };
+  target.release = std::free;
+  return target;
+}
+
 llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
 JitFunction::compileFunctions(ModuleOp module, ArrayRef<func::FuncOp> funcs,
                               StringRef prePipeline,
-                              const CpuPipelineOptions &pipelineOptions) {
+                              const JitTarget &jitTarget) {
   MLIRContext *ctx = module.getContext();
   SmallVector<std::unique_ptr<JitFunction>> jits;
   for (func::FuncOp func : funcs) {
@@ -53,10 +66,16 @@ JitFunction::compileFunctions(ModuleOp module, ArrayRef<func::FuncOp> funcs,
   // The functions asked for get a C interface even when private.
   for (func::FuncOp func : funcs)
     cast<func::FuncOp>(copy->lookupSymbol(func.getSymName())).setPublic();
-  if (llvm::Error e = lowerForCpu(*copy, prePipeline, pipelineOptions))
+  if (!prePipeline.empty())
+    if (llvm::Error e = runPassPipeline(*copy, prePipeline))
+      return std::move(e);
+  if (llvm::Error e = jitTarget.lower(*copy))
     return std::move(e);
 
   ExecutionEngineOptions options;
+  SmallVector<StringRef> libraries(jitTarget.sharedLibraries.begin(),
+                                   jitTarget.sharedLibraries.end());
+  options.sharedLibPaths = libraries;
   auto transformer = makeOptimizingTransformer(/*optLevel=*/3,
                                                /*sizeLevel=*/0, nullptr);
   options.transformer = transformer;
@@ -70,18 +89,27 @@ JitFunction::compileFunctions(ModuleOp module, ArrayRef<func::FuncOp> funcs,
     return error(message + ": " + llvm::toString(engine.takeError()));
   }
   std::shared_ptr<ExecutionEngine> shared = std::move(*engine);
-  for (std::unique_ptr<JitFunction> &jit : jits)
+  auto target = std::make_shared<const JitTarget>(jitTarget);
+  for (std::unique_ptr<JitFunction> &jit : jits) {
     jit->engine = shared;
+    jit->target = target;
+  }
   return std::move(jits);
 }
 
 llvm::Expected<std::unique_ptr<JitFunction>>
 JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
                      const CpuPipelineOptions &pipelineOptions) {
+  return compile(module, function, prePipeline, cpuTarget(pipelineOptions));
+}
+
+llvm::Expected<std::unique_ptr<JitFunction>>
+JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
+                     const JitTarget &target) {
   auto func = dyn_cast_or_null<func::FuncOp>(module.lookupSymbol(function));
   if (!func)
     return error("no function @" + function + " in the module");
-  auto jits = compileFunctions(module, func, prePipeline, pipelineOptions);
+  auto jits = compileFunctions(module, func, prePipeline, target);
   if (!jits)
     return jits.takeError();
   return std::move(jits->front());
@@ -90,13 +118,19 @@ JitFunction::compile(ModuleOp module, StringRef function, StringRef prePipeline,
 llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
 JitFunction::compileAll(ModuleOp module, StringRef prePipeline,
                         const CpuPipelineOptions &pipelineOptions) {
+  return compileAll(module, prePipeline, cpuTarget(pipelineOptions));
+}
+
+llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
+JitFunction::compileAll(ModuleOp module, StringRef prePipeline,
+                        const JitTarget &target) {
   SmallVector<func::FuncOp> funcs;
   for (auto func : module.getOps<func::FuncOp>())
     if (func.isPublic() && !func.isExternal())
       funcs.push_back(func);
   if (funcs.empty())
     return error("the module defines no public function");
-  return compileFunctions(module, funcs, prePipeline, pipelineOptions);
+  return compileFunctions(module, funcs, prePipeline, target);
 }
 
 JitFunction::~JitFunction() = default;
@@ -112,12 +146,32 @@ JitFunction::call(ArrayRef<HostArray> args) {
             checkArgument(arg, argTypes[i], "argument " + llvm::Twine(i)))
       return std::move(e);
 
+  // Argument buffers: the host arrays, or copies where the target wants
+  // its own memory (freed when the call is done).
+  SmallVector<void *> copies;
+  llvm::scope_exit freeCopies([&] {
+    for (void *copy : copies)
+      target->release(copy);
+  });
+  SmallVector<const void *> buffers;
+  for (const HostArray &arg : args) {
+    if (!target->allocate) {
+      buffers.push_back(arg.data.data());
+      continue;
+    }
+    void *copy = target->allocate(arg.data.size());
+    copies.push_back(copy);
+    if (!arg.data.empty())
+      std::memcpy(copy, arg.data.data(), arg.data.size());
+    buffers.push_back(copy);
+  }
+
   // Argument descriptors (the pipeline marks arguments read-only, so the
   // compiled code does not write them).
   SmallVector<SmallVector<int64_t>> descriptors;
-  for (const HostArray &arg : args) {
+  for (auto [arg, buffer] : llvm::zip_equal(args, buffers)) {
     SmallVector<int64_t> &d = descriptors.emplace_back();
-    auto data = reinterpret_cast<int64_t>(arg.data.data());
+    auto data = reinterpret_cast<int64_t>(buffer);
     d.append({data, data, 0});
     d.append(arg.shape.begin(), arg.shape.end());
     SmallVector<int64_t> strides(arg.shape.size(), 1);
@@ -145,12 +199,14 @@ JitFunction::call(ArrayRef<HostArray> args) {
   lastCallMs = std::chrono::duration<double, std::milli>(
                    std::chrono::steady_clock::now() - start)
                    .count();
+  std::optional<std::string> failure =
+      target->takeError ? target->takeError() : std::nullopt;
 
   // Copy the results out (honouring their strides) and free their buffers.
   // A buffer is freed once, and never when it is an argument's.
   llvm::DenseSet<int64_t> inputs, freed;
-  for (const HostArray &arg : args)
-    inputs.insert(reinterpret_cast<int64_t>(arg.data.data()));
+  for (const void *buffer : buffers)
+    inputs.insert(reinterpret_cast<int64_t>(buffer));
   SmallVector<HostArray> out;
   const int64_t *word = results.data();
   for (RankedTensorType type : resultTypes) {
@@ -181,8 +237,10 @@ JitFunction::call(ArrayRef<HostArray> args) {
     }
     if (allocated && !inputs.contains(allocated) &&
         freed.insert(allocated).second)
-      std::free(reinterpret_cast<void *>(allocated));
+      target->release(reinterpret_cast<void *>(allocated));
     word += 3 + 2 * rank;
   }
+  if (failure)
+    return error("@" + name + " failed: " + *failure);
   return out;
 }

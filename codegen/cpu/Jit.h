@@ -15,13 +15,34 @@
 #include "mlir/IR/BuiltinTypes.h"
 #include "llvm/Support/Error.h"
 
+#include <functional>
 #include <memory>
+#include <string>
 
 namespace mlir {
 class ExecutionEngine;
 } // namespace mlir
 
 namespace mlir::attic::cpu {
+
+/// Where compiled functions run: the host CPU, or the host driving an
+/// accelerator through a runtime library.
+struct JitTarget {
+  /// Lowers a module (after the pre-pipeline) in place to the LLVM dialect.
+  std::function<llvm::Error(ModuleOp)> lower;
+  /// Shared libraries the compiled code calls into.
+  SmallVector<std::string> sharedLibraries;
+  /// Allocates a buffer the compiled code can read, into which arguments
+  /// are copied; when empty, arguments are passed in place.
+  std::function<void *(size_t)> allocate;
+  /// Frees result buffers (and the argument copies).
+  std::function<void(void *)> release;
+  /// After each call: an error the compiled code reported, if any.
+  std::function<std::optional<std::string>()> takeError;
+};
+
+/// The host CPU through buildCpuPipeline with `options`.
+JitTarget cpuTarget(const CpuPipelineOptions &options = {});
 
 /// One function of a module, compiled for the host CPU.
 class JitFunction {
@@ -35,11 +56,20 @@ public:
   compile(ModuleOp module, StringRef function, StringRef prePipeline = "",
           const CpuPipelineOptions &options = {});
 
+  /// compile() for `target`.
+  static llvm::Expected<std::unique_ptr<JitFunction>>
+  compile(ModuleOp module, StringRef function, StringRef prePipeline,
+          const JitTarget &target);
+
   /// Compiles every public function of a copy of `module` into one engine,
   /// in the module's order, as compile() does for one.
   static llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
   compileAll(ModuleOp module, StringRef prePipeline = "",
              const CpuPipelineOptions &options = {});
+
+  /// compileAll() for `target`.
+  static llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
+  compileAll(ModuleOp module, StringRef prePipeline, const JitTarget &target);
 
   ~JitFunction();
 
@@ -61,12 +91,13 @@ private:
 
   static llvm::Expected<SmallVector<std::unique_ptr<JitFunction>>>
   compileFunctions(ModuleOp module, ArrayRef<func::FuncOp> funcs,
-                   StringRef prePipeline, const CpuPipelineOptions &options);
+                   StringRef prePipeline, const JitTarget &target);
 
   std::string name;
   SmallVector<RankedTensorType> argTypes, resultTypes;
   /// Shared by the functions compiled together.
   std::shared_ptr<ExecutionEngine> engine;
+  std::shared_ptr<const JitTarget> target;
   double lastCallMs = 0;
 };
 

@@ -1,9 +1,9 @@
-//===- attic-run.cpp - Run a function of an .mlir file on the CPU ---------===//
+//===- attic-run.cpp - Run a function of an .mlir file --------------------===//
 //
 //   attic-run FILE.mlir [--function=NAME] [--input=SPEC]... [--output=F.npy]...
 //             [--expect=F]... [--rtol=R] [--atol=A] [--compare=PIPELINE]
 //             [--wide-reference] [--approximate] [--data-set=DIR]
-//             [--time=N] [--print]
+//             [--time=N] [--print] [--target=cpu|cuda] [--gpu-chip=SM]
 //             [--seed=S]
 //
 // An input SPEC is a .npy or ONNX TensorProto .pb file, or `random` (floats
@@ -12,11 +12,14 @@
 // |got - expected| <= atol + rtol * |expected|; --compare runs the function
 // as compiled with and without the pass pipeline first and compares the two
 // (--approximate: reports the error of a pipeline that changes the result).
+// --target=cuda runs the function (after --compare's pipeline, if any) on an
+// NVIDIA GPU and compares it with the CPU reference compilation.
 // Every failure is one line on stderr and a non-zero exit.
 //
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Jit.h"
+#include "codegen/gpu/Target.h"
 #include "tools/attic-run/Widen.h"
 #include "tools/data/Compare.h"
 #include "tools/data/DataFiles.h"
@@ -127,6 +130,16 @@ static cl::opt<bool> approximate(
              "relative l2 error) without judging it by the tolerances. "
              "Non-finite results where the reference is finite still fail"),
     cl::cat(runOptions));
+static cl::opt<std::string>
+    targetName("target",
+               cl::desc("Where the function runs: cpu (default) or cuda (an "
+                        "NVIDIA GPU, compared with the CPU reference)"),
+               cl::init("cpu"), cl::cat(runOptions));
+static cl::opt<std::string>
+    gpuChip("gpu-chip",
+            cl::desc("With --target=cuda: the GPU architecture (default "
+                     "sm_90)"),
+            cl::init("sm_90"), cl::cat(runOptions));
 static cl::opt<uint64_t> seed("seed", cl::desc("Seed of random inputs"),
                               cl::init(0), cl::cat(runOptions));
 
@@ -312,18 +325,46 @@ double peakRssMiB() {
   return usage.ru_maxrss / 1024.0; // ru_maxrss is in KiB on Linux.
 }
 
+/// Where the candidate runs when it is not the CPU (--target).
+std::optional<cpu::JitTarget> candidateTarget() {
+  if (targetName == "cpu")
+    return std::nullopt;
+  if (targetName != "cuda")
+    fail("unknown --target '" + targetName + "' (expected cpu or cuda)");
+  CudaPipelineOptions options;
+  options.chip = gpuChip;
+  return check(cuda::cudaTarget(options));
+}
+
+/// The candidate compilation, if any: on another target, or on the CPU
+/// after --compare's pipeline.
+SmallVector<std::unique_ptr<JitFunction>>
+compileCandidates(ModuleOp module, std::optional<StringRef> function,
+                  const std::optional<cpu::JitTarget> &target,
+                  const CpuPipelineOptions &options) {
+  if (!target && compare.empty())
+    return {};
+  cpu::JitTarget where = target ? *target : cpu::cpuTarget(options);
+  if (!function)
+    return check(JitFunction::compileAll(module, compare, where));
+  SmallVector<std::unique_ptr<JitFunction>> one;
+  one.push_back(check(JitFunction::compile(module, *function, compare, where)));
+  return one;
+}
+
 /// --all-functions: every public function on random inputs, compared with
-/// its reference compilation under --compare.
-int runAllFunctions(ModuleOp module, const CpuPipelineOptions &options) {
+/// its reference compilation under --compare or --target.
+int runAllFunctions(ModuleOp module, const CpuPipelineOptions &options,
+                    const std::optional<cpu::JitTarget> &target) {
   if (!functionName.empty() || !inputs.empty() || !expects.empty() ||
       !outputs.empty() || !dataSet.empty() || timeRuns || printResults)
     fail("--all-functions runs every function on random inputs; it takes no "
          "--function, --input, --expect, --output, --data-set, --time or "
          "--print");
   auto references = check(JitFunction::compileAll(module, "", options));
-  SmallVector<std::unique_ptr<JitFunction>> candidates, exacts;
-  if (!compare.empty())
-    candidates = check(JitFunction::compileAll(module, compare, options));
+  SmallVector<std::unique_ptr<JitFunction>> exacts;
+  SmallVector<std::unique_ptr<JitFunction>> candidates =
+      compileCandidates(module, std::nullopt, target, options);
   if (wideReference)
     exacts =
         check(JitFunction::compileAll(*widenedModule(module), "", options));
@@ -364,8 +405,8 @@ int main(int argc, char **argv) {
   registerAllExtensions(registry);
   registerAllPasses();
   cl::HideUnrelatedOptions(runOptions);
-  cl::ParseCommandLineOptions(argc, argv,
-                              "Run a function of an .mlir file on the CPU\n");
+  cl::ParseCommandLineOptions(
+      argc, argv, "Run a function of an .mlir file on the CPU or a GPU\n");
 
   if (approximate && compare.empty())
     fail("--approximate says how to judge a comparison; it needs --compare");
@@ -376,15 +417,17 @@ int main(int argc, char **argv) {
   CpuPipelineOptions pipelineOptions;
   pipelineOptions.vectorize = vectorize;
   pipelineOptions.approximateVectorMath = approximateVectorMath;
+  std::optional<cpu::JitTarget> target = candidateTarget();
   if (allFunctions)
-    return runAllFunctions(*module, pipelineOptions);
+    return runAllFunctions(*module, pipelineOptions, target);
   std::string function = chooseFunction(*module);
   std::unique_ptr<JitFunction> reference =
       check(JitFunction::compile(*module, function, "", pipelineOptions));
   std::unique_ptr<JitFunction> candidate, exact;
-  if (!compare.empty())
-    candidate = check(
-        JitFunction::compile(*module, function, compare, pipelineOptions));
+  if (auto candidates = compileCandidates(*module, StringRef(function), target,
+                                          pipelineOptions);
+      !candidates.empty())
+    candidate = std::move(candidates.front());
   if (wideReference)
     exact = check(JitFunction::compile(*widenedModule(*module), function, "",
                                        pipelineOptions));
