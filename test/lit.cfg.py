@@ -77,6 +77,31 @@ else:
 if os.path.isfile(os.path.join(config.attic_tools_dir, "onnx-import-fuzzer")):
     config.available_features.add("libfuzzer")
 
+# NVIDIA GPU code: `ptxas` where the CUDA toolkit's ptxas is (the kernels
+# are compiled to cubins through it), `cuda-runtime` where
+# libAtticCudaRuntime.so was built, and `cuda-device` where the NVIDIA
+# driver sees a GPU. %cuda_stub is a directory whose libcuda.so.1 is the
+# toolkit's stub library: every driver call fails with
+# CUDA_ERROR_STUB_LIBRARY, which exercises a whole program up to the device.
+if os.path.isfile(os.path.join(config.cuda_home, "bin", "ptxas")):
+    config.available_features.add("ptxas")
+runtime = os.path.join(config.attic_obj_root, "lib", "libAtticCudaRuntime.so")
+if os.path.isfile(runtime) and os.path.isfile(config.cuda_driver_stub):
+    config.available_features.add("cuda-runtime")
+    stub_dir = os.path.join(config.attic_obj_root, "test", "cuda-stub")
+    os.makedirs(stub_dir, exist_ok=True)
+    stub = os.path.join(stub_dir, "libcuda.so.1")
+    if not os.path.islink(stub):
+        os.symlink(config.cuda_driver_stub, stub)
+    config.substitutions.append(("%cuda_stub", stub_dir))
+else:
+    lit_config.note("libAtticCudaRuntime.so is not built (no CUDA toolkit): "
+                    "the CUDA runtime checks are skipped")
+smi = shutil.which("nvidia-smi")
+if smi and os.system(f"{smi} -L > /dev/null 2>&1") == 0:
+    config.available_features.add("cuda-device")
+config.substitutions.append(("%attic_lib", os.path.join(config.attic_obj_root, "lib")))
+
 llvm_config.use_default_substitutions()
 llvm_config.with_environment("PATH", config.llvm_tools_dir, append_path=True)
 llvm_config.add_tool_substitutions(

@@ -21,7 +21,7 @@ BUILD=${ATTIC_BUILD_DIR:-$ROOT/build}
 LLVM_BIN=/usr/lib/llvm-22/bin
 
 PACKAGES=(
-  cmake ninja-build ccache clang-22 libclang-rt-22-dev
+  cmake ninja-build ccache clang-22 libclang-rt-22-dev libomp-22-dev
   libmlir-22-dev mlir-22-tools llvm-22-dev llvm-22-tools
   libonnx-dev libprotobuf-dev
   python3-numpy python3-onnx libonnx-testdata

@@ -3,6 +3,7 @@
 //   attic-onnx import MODEL.onnx [-o OUT.mlir]
 //   attic-onnx compile MODEL.onnx|MODEL.mlir -o OUT.o [--header=OUT.h]
 //                      [--passes=P] [--mcpu=CPU] [--vectorize=false]
+//                      [--target=cpu|cuda] [--gpu-chip=SM]
 //   attic-onnx run MODEL.onnx|TEST_DIR [-i FILE]... [--expect=FILE]...
 //                  [--passes=P] [--rtol=R] [--atol=A]
 //
@@ -13,7 +14,9 @@
 // then the pass pipeline P, e.g. a form) and writes a position-independent
 // object file, with a C entry point per function (`_mlir_ciface_<name>`)
 // that the header declares. Link it into a shared library or a program
-// with -lm.
+// with -lm. With --target=cuda the functions run their work on an NVIDIA
+// GPU (kernels embedded for --gpu-chip); link with -lAtticCudaRuntime,
+// whose managed memory the arguments must live in and the results do.
 //
 // `run` compiles an ONNX model the same way and runs it on inputs (.pb or
 // .npy), comparing the results with expected outputs; given a directory
@@ -28,6 +31,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Compile.h"
+#include "codegen/gpu/Target.h"
 #include "codegen/cpu/Jit.h"
 #include "dialects/attic/AtticOps.h"
 #include "dialects/onnx/ONNXOps.h"
@@ -88,6 +92,18 @@ static cl::opt<bool> vectorize("vectorize",
                                cl::desc("Tile and vectorize linalg ops"),
                                cl::init(true), cl::sub(compileCommand),
                                cl::cat(compileOptions));
+static cl::opt<std::string>
+    compileTarget("target",
+                  cl::desc("Where the functions run: cpu (default) or cuda "
+                           "(an NVIDIA GPU driven by the host)"),
+                  cl::init("cpu"), cl::sub(compileCommand),
+                  cl::cat(compileOptions));
+static cl::opt<std::string>
+    gpuChip("gpu-chip",
+            cl::desc("With --target=cuda: the GPU architecture (default "
+                     "sm_90)"),
+            cl::init("sm_90"), cl::sub(compileCommand),
+            cl::cat(compileOptions));
 
 static cl::OptionCategory importOptions("attic-onnx import options");
 
@@ -347,9 +363,17 @@ int compile(MLIRContext &context) {
     llvm::raw_string_ostream os(header);
     check(cpu::emitCHeader(*module, includeGuard(headerFile), os));
   }
-  CpuPipelineOptions pipelineOptions;
-  pipelineOptions.vectorize = vectorize;
-  check(cpu::lowerForCpu(*module, passes, pipelineOptions));
+  if (compileTarget == "cuda") {
+    CudaPipelineOptions gpuOptions;
+    gpuOptions.chip = gpuChip;
+    check(cuda::lowerForCuda(*module, passes, gpuOptions));
+  } else if (compileTarget == "cpu") {
+    CpuPipelineOptions pipelineOptions;
+    pipelineOptions.vectorize = vectorize;
+    check(cpu::lowerForCpu(*module, passes, pipelineOptions));
+  } else {
+    fail("unknown --target '" + compileTarget + "' (expected cpu or cuda)");
+  }
   SmallVector<char> object;
   llvm::raw_svector_ostream os(object);
   cpu::CpuTarget target;

@@ -1,0 +1,31 @@
+// Every form with a GPU kernel, and ops around them that take the plain
+// loop mapping.
+func.func @softmax(%x: tensor<4x1000xf32>) -> tensor<4x1000xf32> {
+  %y = attic.online_softmax <softmax> %x, axis = 1 : tensor<4x1000xf32> -> tensor<4x1000xf32>
+  %z = arith.addf %y, %x : tensor<4x1000xf32>
+  return %z : tensor<4x1000xf32>
+}
+func.func @log_softmax_f64(%x: tensor<6x70xf64>) -> tensor<6x70xf64> {
+  %y = attic.online_softmax <log_softmax> %x, axis = 0 : tensor<6x70xf64> -> tensor<6x70xf64>
+  return %y : tensor<6x70xf64>
+}
+func.func @two_pass_lse(%x: tensor<3x?x5xf16>) -> tensor<3x5xf16> {
+  %y = attic.two_pass_softmax <logsumexp> %x, axis = 1 : tensor<3x?x5xf16> -> tensor<3x5xf16>
+  return %y : tensor<3x5xf16>
+}
+func.func @two_pass_bf16(%x: tensor<8x300xbf16>) -> tensor<8x300xbf16> {
+  %y = attic.two_pass_softmax <softmax> %x, axis = 1 : tensor<8x300xbf16> -> tensor<8x300xbf16>
+  return %y : tensor<8x300xbf16>
+}
+func.func @flash(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>, %v: tensor<2x2x130x64xf32>, %m: tensor<100x130xi1>, %len: tensor<2xi64>) -> tensor<2x8x100x64xf32> {
+  %o = attic.flash_attention %q, %k, %v mask(%m : tensor<100x130xi1>) kv_lengths(%len : tensor<2xi64>) {causal, softcap = 30.0, block_q = 64, block_kv = 64} : tensor<2x8x100x64xf32>, tensor<2x2x130x64xf32>, tensor<2x2x130x64xf32> -> tensor<2x8x100x64xf32>
+  return %o : tensor<2x8x100x64xf32>
+}
+func.func @flash_window(%q: tensor<1x4x64x32xf32>, %k: tensor<1x4x96x32xf32>, %v: tensor<1x4x96x48xf32>, %m: tensor<1x4x64x96xf32>) -> tensor<1x4x64x48xf32> {
+  %o = attic.flash_attention %q, %k, %v mask(%m : tensor<1x4x64x96xf32>) {left_window = 16, right_window = 0, scale = 0.25, block_q = 32, block_kv = 32} : tensor<1x4x64x32xf32>, tensor<1x4x96x32xf32>, tensor<1x4x96x48xf32> -> tensor<1x4x64x48xf32>
+  return %o : tensor<1x4x64x48xf32>
+}
+func.func @flash_softplus(%q: tensor<1x4x?x128xf16>, %k: tensor<1x4x?x128xf16>, %v: tensor<1x4x?x128xf16>) -> tensor<1x4x?x128xf16> {
+  %o = attic.flash_attention %q, %k, %v {kernel = #attic.kernel<softplus>, train_length = 64, block_q = 64, block_kv = 64} : tensor<1x4x?x128xf16>, tensor<1x4x?x128xf16>, tensor<1x4x?x128xf16> -> tensor<1x4x?x128xf16>
+  return %o : tensor<1x4x?x128xf16>
+}

@@ -1,0 +1,127 @@
+// RUN: attic-opt %s --attic-lower-forms-to-gpu --split-input-file | FileCheck %s
+
+// Online softmax: a block of 256 threads per row (1000 elements, four per
+// thread), two workgroup buffers of one element per warp for the pair, a
+// butterfly over the warp then a merge across warps, and a second pass.
+// CHECK-LABEL: func.func @online
+// CHECK-DAG:     %[[C4:.*]] = arith.constant 4 : index
+// CHECK-DAG:     %[[C256:.*]] = arith.constant 256 : index
+// CHECK:         %[[IN:.*]] = bufferization.to_buffer %{{.*}} read_only : tensor<4x1000xf32> to memref<4x1000xf32>
+// CHECK:         %[[FLAT:.*]] = memref.collapse_shape %[[IN]] {{\[\[}}0, 1]] : memref<4x1000xf32> into memref<4000xf32>
+// CHECK:         %[[OUT:.*]] = memref.alloc() : memref<4x1000xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %{{.*}}, {{.*}} = %{{.*}}, {{.*}} = %{{.*}}) threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}}) workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for
+// CHECK:             math.exp
+// CHECK-COUNT-10:  gpu.shuffle  xor
+// CHECK:           gpu.barrier
+// CHECK-COUNT-6:   gpu.shuffle  xor
+// CHECK:           gpu.barrier
+// CHECK:           scf.for
+// CHECK:             arith.divf
+// CHECK:             memref.store
+// CHECK:           gpu.terminator
+// CHECK:         bufferization.to_tensor %[[OUT]] restrict writable : memref<4x1000xf32> to tensor<4x1000xf32>
+func.func @online(%x: tensor<4x1000xf32>) -> tensor<4x1000xf32> {
+  %y = attic.online_softmax <softmax> %x, axis = 1 : tensor<4x1000xf32> -> tensor<4x1000xf32>
+  return %y : tensor<4x1000xf32>
+}
+
+// -----
+
+// Two-pass logsumexp over a dynamic middle axis of f16: 256 threads, the
+// sums in f32, one thread writing each row's value, the result sized by the
+// outer dimensions.
+// CHECK-LABEL: func.func @two_pass_lse
+// CHECK:         memref.alloc() : memref<3x5xf16>
+// CHECK:         gpu.launch
+// CHECK-SAME:      workgroup(%{{.*}} : memref<8xf32, #gpu.address_space<workgroup>>
+// CHECK:           arith.extf %{{.*}} : f16 to f32
+// CHECK:           math.roundeven
+// CHECK:           gpu.barrier
+// CHECK:           scf.if
+// CHECK:             arith.truncf %{{.*}} : f32 to f16
+// CHECK:             memref.store
+// CHECK-NOT:       scf.for
+// CHECK:           gpu.terminator
+func.func @two_pass_lse(%x: tensor<3x?x5xf16>) -> tensor<3x5xf16> {
+  %y = attic.two_pass_softmax <logsumexp> %x, axis = 1 : tensor<3x?x5xf16> -> tensor<3x5xf16>
+  return %y : tensor<3x5xf16>
+}
+
+// -----
+
+// A short row takes one warp: no shared memory merge.
+// CHECK-LABEL: func.func @short_rows
+// CHECK:         gpu.launch
+// CHECK-SAME:      threads({{.*}}) in ({{.*}} = %[[C32:[a-z0-9_]+]],
+// CHECK-COUNT-10:  gpu.shuffle  xor
+// CHECK-NOT:       gpu.barrier
+// CHECK:           gpu.terminator
+func.func @short_rows(%x: tensor<16x10xf32>) -> tensor<16x10xf32> {
+  %y = attic.online_softmax <log_softmax> %x, axis = -1 : tensor<16x10xf32> -> tensor<16x10xf32>
+  return %y : tensor<16x10xf32>
+}
+
+// -----
+
+// Flash attention, D = Dv = 64: four lanes per query row (16 elements each
+// in registers), 64 rows per block (256 threads), grid (ceil(100 / 64),
+// heads, batches); K and V tiles of 64 keys in shared memory; the lanes'
+// partial dot products meet through two shuffles.
+// CHECK-LABEL: func.func @flash
+// CHECK-DAG:     %[[C256:.*]] = arith.constant 256 : index
+// CHECK-DAG:     %[[B:.*]] = tensor.dim %{{.*}}, %c0
+// CHECK-DAG:     %[[H:.*]] = tensor.dim %{{.*}}, %c1
+// CHECK:         %[[OUT:.*]] = memref.alloc() : memref<2x8x100x64xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %{{.*}}, {{.*}} = %[[H]], {{.*}} = %[[B]]) threads({{.*}}) in ({{.*}} = %[[C256]], {{.*}}) workgroup(%[[K:.*]] : memref<4096xf32, #gpu.address_space<workgroup>>, %[[V:.*]] : memref<4096xf32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-16:  memref.load %{{.*}} : memref<102400xf32>
+// CHECK:           scf.for {{.*}} iter_args
+// CHECK:             gpu.barrier
+// CHECK:             memref.store %{{.*}}, %[[K]]
+// CHECK:             memref.store %{{.*}}, %[[V]]
+// CHECK:             gpu.barrier
+// CHECK:             scf.for
+// CHECK-COUNT-16:      math.fma
+// CHECK:               gpu.shuffle  xor %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK:               gpu.shuffle  xor %{{.*}}, %{{.*}}, %{{.*}} : f32
+// CHECK:               math.tanh
+// CHECK:               math.exp
+// CHECK:               math.exp
+// CHECK-COUNT-16:      math.fma
+// CHECK:           scf.if
+// CHECK-COUNT-16:    memref.store %{{.*}} : memref<102400xf32>
+// CHECK:         bufferization.to_tensor %[[OUT]] restrict writable
+func.func @flash(%q: tensor<2x8x100x64xf32>, %k: tensor<2x2x130x64xf32>, %v: tensor<2x2x130x64xf32>, %m: tensor<100x130xi1>, %len: tensor<2xi64>) -> tensor<2x8x100x64xf32> {
+  %o = attic.flash_attention %q, %k, %v mask(%m : tensor<100x130xi1>) kv_lengths(%len : tensor<2xi64>) {causal, softcap = 30.0, block_q = 64, block_kv = 64} : tensor<2x8x100x64xf32>, tensor<2x2x130x64xf32>, tensor<2x2x130x64xf32> -> tensor<2x8x100x64xf32>
+  return %o : tensor<2x8x100x64xf32>
+}
+
+// -----
+
+// D = 128 in f16 with the softplus kernel: eight lanes per row, 64 rows per
+// block (512 threads); the key tile shrinks to 48 keys so that both tiles
+// (in f32) fit in 48 KiB.
+// CHECK-LABEL: func.func @flash_softplus
+// CHECK:         gpu.launch
+// CHECK-SAME:      workgroup(%{{.*}} : memref<6144xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<6144xf32, #gpu.address_space<workgroup>>)
+// CHECK:           arith.extf %{{.*}} : f16 to f32
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK-COUNT-3:       gpu.shuffle  xor
+// CHECK:               math.log1p
+// CHECK:           arith.truncf %{{.*}} : f32 to f16
+func.func @flash_softplus(%q: tensor<1x4x?x128xf16>, %k: tensor<1x4x?x128xf16>, %v: tensor<1x4x?x128xf16>) -> tensor<1x4x?x128xf16> {
+  %o = attic.flash_attention %q, %k, %v {kernel = #attic.kernel<softplus>, block_q = 64, block_kv = 64} : tensor<1x4x?x128xf16>, tensor<1x4x?x128xf16>, tensor<1x4x?x128xf16> -> tensor<1x4x?x128xf16>
+  return %o : tensor<1x4x?x128xf16>
+}
+
+// -----
+
+// A dynamic head size has no kernel: the op stays for the loop lowering.
+// CHECK-LABEL: func.func @flash_dynamic_head
+// CHECK-NOT:     gpu.launch
+// CHECK:         attic.flash_attention
+func.func @flash_dynamic_head(%q: tensor<1x1x8x?xf32>, %k: tensor<1x1x8x?xf32>, %v: tensor<1x1x8x?xf32>) -> tensor<1x1x8x?xf32> {
+  %o = attic.flash_attention %q, %k, %v {scale = 0.5, block_q = 4, block_kv = 4} : tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32> -> tensor<1x1x8x?xf32>
+  return %o : tensor<1x1x8x?xf32>
+}
