@@ -168,6 +168,28 @@ def FlashAttentionPass : Pass<"attic-flash-attention"> {
   ];
 }
 
+def GpuEmulatePass : Pass<"attic-gpu-emulate"> {
+  let summary = "Run GPU kernels on the CPU, a team of threads per block";
+  let description = [{
+    Replaces each `gpu.launch_func` by the kernel's body run on the host:
+    blocks one after another, and in each an OpenMP team of as many threads
+    as the block has, so that barriers (`omp.barrier`) and shuffles (an
+    exchange through a buffer between two barriers) behave as on the GPU.
+    Workgroup memory is a buffer per launch. It checks the kernels Attic
+    generates (the same IR that goes to NVVM) on machines without a GPU;
+    it is not fast. The kernels must be outlined and their operands
+    bufferized; shuffles must be reached by every thread of the block, as
+    they are in Attic's kernels.
+  }];
+  let dependentDialects = [
+    "::mlir::arith::ArithDialect",
+    "::mlir::func::FuncDialect",
+    "::mlir::memref::MemRefDialect",
+    "::mlir::omp::OpenMPDialect",
+    "::mlir::scf::SCFDialect"
+  ];
+}
+
 def GpuMapParallelLoopsPass : Pass<"attic-gpu-map-parallel-loops",
                                    "::mlir::func::FuncOp"> {
   let summary = "Map outermost scf.parallel loops onto GPU blocks and threads";

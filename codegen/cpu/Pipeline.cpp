@@ -45,21 +45,7 @@ void attic::addBufferizationPasses(OpPassManager &pm) {
   pm.addPass(createLowerStridedCopiesPass());
 }
 
-void attic::buildCpuPipeline(OpPassManager &pm,
-                             const CpuPipelineOptions &options) {
-  addTensorLoweringPasses(pm);
-  if (options.vectorize) {
-    pm.addPass(createCpuVectorizePass({options.vectorWidth}));
-    // Masked transfers in place of vector.mask regions, which later passes
-    // (buffer deallocation) would otherwise add operations to.
-    pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
-    if (options.approximateVectorMath)
-      pm.addPass(createCpuApproximateVectorMathPass());
-    pm.addPass(createCanonicalizerPass());
-    pm.addPass(createCSEPass());
-  }
-
-  addBufferizationPasses(pm);
+void attic::addBuffersToLLVMPasses(OpPassManager &pm) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Multi-dimensional vector reductions and transfers become
   // one-dimensional ones.
@@ -77,6 +63,24 @@ void attic::buildCpuPipeline(OpPassManager &pm,
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());
+}
+
+void attic::buildCpuPipeline(OpPassManager &pm,
+                             const CpuPipelineOptions &options) {
+  addTensorLoweringPasses(pm);
+  if (options.vectorize) {
+    pm.addPass(createCpuVectorizePass({options.vectorWidth}));
+    // Masked transfers in place of vector.mask regions, which later passes
+    // (buffer deallocation) would otherwise add operations to.
+    pm.addNestedPass<func::FuncOp>(vector::createLowerVectorMaskPass());
+    if (options.approximateVectorMath)
+      pm.addPass(createCpuApproximateVectorMathPass());
+    pm.addPass(createCanonicalizerPass());
+    pm.addPass(createCSEPass());
+  }
+
+  addBufferizationPasses(pm);
+  addBuffersToLLVMPasses(pm);
 }
 
 void attic::registerCpuPipeline() {

@@ -52,6 +52,10 @@ void addTensorLoweringPasses(OpPassManager &pm);
 /// boundaries, buffer deallocation, and strided copies as linalg.copy.
 void addBufferizationPasses(OpPassManager &pm);
 
+/// The last passes of the pipeline: bufferized linalg, vector, scf and
+/// memref code (and OpenMP) to the LLVM dialect.
+void addBuffersToLLVMPasses(OpPassManager &pm);
+
 /// Tiles `op` (on tensors) so that each tile is one vector of `width`
 /// elements along its innermost non-unit loop, every other loop stepping by
 /// one, and vectorizes the tiles (masked where the loop is not a multiple of

@@ -171,8 +171,9 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   }
   Value rows = ix.min(ix.c(blockQ), arith::SubIOp::create(b, loc, sq, firstRow));
   AttentionScoring scoring = AttentionScoring::of(op);
-  auto [start, end] =
+  auto [start, last] =
       visibleKeyRange(b, loc, scoring, firstRow, rows, sq, length, clamped);
+  Value end = last;
 
   // This lane's query elements.
   Value qRow = ix.linear({batch, head, readRow}, {batches, heads, sq});

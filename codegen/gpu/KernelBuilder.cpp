@@ -7,7 +7,6 @@
 #include "mlir/Dialect/MemRef/IR/MemRef.h"
 #include "mlir/Dialect/SCF/IR/SCF.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
-#include "llvm/Support/MathExtras.h"
 
 using namespace mlir;
 using namespace mlir::attic;
@@ -23,7 +22,8 @@ Value flatten(OpBuilder &b, Location loc, Value buffer) {
   if (type.getRank() == 0)
     return memref::ExpandShapeOp::create(
         b, loc, MemRefType::get({1}, type.getElementType()), buffer,
-        ArrayRef<ReassociationIndices>{}, ArrayRef<OpFoldResult>{});
+        ArrayRef<ReassociationIndices>{},
+        ArrayRef<OpFoldResult>{b.getIndexAttr(1)});
   ReassociationIndices all;
   for (int64_t d = 0; d < type.getRank(); ++d)
     all.push_back(d);
@@ -172,8 +172,10 @@ SmallVector<Value> cuda::reduceBlock(OpBuilder &b, Location loc,
     Value v = memref::LoadOp::create(b, loc, buffer, ValueRange{at});
     published.push_back(arith::SelectOp::create(b, loc, valid, v, none));
   }
+  // Over the whole warp, so that every lane (not only the first `warps`)
+  // ends with the total.
   SmallVector<Value> result =
-      reduceLanes(b, loc, published, llvm::PowerOf2Ceil(warps), merge);
+      reduceLanes(b, loc, published, kWarpSize, merge);
   // The buffers may be reused once every warp has read them.
   gpu::BarrierOp::create(b, loc);
   return result;

@@ -89,6 +89,15 @@ void attic::buildCudaPipeline(OpPassManager &pm,
   pm.addPass(createReconcileUnrealizedCastsPass());
 }
 
+void attic::buildCudaEmulationPipeline(OpPassManager &pm) {
+  pm.addPass(createLowerFormsToGpuPass());
+  pm.addPass(createGpuKernelOutliningPass());
+  addTensorLoweringPasses(pm);
+  addBufferizationPasses(pm);
+  pm.addPass(createGpuEmulatePass());
+  addBuffersToLLVMPasses(pm);
+}
+
 void attic::registerCudaPipeline() {
   PassPipelineRegistration<CudaPipelineOptions>(
       "attic-cuda-pipeline",
@@ -96,4 +105,9 @@ void attic::registerCudaPipeline() {
       [](OpPassManager &pm, const CudaPipelineOptions &options) {
         buildCudaPipeline(pm, options);
       });
+  PassPipelineRegistration<>(
+      "attic-cuda-emulation-pipeline",
+      "Lower attic and tensor IR to the LLVM dialect with the CUDA "
+      "pipeline's kernels emulated on the CPU",
+      [](OpPassManager &pm) { buildCudaEmulationPipeline(pm); });
 }

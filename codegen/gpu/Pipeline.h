@@ -60,6 +60,13 @@ bool isCudaChip(StringRef chip);
 void buildCudaPipeline(OpPassManager &pm,
                        const CudaPipelineOptions &options = {});
 
+/// The CUDA pipeline with its kernels run on the CPU: the form kernels as
+/// buildCudaPipeline makes them, outlined, then bufferized with the rest of
+/// the module, which is compiled for the CPU, and each launch emulated
+/// (attic-gpu-emulate: an OpenMP team per block). Checks the kernels where
+/// there is no GPU; the code calls libomp.
+void buildCudaEmulationPipeline(OpPassManager &pm);
+
 /// What the pipeline needs registered: the NVVM target, the translations to
 /// LLVM IR of host and device code, and the memory effects of a kernel on
 /// its buffers (read and write) for gpu.launch_func, which buffer

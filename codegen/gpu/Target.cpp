@@ -5,6 +5,7 @@
 #include "mlir/IR/DialectRegistry.h"
 #include "mlir/IR/MLIRContext.h"
 #include "mlir/Pass/PassManager.h"
+#include "mlir/Target/LLVMIR/Dialect/OpenMP/OpenMPToLLVMIRTranslation.h"
 #include "llvm/Support/DynamicLibrary.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Path.h"
@@ -86,5 +87,26 @@ cuda::cudaTarget(const CudaPipelineOptions &options) {
       return std::string(message);
     return std::nullopt;
   };
+  return target;
+}
+
+llvm::Expected<cpu::JitTarget> cuda::cudaEmulatorTarget() {
+  const char *libomp = ATTIC_LIBOMP;
+  if (!*libomp || !llvm::sys::fs::exists(libomp))
+    return error("the CUDA emulator needs LLVM's OpenMP runtime (libomp), "
+                 "which was not found when Attic was built");
+  cpu::JitTarget target;
+  target.lower = [](ModuleOp module) {
+    DialectRegistry registry;
+    registerCudaExtensions(registry);
+    registerOpenMPDialectTranslation(registry);
+    module.getContext()->appendDialectRegistry(registry);
+    return cpu::lowerModule(module, "", "lowering for the CUDA emulator",
+                            [](OpPassManager &pm) {
+                              buildCudaEmulationPipeline(pm);
+                            });
+  };
+  target.sharedLibraries.push_back(libomp);
+  target.release = std::free;
   return target;
 }

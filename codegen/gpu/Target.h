@@ -28,6 +28,11 @@ std::string cudaRuntimePath();
 /// call.
 llvm::Expected<cpu::JitTarget> cudaTarget(const CudaPipelineOptions &options);
 
+/// The kernels of the CUDA target run on the CPU: buildCudaEmulationPipeline
+/// and LLVM's OpenMP runtime (its path is fixed at build time). For checking
+/// the kernels where there is no GPU.
+llvm::Expected<cpu::JitTarget> cudaEmulatorTarget();
+
 } // namespace mlir::attic::cuda
 
 #endif // ATTIC_CODEGEN_GPU_TARGET_H

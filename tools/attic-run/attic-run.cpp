@@ -13,7 +13,9 @@
 // as compiled with and without the pass pipeline first and compares the two
 // (--approximate: reports the error of a pipeline that changes the result).
 // --target=cuda runs the function (after --compare's pipeline, if any) on an
-// NVIDIA GPU and compares it with the CPU reference compilation.
+// NVIDIA GPU and compares it with the CPU reference compilation;
+// --target=cuda-emulator runs the same kernels on the CPU (slowly), to check
+// them where there is no GPU.
 // Every failure is one line on stderr and a non-zero exit.
 //
 //===----------------------------------------------------------------------===//
@@ -132,8 +134,10 @@ static cl::opt<bool> approximate(
     cl::cat(runOptions));
 static cl::opt<std::string>
     targetName("target",
-               cl::desc("Where the function runs: cpu (default) or cuda (an "
-                        "NVIDIA GPU, compared with the CPU reference)"),
+               cl::desc("Where the function runs: cpu (default), cuda (an "
+                        "NVIDIA GPU) or cuda-emulator (the CUDA target's "
+                        "kernels run on the CPU, one thread per GPU thread); "
+                        "the last two are compared with the CPU reference"),
                cl::init("cpu"), cl::cat(runOptions));
 static cl::opt<std::string>
     gpuChip("gpu-chip",
@@ -329,8 +333,11 @@ double peakRssMiB() {
 std::optional<cpu::JitTarget> candidateTarget() {
   if (targetName == "cpu")
     return std::nullopt;
+  if (targetName == "cuda-emulator")
+    return check(cuda::cudaEmulatorTarget());
   if (targetName != "cuda")
-    fail("unknown --target '" + targetName + "' (expected cpu or cuda)");
+    fail("unknown --target '" + targetName +
+         "' (expected cpu, cuda or cuda-emulator)");
   CudaPipelineOptions options;
   options.chip = gpuChip;
   return check(cuda::cudaTarget(options));

@@ -2,7 +2,9 @@
 
 // Online softmax: a block of 256 threads per row (1000 elements, four per
 // thread), two workgroup buffers of one element per warp for the pair, a
-// butterfly over the warp then a merge across warps, and a second pass.
+// butterfly over the warp, then one over the warps' published pairs (over
+// all 32 lanes, so that every lane ends with the row's pair), and a second
+// pass.
 // CHECK-LABEL: func.func @online
 // CHECK-DAG:     %[[C4:.*]] = arith.constant 4 : index
 // CHECK-DAG:     %[[C256:.*]] = arith.constant 256 : index
@@ -14,7 +16,7 @@
 // CHECK:             math.exp
 // CHECK-COUNT-10:  gpu.shuffle  xor
 // CHECK:           gpu.barrier
-// CHECK-COUNT-6:   gpu.shuffle  xor
+// CHECK-COUNT-10:  gpu.shuffle  xor
 // CHECK:           gpu.barrier
 // CHECK:           scf.for
 // CHECK:             arith.divf
