@@ -273,7 +273,12 @@ def LowerFormsToGpuPass : Pass<"attic-lower-forms-to-gpu"> {
     - `attic.flash_attention` with static head sizes: a thread block per
       query block, head and batch, a group of lanes per query row holding
       the query and the output accumulator in registers, key/value tiles in
-      shared memory, and only the visible tiles visited.
+      shared memory, and only the visible tiles visited;
+    - `attic.cut_cross_entropy`: its per-token statistics (log-sum-exp,
+      label logit, smoothing sums) from a kernel over tiles of 64 tokens x
+      64 classes (a block per token tile and vocabulary split, 4 x 4 logits
+      per thread accumulated through shared memory), the splits merged per
+      token, then the loss as tensor code; no N x V buffer.
 
     Other ops are left for the loop lowering, which the CUDA pipeline maps
     onto the GPU plainly (`attic-gpu-map-parallel-loops`).

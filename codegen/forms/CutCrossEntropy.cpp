@@ -489,7 +489,10 @@ CutStatistics forms::buildCutStatistics(OpBuilder &rewriter, Location loc,
 namespace {
 
 struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
-  using OpRewritePattern::OpRewritePattern;
+  LowerCutCrossEntropy(MLIRContext *ctx, CutStatisticsFn statistics)
+      : OpRewritePattern(ctx), statistics(std::move(statistics)) {}
+
+  CutStatisticsFn statistics;
 
   LogicalResult matchAndRewrite(CutCrossEntropyOp op,
                                 PatternRewriter &rewriter) const override {
@@ -515,8 +518,15 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
     request.weightedLogitSum = smoothing && e == 0.0;
     if (smoothing && e != 0.0)
       request.powerSumExponent = e;
-    CutStatistics cut = buildCutStatistics(rewriter, loc, in, op.getBlockN(),
-                                           op.getBlockV(), request);
+    FailureOr<CutStatistics> fromHook = failure();
+    if (statistics)
+      fromHook = statistics(rewriter, loc, in, op.getBlockN(), op.getBlockV(),
+                            request);
+    CutStatistics cut = succeeded(fromHook)
+                            ? *fromHook
+                            : buildCutStatistics(rewriter, loc, in,
+                                                 op.getBlockN(),
+                                                 op.getBlockV(), request);
     CrossEntropyStats stats;
     stats.lse = cut.lse;
     stats.labelLogit = cut.labelLogit;
@@ -571,5 +581,11 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
 
 void mlir::attic::populateCutCrossEntropyLoweringPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LowerCutCrossEntropy>(patterns.getContext());
+  patterns.add<LowerCutCrossEntropy>(patterns.getContext(), nullptr);
+}
+
+void forms::populateCutCrossEntropyLoweringPatterns(
+    RewritePatternSet &patterns, CutStatisticsFn statistics) {
+  patterns.add<LowerCutCrossEntropy>(patterns.getContext(),
+                                     std::move(statistics));
 }

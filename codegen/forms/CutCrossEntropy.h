@@ -10,7 +10,12 @@
 
 #include "mlir/IR/Builders.h"
 
+#include <functional>
 #include <optional>
+
+namespace mlir {
+class RewritePatternSet;
+} // namespace mlir
 
 namespace mlir::attic::forms {
 
@@ -65,6 +70,19 @@ CutStatistics buildCutStatistics(OpBuilder &b, Location loc,
                                  const LinearLossOperands &in, int64_t blockN,
                                  int64_t blockV,
                                  const CutStatisticsRequest &request);
+
+/// Where the statistics of a cut form come from: buildCutStatistics, or
+/// another implementation (a GPU kernel) that fails, creating nothing, for
+/// requests it does not cover.
+using CutStatisticsFn = std::function<FailureOr<CutStatistics>(
+    OpBuilder &, Location, const LinearLossOperands &, int64_t blockN,
+    int64_t blockV, const CutStatisticsRequest &)>;
+
+/// attic.cut_cross_entropy lowered with its per-token statistics from
+/// `statistics` (buildCutStatistics where it fails); the loss follows from
+/// them as in the reference.
+void populateCutCrossEntropyLoweringPatterns(RewritePatternSet &patterns,
+                                             CutStatisticsFn statistics);
 
 /// One block of the gradient loops of accumulateBlockGradients.
 struct GradientBlock {

@@ -10,7 +10,10 @@
 //     }
 //
 // gpu.barrier becomes omp.barrier; gpu.shuffle xor exchanges 32-bit words
-// through the shuffle buffer between two barriers.
+// through the shuffle buffer across one barrier. The buffer has two halves
+// used in turn (each thread counts its shuffles, and every thread of a block
+// reaches the same shuffles), so a half is written again only two
+// shuffles later, after a barrier that every read of it preceded.
 //
 //===----------------------------------------------------------------------===//
 
@@ -41,6 +44,8 @@ constexpr StringLiteral kThreadNum = "omp_get_thread_num";
 struct ThreadContext {
   gpu::KernelDim3 block, thread, blockSize, gridSize;
   Value linearThread, threads, shuffleBuffer;
+  /// This thread's count of shuffles so far, modulo 2 (memref<1xindex>).
+  Value shuffleParity;
 };
 
 Value dimOf(const gpu::KernelDim3 &dims, gpu::Dimension d) {
@@ -69,11 +74,21 @@ Value emulateShuffle(OpBuilder &b, Location loc, gpu::ShuffleOp shuffle,
   Value exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                        partner, ctx.threads);
   partner = arith::SelectOp::create(b, loc, exists, partner, ctx.linearThread);
-  // The previous exchange's reads are done before this one writes.
+  Value zero = arith::ConstantIndexOp::create(b, loc, 0);
+  Value parity = memref::LoadOp::create(b, loc, ctx.shuffleParity, zero);
+  memref::StoreOp::create(
+      b, loc,
+      arith::XOrIOp::create(b, loc, parity,
+                            arith::ConstantIndexOp::create(b, loc, 1)),
+      ctx.shuffleParity, zero);
+  Value half = arith::MulIOp::create(b, loc, parity, ctx.threads);
+  memref::StoreOp::create(b, loc, bits, ctx.shuffleBuffer,
+                          ValueRange{arith::AddIOp::create(
+                              b, loc, half, ctx.linearThread)});
   omp::BarrierOp::create(b, loc);
-  memref::StoreOp::create(b, loc, bits, ctx.shuffleBuffer, ctx.linearThread);
-  omp::BarrierOp::create(b, loc);
-  Value other = memref::LoadOp::create(b, loc, ctx.shuffleBuffer, partner);
+  Value other = memref::LoadOp::create(
+      b, loc, ctx.shuffleBuffer,
+      ValueRange{arith::AddIOp::create(b, loc, half, partner)});
   return type == i32 ? other : arith::BitcastOp::create(b, loc, type, other);
 }
 
@@ -147,7 +162,7 @@ LogicalResult emulateLaunch(gpu::LaunchFuncOp launch, gpu::GPUFuncOp kernel,
   }
   Value shuffleBuffer = memref::AllocOp::create(
       b, loc, MemRefType::get({ShapedType::kDynamic}, b.getI32Type()),
-      ValueRange{threads});
+      ValueRange{arith::MulIOp::create(b, loc, threads, c(2))});
   if (!kernel.getPrivateAttributions().empty())
     return kernel.emitOpError("has private attributions");
 
@@ -190,6 +205,9 @@ LogicalResult emulateLaunch(gpu::LaunchFuncOp launch, gpu::GPUFuncOp kernel,
   ctx.linearThread = linear;
   ctx.threads = threads;
   ctx.shuffleBuffer = shuffleBuffer;
+  ctx.shuffleParity = memref::AllocaOp::create(
+      b, loc, MemRefType::get({1}, index));
+  memref::StoreOp::create(b, loc, c(0), ctx.shuffleParity, ValueRange{c(0)});
   if (failed(replaceGpuOps(team.getRegion(), ctx)))
     return failure();
 

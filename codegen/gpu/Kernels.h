@@ -11,9 +11,12 @@
 #ifndef ATTIC_CODEGEN_GPU_KERNELS_H
 #define ATTIC_CODEGEN_GPU_KERNELS_H
 
+#include "codegen/forms/CutCrossEntropy.h"
+
 #include "mlir/Support/LLVM.h"
 
 namespace mlir {
+class OpBuilder;
 class Operation;
 class RewritePatternSet;
 class RewriterBase;
@@ -43,6 +46,19 @@ LogicalResult lowerSoftmaxFormToGpu(RewriterBase &rewriter, Operation *op);
 /// some row of the block can see are visited.
 LogicalResult lowerFlashAttentionToGpu(RewriterBase &rewriter,
                                        FlashAttentionOp op);
+
+/// The per-token statistics of a cut form (forms::buildCutStatistics's
+/// contract) from a kernel: a thread block per (64 tokens, vocabulary
+/// split), 256 threads each holding 4 x 4 logits of a 64 x 64 tile,
+/// accumulated over the hidden size through shared memory; the tile folded
+/// into each token's running maximum, sum and smoothing sums (shuffles over
+/// the 16 threads of a token), the label's logit picked from the same
+/// tiles; the splits merged per token afterwards. Fails, creating nothing,
+/// for the moments of the spherical z-loss.
+FailureOr<forms::CutStatistics>
+buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
+                        const forms::LinearLossOperands &in,
+                        const forms::CutStatisticsRequest &request);
 
 /// Patterns applying the functions above.
 void populateFormToGpuPatterns(RewritePatternSet &patterns);

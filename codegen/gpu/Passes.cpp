@@ -51,6 +51,12 @@ struct FlashAttentionToGpu final : OpRewritePattern<FlashAttentionOp> {
 
 void cuda::populateFormToGpuPatterns(RewritePatternSet &patterns) {
   patterns.add<SoftmaxFormToGpu, FlashAttentionToGpu>(patterns.getContext());
+  forms::populateCutCrossEntropyLoweringPatterns(
+      patterns, [](OpBuilder &b, Location loc,
+                   const forms::LinearLossOperands &in, int64_t, int64_t,
+                   const forms::CutStatisticsRequest &request) {
+        return buildCutStatisticsOnGpu(b, loc, in, request);
+      });
 }
 
 namespace mlir::attic {

@@ -95,6 +95,9 @@ llvm::Expected<cpu::JitTarget> cuda::cudaEmulatorTarget() {
   if (!*libomp || !llvm::sys::fs::exists(libomp))
     return error("the CUDA emulator needs LLVM's OpenMP runtime (libomp), "
                  "which was not found when Attic was built");
+  // Threads waiting at a barrier sleep at once instead of spinning: the
+  // emulated blocks have far more threads than the machine has cores.
+  setenv("KMP_BLOCKTIME", "0", /*overwrite=*/0);
   cpu::JitTarget target;
   target.lower = [](ModuleOp module) {
     DialectRegistry registry;

@@ -276,6 +276,9 @@ Value IndexMath::add(Value x, Value y) {
 Value IndexMath::sub(Value x, Value y) {
   return arith::SubIOp::create(b, loc, x, y);
 }
+Value IndexMath::mul(Value x, Value y) {
+  return arith::MulIOp::create(b, loc, x, y);
+}
 Value IndexMath::min(Value x, Value y) {
   return arith::MinSIOp::create(b, loc, x, y);
 }

@@ -144,6 +144,7 @@ struct IndexMath {
   Value c(int64_t v);
   Value add(Value x, Value y);
   Value sub(Value x, Value y);
+  Value mul(Value x, Value y);
   Value min(Value x, Value y);
   Value max(Value x, Value y);
   Value div(Value x, Value y);

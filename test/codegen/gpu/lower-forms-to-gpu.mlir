@@ -127,3 +127,30 @@ func.func @flash_dynamic_head(%q: tensor<1x1x8x?xf32>, %k: tensor<1x1x8x?xf32>, 
   %o = attic.flash_attention %q, %k, %v {scale = 0.5, block_q = 4, block_kv = 4} : tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32>, tensor<1x1x8x?xf32> -> tensor<1x1x8x?xf32>
   return %o : tensor<1x1x8x?xf32>
 }
+
+// -----
+
+// Cut cross-entropy with label smoothing: one kernel over 64 x 64 logit
+// tiles (the hidden size staged 16 at a time, rows padded to 17 words)
+// writes per split and token the maximum, the rescaled sum, the label's
+// logit and the logit sum; a reduction over the splits merges them, and the
+// loss follows as tensor code. No buffer or tensor of N x V = 100 x 300.
+// CHECK-LABEL: func.func @cut
+// CHECK-NOT:     100x300
+// CHECK-COUNT-4: memref.alloc(%{{.*}}, %{{.*}}) : memref<?x?xf32>
+// CHECK:         gpu.launch
+// CHECK-SAME:      workgroup(%{{.*}} : memref<1088xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<1088xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for
+// CHECK:             scf.for
+// CHECK:               gpu.barrier
+// CHECK:               gpu.barrier
+// CHECK-COUNT-256:     math.fma
+// CHECK:             math.tanh
+// CHECK:             gpu.shuffle  xor
+// CHECK:         linalg.generic {{.*}} iterator_types = ["parallel", "reduction"]
+// CHECK-NOT:     100x300
+// CHECK:         return
+func.func @cut(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y: tensor<100xi64>) -> tensor<f32> {
+  %l = attic.cut_cross_entropy %h, %w, %y {label_smoothing = 0.1, softcap = 30.0, block_n = 64, block_v = 64} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64> -> tensor<f32>
+  return %l : tensor<f32>
+}

@@ -29,3 +29,7 @@ func.func @flash_softplus(%q: tensor<1x4x?x128xf16>, %k: tensor<1x4x?x128xf16>, 
   %o = attic.flash_attention %q, %k, %v {kernel = #attic.kernel<softplus>, train_length = 64, block_q = 64, block_kv = 64} : tensor<1x4x?x128xf16>, tensor<1x4x?x128xf16>, tensor<1x4x?x128xf16> -> tensor<1x4x?x128xf16>
   return %o : tensor<1x4x?x128xf16>
 }
+func.func @cut_cross_entropy(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y: tensor<100xi64>, %b: tensor<300xf32>) -> (tensor<f32>, tensor<100xf32>) {
+  %l, %lse = attic.cut_cross_entropy %h, %w, %y bias(%b : tensor<300xf32>) {label_smoothing = 0.1, softcap = 30.0, block_n = 64, block_v = 64} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64> -> tensor<f32>, tensor<100xf32>
+  return %l, %lse : tensor<f32>, tensor<100xf32>
+}
