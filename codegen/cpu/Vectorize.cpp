@@ -206,12 +206,14 @@ LogicalResult attic::tileAndVectorize(RewriterBase &rewriter,
 
   // An innermost reduction is tiled in two steps, since upstream tiles
   // partial reductions only when no parallel loop is tiled with them: the
-  // parallel loops first, then the reduction of each tile.
+  // parallel loops first, then the reduction of each tile. Not for a body
+  // that reads linalg.index: upstream's partial reduction tiles do not
+  // offset it by the tile's position (each tile would see columns from 0).
   bool partialReduction = tileVectorDim &&
                           op.getIteratorTypesArray()[*vectorDim] ==
                               utils::IteratorType::reduction &&
                           isa<PartialReductionOpInterface>(*op) &&
-                          hasStandardCombiners(op);
+                          hasStandardCombiners(op) && !op.hasIndexSemantics();
   SmallVector<OpFoldResult> outerSizes = tileSizes;
   if (partialReduction)
     outerSizes[*vectorDim] = rewriter.getIndexAttr(0);
