@@ -163,6 +163,8 @@ JitFunction::call(ArrayRef<HostArray> args) {
     copies.push_back(copy);
     if (!arg.data.empty())
       std::memcpy(copy, arg.data.data(), arg.data.size());
+    if (target->prepareArgument)
+      target->prepareArgument(copy, arg.data.size());
     buffers.push_back(copy);
   }
 

@@ -37,6 +37,13 @@ struct JitTarget {
   std::function<void *(size_t)> allocate;
   /// Frees result buffers (and the argument copies).
   std::function<void(void *)> release;
+  /// Called on each argument copy once written (e.g. to move it to the
+  /// device before the call is timed).
+  std::function<void(void *, size_t)> prepareArgument;
+  /// The most accelerator memory held at once since the last reset, and
+  /// the reset; empty where the target does not track it.
+  std::function<size_t()> peakBytes;
+  std::function<void()> resetPeak;
   /// After each call: an error the compiled code reported, if any.
   std::function<std::optional<std::string>()> takeError;
 };
@@ -85,6 +92,9 @@ public:
   /// Milliseconds the compiled code itself took in the last call: the
   /// results' allocation included, their copy into host arrays not.
   double getLastCallMs() const { return lastCallMs; }
+
+  /// The target this function was compiled for.
+  const JitTarget &getTarget() const { return *target; }
 
 private:
   JitFunction() = default;

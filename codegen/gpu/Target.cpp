@@ -69,9 +69,16 @@ cuda::cudaTarget(const CudaPipelineOptions &options) {
       library.getAddressOfSymbol("atticCudaFree"));
   auto *takeError = reinterpret_cast<const char *(*)()>(
       library.getAddressOfSymbol("atticCudaTakeError"));
-  if (!allocate || !release || !takeError)
-    return error(path + " is not Attic's CUDA runtime (atticCudaAlloc, "
-                        "atticCudaFree or atticCudaTakeError missing)");
+  auto *prefetch = reinterpret_cast<void (*)(void *, size_t)>(
+      library.getAddressOfSymbol("atticCudaPrefetch"));
+  auto *peakBytes = reinterpret_cast<size_t (*)()>(
+      library.getAddressOfSymbol("atticCudaPeakBytes"));
+  auto *resetPeak = reinterpret_cast<void (*)()>(
+      library.getAddressOfSymbol("atticCudaResetPeak"));
+  if (!allocate || !release || !takeError || !prefetch || !peakBytes ||
+      !resetPeak)
+    return error(path + " is not Attic's CUDA runtime (one of its "
+                        "atticCuda* functions is missing)");
 
   cpu::JitTarget target;
   auto copy = std::make_shared<CudaPipelineOptions>();
@@ -82,6 +89,9 @@ cuda::cudaTarget(const CudaPipelineOptions &options) {
   target.sharedLibraries.push_back(path);
   target.allocate = allocate;
   target.release = release;
+  target.prepareArgument = prefetch;
+  target.peakBytes = peakBytes;
+  target.resetPeak = resetPeak;
   target.takeError = [takeError]() -> std::optional<std::string> {
     if (const char *message = takeError())
       return std::string(message);

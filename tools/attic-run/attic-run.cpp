@@ -489,6 +489,9 @@ int main(int argc, char **argv) {
     check(run::writeNpy(results[i], path));
 
   if (timeRuns) {
+    const cpu::JitTarget &where = runner.getTarget();
+    if (where.resetPeak)
+      where.resetPeak();
     SmallVector<double> ms;
     for (unsigned r = 0; r < timeRuns; ++r) {
       (void)check(runner.call(args));
@@ -497,8 +500,14 @@ int main(int argc, char **argv) {
     llvm::sort(ms);
     llvm::outs() << llvm::formatv(
         "time: min {0:f3} ms, median {1:f3} ms over {2} runs; peak RSS "
-        "{3:f1} MiB ({4:f1} MiB before the first run)\n",
+        "{3:f1} MiB ({4:f1} MiB before the first run)",
         ms.front(), ms[ms.size() / 2], timeRuns, peakRssMiB(), beforeRuns);
+    // Device memory: the most the runs held at once, their arguments'
+    // copies included.
+    if (where.peakBytes)
+      llvm::outs() << llvm::formatv("; device peak {0:f1} MiB",
+                                    where.peakBytes() / 1048576.0);
+    llvm::outs() << "\n";
   }
   return ok ? 0 : 1;
 }

@@ -27,10 +27,20 @@
 extern "C" {
 #endif
 
-/* Managed memory (host and device); a failed allocation records an error
-   and returns host memory so that host code does not crash. */
+/* Managed memory (host and device), its pages placed on the device; a
+   failed allocation records an error and returns host memory so that host
+   code does not crash. */
 void *atticCudaAlloc(size_t bytes);
 void atticCudaFree(void *pointer);
+
+/* Moves managed memory to the device (e.g. after the host wrote it) and
+   waits until it is there. */
+void atticCudaPrefetch(void *pointer, size_t bytes);
+
+/* The most managed memory held at once since the last reset, in bytes, and
+   the reset (to what is held now). */
+size_t atticCudaPeakBytes(void);
+void atticCudaResetPeak(void);
 
 /* Waits for the device; 0 on success. */
 int atticCudaSynchronize(void);

@@ -15,6 +15,7 @@
 #include <cstdlib>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 #include <unordered_set>
 
 #define ATTIC_EXPORT extern "C" __attribute__((visibility("default")))
@@ -25,6 +26,10 @@ std::mutex mutex;
 std::string pendingError, takenError;
 /// Host allocations handed out when managed memory failed.
 std::unordered_set<void *> hostFallbacks;
+/// Managed allocations and their sizes; the bytes held now and at most.
+std::unordered_map<void *, size_t> allocations;
+size_t heldBytes = 0, peakBytes = 0;
+CUdevice device = 0;
 CUcontext context = nullptr;
 CUstream stream = nullptr;
 
@@ -90,7 +95,6 @@ bool ensureContext() {
   static std::once_flag once;
   static bool ready = false;
   std::call_once(once, [] {
-    CUdevice device;
     ready = check(cuInit(0), "cuInit") &&
             check(cuDeviceGet(&device, 0), "cuDeviceGet") &&
             check(cuDevicePrimaryCtxRetain(&context, device),
@@ -105,14 +109,37 @@ bool ensureContext() {
 // Attic's interface
 //===----------------------------------------------------------------------===//
 
+namespace {
+
+/// Moves `bytes` at `pointer` (managed) to the device, or places them there
+/// when they were never touched.
+void prefetch(void *pointer, size_t bytes) {
+  CUmemLocation location = {};
+  location.type = CU_MEM_LOCATION_TYPE_DEVICE;
+  location.id = device;
+  check(cuMemPrefetchAsync(reinterpret_cast<CUdeviceptr>(pointer), bytes,
+                           location, 0, nullptr),
+        "cuMemPrefetchAsync");
+}
+
+} // namespace
+
 ATTIC_EXPORT void *atticCudaAlloc(size_t bytes) {
   CUdeviceptr pointer = 0;
   // Zero bytes are valid for a memref; managed memory wants at least one.
+  size_t size = bytes ? bytes : 1;
   if (ensureContext() &&
-      check(cuMemAllocManaged(&pointer, bytes ? bytes : 1,
-                              CU_MEM_ATTACH_GLOBAL),
-            "cuMemAllocManaged"))
-    return reinterpret_cast<void *>(pointer);
+      check(cuMemAllocManaged(&pointer, size, CU_MEM_ATTACH_GLOBAL),
+            "cuMemAllocManaged")) {
+    void *result = reinterpret_cast<void *>(pointer);
+    // Kernels write most buffers first: their pages start on the device.
+    prefetch(result, size);
+    std::lock_guard<std::mutex> lock(mutex);
+    allocations[result] = size;
+    heldBytes += size;
+    peakBytes = std::max(peakBytes, heldBytes);
+    return result;
+  }
   void *host = std::malloc(bytes ? bytes : 1);
   std::lock_guard<std::mutex> lock(mutex);
   hostFallbacks.insert(host);
@@ -128,9 +155,31 @@ ATTIC_EXPORT void atticCudaFree(void *pointer) {
       std::free(pointer);
       return;
     }
+    auto it = allocations.find(pointer);
+    if (it != allocations.end()) {
+      heldBytes -= it->second;
+      allocations.erase(it);
+    }
   }
   if (ensureContext())
     check(cuMemFree(reinterpret_cast<CUdeviceptr>(pointer)), "cuMemFree");
+}
+
+ATTIC_EXPORT void atticCudaPrefetch(void *pointer, size_t bytes) {
+  if (pointer && bytes && ensureContext()) {
+    prefetch(pointer, bytes);
+    check(cuCtxSynchronize(), "cuCtxSynchronize");
+  }
+}
+
+ATTIC_EXPORT size_t atticCudaPeakBytes(void) {
+  std::lock_guard<std::mutex> lock(mutex);
+  return peakBytes;
+}
+
+ATTIC_EXPORT void atticCudaResetPeak(void) {
+  std::lock_guard<std::mutex> lock(mutex);
+  peakBytes = heldBytes;
 }
 
 ATTIC_EXPORT int atticCudaSynchronize(void) {
@@ -152,11 +201,9 @@ ATTIC_EXPORT const char *atticCudaDeviceDescription(void) {
   static std::string description;
   if (!ensureContext())
     return nullptr;
-  CUdevice device;
   char name[256] = {0};
   int major = 0, minor = 0;
-  if (!check(cuCtxGetDevice(&device), "cuCtxGetDevice") ||
-      !check(cuDeviceGetName(name, sizeof(name) - 1, device),
+  if (!check(cuDeviceGetName(name, sizeof(name) - 1, device),
              "cuDeviceGetName") ||
       !check(cuDeviceGetAttribute(
                  &major, CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR, device),
