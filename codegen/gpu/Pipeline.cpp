@@ -31,8 +31,8 @@ bool attic::isCudaChip(StringRef chip) {
          version >= 50;
 }
 
-void attic::buildCudaPipeline(OpPassManager &pm,
-                              const CudaPipelineOptions &options) {
+void attic::addCudaKernelPasses(OpPassManager &pm,
+                                const CudaPipelineOptions &options) {
   // Tensors: kernels for the forms, loops for everything else.
   if (options.formKernels) {
     pm.addPass(createLowerFormsToGpuPass());
@@ -52,6 +52,11 @@ void attic::buildCudaPipeline(OpPassManager &pm,
   pm.addPass(createGpuKernelOutliningPass());
   pm.addPass(createCanonicalizerPass());
   pm.addPass(createCSEPass());
+}
+
+void attic::buildCudaPipeline(OpPassManager &pm,
+                              const CudaPipelineOptions &options) {
+  addCudaKernelPasses(pm, options);
 
   // Device code: NVVM, then a binary for the chip.
   GpuNVVMAttachTargetOptions target;
@@ -90,10 +95,7 @@ void attic::buildCudaPipeline(OpPassManager &pm,
 }
 
 void attic::buildCudaEmulationPipeline(OpPassManager &pm) {
-  pm.addPass(createLowerFormsToGpuPass());
-  pm.addPass(createGpuKernelOutliningPass());
-  addTensorLoweringPasses(pm);
-  addBufferizationPasses(pm);
+  addCudaKernelPasses(pm);
   pm.addPass(createGpuEmulatePass());
   addBuffersToLLVMPasses(pm);
 }

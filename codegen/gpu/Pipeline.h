@@ -60,11 +60,17 @@ bool isCudaChip(StringRef chip);
 void buildCudaPipeline(OpPassManager &pm,
                        const CudaPipelineOptions &options = {});
 
-/// The CUDA pipeline with its kernels run on the CPU: the form kernels as
-/// buildCudaPipeline makes them, outlined, then bufferized with the rest of
-/// the module, which is compiled for the CPU, and each launch emulated
-/// (attic-gpu-emulate: an OpenMP team per block). Checks the kernels where
-/// there is no GPU; the code calls libomp.
+/// The first part of buildCudaPipeline: the form kernels, the rest lowered
+/// and bufferized, its parallel loops mapped onto the GPU, every kernel
+/// outlined into a gpu.module (still in the gpu dialect).
+void addCudaKernelPasses(OpPassManager &pm,
+                         const CudaPipelineOptions &options = {});
+
+/// The CUDA pipeline with its kernels run on the CPU: addCudaKernelPasses,
+/// then each launch emulated (attic-gpu-emulate: an OpenMP team per block)
+/// and the host code compiled as for the CPU. Checks the kernels -- the
+/// forms' and the plainly mapped loops' -- where there is no GPU; the code
+/// calls libomp.
 void buildCudaEmulationPipeline(OpPassManager &pm);
 
 /// What the pipeline needs registered: the NVVM target, the translations to
