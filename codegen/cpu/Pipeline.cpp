@@ -45,7 +45,8 @@ void attic::addBufferizationPasses(OpPassManager &pm) {
   pm.addPass(createLowerStridedCopiesPass());
 }
 
-void attic::addBuffersToLLVMPasses(OpPassManager &pm) {
+void attic::addBuffersToLLVMPasses(
+    OpPassManager &pm, function_ref<void(OpPassManager &)> beforeLLVM) {
   pm.addNestedPass<func::FuncOp>(createConvertLinalgToLoopsPass());
   // Multi-dimensional vector reductions and transfers become
   // one-dimensional ones.
@@ -60,6 +61,8 @@ void attic::addBuffersToLLVMPasses(OpPassManager &pm) {
   arith::ArithExpandOpsPassOptions expand;
   expand.includeBf16 = true;
   pm.addPass(arith::createArithExpandOpsPass(expand));
+  if (beforeLLVM)
+    beforeLLVM(pm);
   pm.addPass(createConvertVectorToLLVMPass());
   pm.addPass(createConvertToLLVMPass());
   pm.addPass(createReconcileUnrealizedCastsPass());

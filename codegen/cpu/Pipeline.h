@@ -53,8 +53,12 @@ void addTensorLoweringPasses(OpPassManager &pm);
 void addBufferizationPasses(OpPassManager &pm);
 
 /// The last passes of the pipeline: bufferized linalg, vector, scf and
-/// memref code (and OpenMP) to the LLVM dialect.
-void addBuffersToLLVMPasses(OpPassManager &pm);
+/// memref code (and OpenMP) to the LLVM dialect; `beforeLLVM`, when given,
+/// adds passes just before the conversions to LLVM (another target's host
+/// conversions).
+void addBuffersToLLVMPasses(
+    OpPassManager &pm,
+    function_ref<void(OpPassManager &)> beforeLLVM = nullptr);
 
 /// Tiles `op` (on tensors) so that each tile is one vector of `width`
 /// elements along its innermost non-unit loop, every other loop stepping by

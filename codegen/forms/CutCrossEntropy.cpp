@@ -522,11 +522,11 @@ struct LowerCutCrossEntropy final : OpRewritePattern<CutCrossEntropyOp> {
     if (statistics)
       fromHook = statistics(rewriter, loc, in, op.getBlockN(), op.getBlockV(),
                             request);
-    CutStatistics cut = succeeded(fromHook)
-                            ? *fromHook
-                            : buildCutStatistics(rewriter, loc, in,
-                                                 op.getBlockN(),
-                                                 op.getBlockV(), request);
+    CutStatistics cut =
+        succeeded(fromHook)
+            ? *fromHook
+            : buildCutStatistics(rewriter, loc, in, op.getBlockN(),
+                                 op.getBlockV(), request);
     CrossEntropyStats stats;
     stats.lse = cut.lse;
     stats.labelLogit = cut.labelLogit;

@@ -67,9 +67,10 @@ Value onlineFinish(OpBuilder &b, Location loc, SoftmaxKind kind, Value x,
   }
   case SoftmaxKind::logsumexp: {
     Value zero = constF(b, loc, m.getType(), 0.0);
-    Value safeMax = arith::SelectOp::create(b, loc, isNegInf(b, loc, m), zero, m);
-    Value r = arith::AddFOp::create(b, loc, safeMax,
-                                    math::LogOp::create(b, loc, s));
+    Value safeMax =
+        arith::SelectOp::create(b, loc, isNegInf(b, loc, m), zero, m);
+    Value r =
+        arith::AddFOp::create(b, loc, safeMax, math::LogOp::create(b, loc, s));
     return selectNonEmpty(b, loc, s, r, kNegInf);
   }
   }
@@ -136,7 +137,8 @@ Value exp2OfInteger(OpBuilder &b, Location loc, Value k) {
 std::pair<Value, Value> twoPassMerge(OpBuilder &b, Location loc, Value sum,
                                      Value exponent, Value otherSum,
                                      Value otherExponent) {
-  Value newExponent = arith::MaximumFOp::create(b, loc, exponent, otherExponent);
+  Value newExponent =
+      arith::MaximumFOp::create(b, loc, exponent, otherExponent);
   Value scale = exp2OfInteger(
       b, loc, arith::SubFOp::create(b, loc, exponent, newExponent));
   Value otherScale = exp2OfInteger(

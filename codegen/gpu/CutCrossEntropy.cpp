@@ -73,10 +73,9 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
   Value one = hx.c(1);
   // Splits: about kSplitClasses classes each, at most kMaxSplits; each a
   // whole number of tiles.
-  Value splits = hx.min(
-      hx.c(kMaxSplits),
-      hx.max(one, arith::CeilDivUIOp::create(b, loc, classes,
-                                             hx.c(kSplitClasses))));
+  Value splits = hx.min(hx.c(kMaxSplits),
+                        hx.max(one, arith::CeilDivUIOp::create(
+                                        b, loc, classes, hx.c(kSplitClasses))));
   Value perSplit = arith::MulIOp::create(
       b, loc,
       arith::CeilDivUIOp::create(
@@ -168,8 +167,7 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
               // outside), four elements of each per thread.
               auto stage = [&](Value source, Value tile, Value first,
                                Value end) {
-                for (int64_t t = 0; t < kTile * kChunk / (kSide * kSide);
-                     ++t) {
+                for (int64_t t = 0; t < kTile * kChunk / (kSide * kSide); ++t) {
                   Value e = kx.add(thread, kx.c(t * kSide * kSide));
                   Value r = arith::DivUIOp::create(kb, kl, e, kx.c(kChunk));
                   Value k = arith::RemUIOp::create(kb, kl, e, kx.c(kChunk));
@@ -180,15 +178,15 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
                                             row, end),
                       arith::CmpIOp::create(kb, kl, arith::CmpIPredicate::slt,
                                             col, depth));
-                  Value at = kx.add(
-                      kx.mul(kx.min(row, kx.sub(end, kx.c(1))), depth),
-                      kx.min(col, kx.sub(depth, kx.c(1))));
+                  Value at =
+                      kx.add(kx.mul(kx.min(row, kx.sub(end, kx.c(1))), depth),
+                             kx.min(col, kx.sub(depth, kx.c(1))));
                   Value x = castFloat(
                       kb, kl, memref::LoadOp::create(kb, kl, source, at), acc);
                   x = arith::SelectOp::create(kb, kl, inside, x,
                                               constF(kb, kl, acc, 0.0));
-                  memref::StoreOp::create(
-                      kb, kl, x, tile, kx.add(kx.mul(r, kx.c(kPadded)), k));
+                  memref::StoreOp::create(kb, kl, x, tile,
+                                          kx.add(kx.mul(r, kx.c(kPadded)), k));
                 }
               };
               stage(hFlat, hTile, firstToken, tokens);
@@ -224,11 +222,12 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
           valid.push_back(arith::CmpIOp::create(
               cb, cl, arith::CmpIPredicate::slt, col, endClass));
           Value readCol = cx.min(col, cx.sub(classes, cx.c(1)));
-          Value b = bias ? castFloat(cb, cl,
-                                     memref::LoadOp::create(cb, cl, biasFlat,
-                                                            readCol),
-                                     acc)
-                         : Value();
+          Value b =
+              bias
+                  ? castFloat(cb, cl,
+                              memref::LoadOp::create(cb, cl, biasFlat, readCol),
+                              acc)
+                  : Value();
           for (int64_t i = 0; i < kPer; ++i) {
             Value &x = z[i * kPer + j];
             if (b)
@@ -247,8 +246,8 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
           return reduceLanes(cb, cl, x, kSide,
                              [](OpBuilder &rb, Location rl, ValueRange p,
                                 ValueRange q) -> SmallVector<Value> {
-                               return {arith::AddFOp::create(rb, rl, p[0],
-                                                             q[0])};
+                               return {
+                                   arith::AddFOp::create(rb, rl, p[0], q[0])};
                              })[0];
         };
         SmallVector<Value> next;
@@ -261,12 +260,12 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
                 cb, cl, tileMax,
                 arith::SelectOp::create(cb, cl, valid[j], z[i * kPer + j],
                                         constF(cb, cl, acc, kNegInf)));
-          tileMax = reduceLanes(cb, cl, tileMax, kSide,
-                                [](OpBuilder &rb, Location rl, ValueRange p,
-                                   ValueRange q) -> SmallVector<Value> {
-                                  return {arith::MaximumFOp::create(
-                                      rb, rl, p[0], q[0])};
-                                })[0];
+          tileMax = reduceLanes(
+              cb, cl, tileMax, kSide,
+              [](OpBuilder &rb, Location rl, ValueRange p,
+                 ValueRange q) -> SmallVector<Value> {
+                return {arith::MaximumFOp::create(rb, rl, p[0], q[0])};
+              })[0];
           Value newMax = arith::MaximumFOp::create(cb, cl, r.max, tileMax);
           Value alpha = math::ExpOp::create(
               cb, cl, subtractSafeMax(cb, cl, r.max, newMax));
@@ -314,9 +313,9 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
           if (power) {
             Value rescale = math::ExpOp::create(
                 cb, cl,
-                arith::MulFOp::create(
-                    cb, cl, subtractSafeMax(cb, cl, r.max, newMax),
-                    constF(cb, cl, acc, *power)));
+                arith::MulFOp::create(cb, cl,
+                                      subtractSafeMax(cb, cl, r.max, newMax),
+                                      constF(cb, cl, acc, *power)));
             next.push_back(math::FmaOp::create(cb, cl, r.powerSum, rescale,
                                                sumLanes(powSum)));
           }
@@ -325,8 +324,8 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
       });
 
   // The first thread of each row writes the row's partial statistics.
-  Value first = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tx,
-                                      ix.c(0));
+  Value first =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq, tx, ix.c(0));
   scf::IfOp::create(b, loc, first, [&](OpBuilder &nb, Location l) {
     IndexMath nx{nb, l};
     for (int64_t i = 0; i < kPer; ++i) {
@@ -336,8 +335,7 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
       scf::IfOp::create(nb, l, inside, [&](OpBuilder &sb, Location sl) {
         IndexMath sx{sb, sl};
         Value at = sx.add(sx.mul(split, tokens), token);
-        ValueRange row =
-            classLoop.getResults().slice(i * perRow, perRow);
+        ValueRange row = classLoop.getResults().slice(i * perRow, perRow);
         for (int k = 0; k < numPartials; ++k)
           memref::StoreOp::create(sb, sl, row[k], partials[k].flat, at);
         scf::YieldOp::create(sb, sl);
@@ -403,8 +401,7 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
       b, loc, ValueRange{maxT, sumT}, emptyTensor(b, loc, n, acc),
       SmallVector<AffineMap>(3, id1),
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value negMax =
-            subtractSafeMax(nb, l, constF(nb, l, acc, 0.0), args[0]);
+        Value negMax = subtractSafeMax(nb, l, constF(nb, l, acc, 0.0), args[0]);
         linalg::YieldOp::create(
             nb, l,
             Value(arith::SubFOp::create(

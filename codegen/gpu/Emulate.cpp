@@ -68,8 +68,8 @@ Value emulateShuffle(OpBuilder &b, Location loc, gpu::ShuffleOp shuffle,
   Type type = value.getType(), i32 = b.getI32Type();
   Value bits =
       type == i32 ? value : arith::BitcastOp::create(b, loc, i32, value);
-  Value offset = arith::IndexCastOp::create(b, loc, b.getIndexType(),
-                                            shuffle.getOffset());
+  Value offset =
+      arith::IndexCastOp::create(b, loc, b.getIndexType(), shuffle.getOffset());
   Value partner = arith::XOrIOp::create(b, loc, ctx.linearThread, offset);
   Value exists = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
                                        partner, ctx.threads);
@@ -82,9 +82,9 @@ Value emulateShuffle(OpBuilder &b, Location loc, gpu::ShuffleOp shuffle,
                             arith::ConstantIndexOp::create(b, loc, 1)),
       ctx.shuffleParity, zero);
   Value half = arith::MulIOp::create(b, loc, parity, ctx.threads);
-  memref::StoreOp::create(b, loc, bits, ctx.shuffleBuffer,
-                          ValueRange{arith::AddIOp::create(
-                              b, loc, half, ctx.linearThread)});
+  memref::StoreOp::create(
+      b, loc, bits, ctx.shuffleBuffer,
+      ValueRange{arith::AddIOp::create(b, loc, half, ctx.linearThread)});
   omp::BarrierOp::create(b, loc);
   Value other = memref::LoadOp::create(
       b, loc, ctx.shuffleBuffer,
@@ -119,8 +119,8 @@ LogicalResult replaceGpuOps(Region &body, const ThreadContext &ctx) {
         return op->emitOpError("cannot be emulated: only 32-bit xor "
                                "shuffles are");
       Value result = emulateShuffle(rewriter, loc, shuffle, ctx);
-      Value valid = arith::ConstantOp::create(rewriter, loc,
-                                              rewriter.getBoolAttr(true));
+      Value valid =
+          arith::ConstantOp::create(rewriter, loc, rewriter.getBoolAttr(true));
       rewriter.replaceOp(op, {result, valid});
     } else if (isa<gpu::ReturnOp>(op)) {
       rewriter.replaceOpWithNewOp<omp::TerminatorOp>(op);
@@ -146,9 +146,9 @@ LogicalResult emulateLaunch(gpu::LaunchFuncOp launch, gpu::GPUFuncOp kernel,
   // Workgroup memory: a buffer of the same shape per launch (blocks run one
   // after another); the shuffle buffer.
   IRMapping mapping;
-  for (auto [arg, operand] : llvm::zip_equal(kernel.getArguments().take_front(
-                                                 kernel.getNumArguments()),
-                                             launch.getKernelOperands()))
+  for (auto [arg, operand] : llvm::zip_equal(
+           kernel.getArguments().take_front(kernel.getNumArguments()),
+           launch.getKernelOperands()))
     mapping.map(arg, operand);
   SmallVector<Value> buffers;
   for (BlockArgument attribution : kernel.getWorkgroupAttributions()) {
@@ -196,17 +196,16 @@ LogicalResult emulateLaunch(gpu::LaunchFuncOp launch, gpu::GPUFuncOp kernel,
   ctx.block = {loopX.getInductionVar(), loopY.getInductionVar(),
                loopZ.getInductionVar()};
   Value plane = arith::MulIOp::create(b, loc, blockSize.x, blockSize.y);
-  ctx.thread = {
-      arith::RemUIOp::create(b, loc, linear, blockSize.x),
-      arith::RemUIOp::create(
-          b, loc, arith::DivUIOp::create(b, loc, linear, blockSize.x),
-          blockSize.y),
-      arith::DivUIOp::create(b, loc, linear, plane)};
+  ctx.thread = {arith::RemUIOp::create(b, loc, linear, blockSize.x),
+                arith::RemUIOp::create(
+                    b, loc, arith::DivUIOp::create(b, loc, linear, blockSize.x),
+                    blockSize.y),
+                arith::DivUIOp::create(b, loc, linear, plane)};
   ctx.linearThread = linear;
   ctx.threads = threads;
   ctx.shuffleBuffer = shuffleBuffer;
-  ctx.shuffleParity = memref::AllocaOp::create(
-      b, loc, MemRefType::get({1}, index));
+  ctx.shuffleParity =
+      memref::AllocaOp::create(b, loc, MemRefType::get({1}, index));
   memref::StoreOp::create(b, loc, c(0), ctx.shuffleParity, ValueRange{c(0)});
   if (failed(replaceGpuOps(team.getRegion(), ctx)))
     return failure();
@@ -240,9 +239,8 @@ struct GpuEmulatePass final : impl::GpuEmulatePassBase<GpuEmulatePass> {
     auto threadNum = dyn_cast_or_null<func::FuncOp>(
         SymbolTable::lookupSymbolIn(module, kThreadNum));
     if (!threadNum) {
-      threadNum = func::FuncOp::create(
-          b, module.getLoc(), kThreadNum,
-          b.getFunctionType({}, {b.getI32Type()}));
+      threadNum = func::FuncOp::create(b, module.getLoc(), kThreadNum,
+                                       b.getFunctionType({}, {b.getI32Type()}));
       threadNum.setPrivate();
     }
     for (gpu::LaunchFuncOp launch : launches) {

@@ -97,8 +97,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   int64_t blockQ = std::min<int64_t>(op.getBlockQ(), 1024 / lanes);
   int64_t threads = llvm::alignTo(blockQ * lanes, kWarpSize);
   blockQ = threads / lanes;
-  int64_t blockKv = std::min<int64_t>(op.getBlockKv(),
-                                      kSharedBytes / ((d + dv) * accBytes));
+  int64_t blockKv =
+      std::min<int64_t>(op.getBlockKv(), kSharedBytes / ((d + dv) * accBytes));
   if (blockKv < 1)
     return rewriter.notifyMatchFailure(op, "a key tile exceeds shared memory");
 
@@ -132,16 +132,15 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
     for (int64_t t = 0; t < 4; ++t) {
       int64_t m = t - (4 - rank);
       bool broadcast = m < 0 || maskType.getDimSize(m) == 1;
-      maskStrides.push_back(broadcast
-                                ? hx.c(0)
-                                : sizeProduct(rewriter, loc, mask, m + 1, rank));
+      maskStrides.push_back(
+          broadcast ? hx.c(0) : sizeProduct(rewriter, loc, mask, m + 1, rank));
     }
   }
   ResultBuffer out = allocateResult(rewriter, loc, resultType, dynamicSizes);
 
-  gpu::LaunchOp launch = createLaunch(
-      rewriter, loc, {qBlocks, heads, batches}, threads,
-      {{acc, blockKv * d}, {acc, blockKv * dv}});
+  gpu::LaunchOp launch =
+      createLaunch(rewriter, loc, {qBlocks, heads, batches}, threads,
+                   {{acc, blockKv * d}, {acc, blockKv * dv}});
   OpBuilder &b = rewriter;
   Ix ix{b, loc};
   Value kTile = launch.getWorkgroupAttributions()[0];
@@ -152,8 +151,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   Value zero = ix.c(0), one = ix.c(1);
   Value lane = arith::RemUIOp::create(b, loc, thread, ix.c(lanes));
   Value firstRow = ix.mul(block, ix.c(blockQ));
-  Value row = ix.add(firstRow, arith::DivUIOp::create(b, loc, thread,
-                                                      ix.c(lanes)));
+  Value row =
+      ix.add(firstRow, arith::DivUIOp::create(b, loc, thread, ix.c(lanes)));
   Value rowValid = ix.lt(row, sq);
   // Rows past the end read the last row instead.
   Value readRow = ix.min(row, arith::SubIOp::create(b, loc, sq, one));
@@ -162,14 +161,14 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   // The batch's key count L as given (positions) and clamped to [0, Skv].
   Value length = skv, clamped = skv, lengthI64 = toI64(b, loc, skv);
   if (lengths) {
-    lengthI64 = toI64(b, loc, memref::LoadOp::create(b, loc, lengthsFlat,
-                                                     ValueRange{batch}));
-    length =
-        arith::IndexCastOp::create(b, loc, b.getIndexType(), lengthI64);
+    lengthI64 = toI64(
+        b, loc, memref::LoadOp::create(b, loc, lengthsFlat, ValueRange{batch}));
+    length = arith::IndexCastOp::create(b, loc, b.getIndexType(), lengthI64);
     clamped = arith::MinSIOp::create(
         b, loc, arith::MaxSIOp::create(b, loc, length, zero), skv);
   }
-  Value rows = ix.min(ix.c(blockQ), arith::SubIOp::create(b, loc, sq, firstRow));
+  Value rows =
+      ix.min(ix.c(blockQ), arith::SubIOp::create(b, loc, sq, firstRow));
   AttentionScoring scoring = AttentionScoring::of(op);
   auto [start, last] =
       visibleKeyRange(b, loc, scoring, firstRow, rows, sq, length, clamped);
@@ -189,8 +188,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   Value sqI64 = toI64(b, loc, sq), skvI64 = toI64(b, loc, skv);
   Value rowI64 = toI64(b, loc, row);
   SmallVector<Value> init = {
-      constF(b, loc, acc, softmax ? -std::numeric_limits<double>::infinity()
-                                  : 0.0),
+      constF(b, loc, acc,
+             softmax ? -std::numeric_limits<double>::infinity() : 0.0),
       constF(b, loc, acc, 0.0)};
   init.append(vPerLane, constF(b, loc, acc, 0.0));
 
@@ -200,8 +199,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
       b, loc, start, end, tileStep, init,
       [&](OpBuilder &tb, Location tl, Value tileStart, ValueRange state) {
         Ix tx{tb, tl};
-        Value keys = tx.min(tileStep, arith::SubIOp::create(tb, tl, end,
-                                                            tileStart));
+        Value keys =
+            tx.min(tileStep, arith::SubIOp::create(tb, tl, end, tileStart));
         // Copy the tiles (zeros past the last key), after every thread is
         // done with the previous ones.
         gpu::BarrierOp::create(tb, tl);
@@ -215,11 +214,10 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
                 Value col = arith::RemUIOp::create(cb, cl, e, cx.c(width));
                 Value key = cx.add(tileStart, j);
                 Value inside = cx.lt(j, keys);
-                Value readKey = cx.min(key, arith::SubIOp::create(
-                                                cb, cl, end, cx.c(1)));
-                Value at =
-                    cx.add(cx.mul(cx.add(kvRowBase, readKey), cx.c(width)),
-                           col);
+                Value readKey =
+                    cx.min(key, arith::SubIOp::create(cb, cl, end, cx.c(1)));
+                Value at = cx.add(
+                    cx.mul(cx.add(kvRowBase, readKey), cx.c(width)), col);
                 Value x = castFloat(
                     cb, cl,
                     memref::LoadOp::create(cb, cl, source, ValueRange{at}),
@@ -242,24 +240,23 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
               Value kBase = kx.mul(j, kx.c(d));
               for (int64_t t = 0; t < qPerLane; ++t) {
                 Value at = kx.add(kBase, kx.add(lane, kx.c(t * lanes)));
-                Value kv = memref::LoadOp::create(kb, kl, kTile, ValueRange{at});
+                Value kv =
+                    memref::LoadOp::create(kb, kl, kTile, ValueRange{at});
                 partial = math::FmaOp::create(kb, kl, qRegs[t], kv, partial);
               }
-              Value dot =
-                  reduceLanes(kb, kl, partial, lanes,
-                              [](OpBuilder &rb, Location rl, ValueRange x,
-                                 ValueRange y) -> SmallVector<Value> {
-                                return {arith::AddFOp::create(rb, rl, x[0],
-                                                              y[0])};
-                              })[0];
+              Value dot = reduceLanes(
+                  kb, kl, partial, lanes,
+                  [](OpBuilder &rb, Location rl, ValueRange x,
+                     ValueRange y) -> SmallVector<Value> {
+                    return {arith::AddFOp::create(rb, rl, x[0], y[0])};
+                  })[0];
               Value key = kx.add(tileStart, j);
               Value maskElt;
               if (mask) {
-                Value at = kx.add(
-                    kx.add(kx.mul(batch, maskStrides[0]),
-                           kx.mul(head, maskStrides[1])),
-                    kx.add(kx.mul(readRow, maskStrides[2]),
-                           kx.mul(key, maskStrides[3])));
+                Value at = kx.add(kx.add(kx.mul(batch, maskStrides[0]),
+                                         kx.mul(head, maskStrides[1])),
+                                  kx.add(kx.mul(readRow, maskStrides[2]),
+                                         kx.mul(key, maskStrides[3])));
                 maskElt =
                     memref::LoadOp::create(kb, kl, maskFlat, ValueRange{at});
               }
@@ -269,8 +266,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
               Value m = st[0], sum = st[1], p = w, alpha;
               if (softmax) {
                 m = arith::MaximumFOp::create(kb, kl, st[0], w);
-                alpha = math::ExpOp::create(
-                    kb, kl, subtractSafeMax(kb, kl, st[0], m));
+                alpha = math::ExpOp::create(kb, kl,
+                                            subtractSafeMax(kb, kl, st[0], m));
                 p = math::ExpOp::create(kb, kl, subtractSafeMax(kb, kl, w, m));
                 sum = math::FmaOp::create(kb, kl, st[1], alpha, p);
               } else {
@@ -280,7 +277,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
               Value vBase = kx.mul(j, kx.c(dv));
               for (int64_t t = 0; t < vPerLane; ++t) {
                 Value at = kx.add(vBase, kx.add(lane, kx.c(t * lanes)));
-                Value vv = memref::LoadOp::create(kb, kl, vTile, ValueRange{at});
+                Value vv =
+                    memref::LoadOp::create(kb, kl, vTile, ValueRange{at});
                 Value a = st[2 + t];
                 if (alpha)
                   a = arith::MulFOp::create(kb, kl, a, alpha);
@@ -303,7 +301,8 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
       Value o = arith::SelectOp::create(
           nb, l, empty, zeroF,
           arith::DivFOp::create(nb, l, tiles.getResult(2 + t), sum));
-      Value at = nx.add(nx.mul(outRow, nx.c(dv)), nx.add(lane, nx.c(t * lanes)));
+      Value at =
+          nx.add(nx.mul(outRow, nx.c(dv)), nx.add(lane, nx.c(t * lanes)));
       memref::StoreOp::create(nb, l, castFloat(nb, l, o, elt), out.flat,
                               ValueRange{at});
     }

@@ -49,8 +49,8 @@ ResultBuffer cuda::allocateResult(OpBuilder &b, Location loc,
   return {buffer, flatten(b, loc, buffer)};
 }
 
-Value cuda::resultTensor(OpBuilder &b, Location loc,
-                         const ResultBuffer &result, RankedTensorType type) {
+Value cuda::resultTensor(OpBuilder &b, Location loc, const ResultBuffer &result,
+                         RankedTensorType type) {
   return bufferization::ToTensorOp::create(b, loc, type, result.buffer,
                                            /*restrict=*/true,
                                            /*writable=*/true);
@@ -81,11 +81,12 @@ gpu::LaunchOp cuda::createLaunch(OpBuilder &b, Location loc,
                                  ArrayRef<std::pair<Type, int64_t>> shared) {
   Value one = arith::ConstantIndexOp::create(b, loc, 1);
   Value blockSize = arith::ConstantIndexOp::create(b, loc, threads);
-  auto workgroup = gpu::AddressSpaceAttr::get(b.getContext(),
-                                              gpu::AddressSpace::Workgroup);
+  auto workgroup =
+      gpu::AddressSpaceAttr::get(b.getContext(), gpu::AddressSpace::Workgroup);
   SmallVector<Type> sharedTypes;
   for (auto [type, size] : shared)
-    sharedTypes.push_back(MemRefType::get({size}, type, AffineMap(), workgroup));
+    sharedTypes.push_back(
+        MemRefType::get({size}, type, AffineMap(), workgroup));
   auto launch = gpu::LaunchOp::create(
       b, loc, grid[0], grid[1], grid[2], blockSize, one, one,
       /*dynamicSharedMemorySize=*/nullptr, /*asyncTokenType=*/nullptr,
@@ -107,9 +108,9 @@ Value cuda::shuffleXor(OpBuilder &b, Location loc, Value value,
         .getShuffleResult();
   // 64 bits: the two halves, one shuffle each.
   Type i32 = b.getI32Type(), i64 = b.getI64Type();
-  Value bits = type.isInteger(64) ? value
-                                  : arith::BitcastOp::create(b, loc, i64, value)
-                                        .getResult();
+  Value bits = type.isInteger(64)
+                   ? value
+                   : arith::BitcastOp::create(b, loc, i64, value).getResult();
   Value shift = arith::ConstantIntOp::create(b, loc, i64, 32);
   Value low = arith::TruncIOp::create(b, loc, i32, bits);
   Value high = arith::TruncIOp::create(
@@ -120,9 +121,9 @@ Value cuda::shuffleXor(OpBuilder &b, Location loc, Value value,
                       .getShuffleResult();
     return arith::ExtUIOp::create(b, loc, i64, other);
   };
-  Value combined = arith::OrIOp::create(
-      b, loc, shuffle(low),
-      arith::ShLIOp::create(b, loc, shuffle(high), shift));
+  Value combined =
+      arith::OrIOp::create(b, loc, shuffle(low),
+                           arith::ShLIOp::create(b, loc, shuffle(high), shift));
   return type.isInteger(64)
              ? combined
              : arith::BitcastOp::create(b, loc, type, combined).getResult();
@@ -165,8 +166,8 @@ SmallVector<Value> cuda::reduceBlock(OpBuilder &b, Location loc,
   // Every warp merges the published values (identity past the last warp).
   Value lastWarp = arith::ConstantIndexOp::create(b, loc, warps - 1);
   Value at = arith::MinUIOp::create(b, loc, lane, lastWarp);
-  Value valid = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, lane,
-                                      lastWarp);
+  Value valid =
+      arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule, lane, lastWarp);
   SmallVector<Value> published;
   for (auto [buffer, none] : llvm::zip(shared, identity)) {
     Value v = memref::LoadOp::create(b, loc, buffer, ValueRange{at});
@@ -174,8 +175,7 @@ SmallVector<Value> cuda::reduceBlock(OpBuilder &b, Location loc,
   }
   // Over the whole warp, so that every lane (not only the first `warps`)
   // ends with the total.
-  SmallVector<Value> result =
-      reduceLanes(b, loc, published, kWarpSize, merge);
+  SmallVector<Value> result = reduceLanes(b, loc, published, kWarpSize, merge);
   // The buffers may be reused once every warp has read them.
   gpu::BarrierOp::create(b, loc);
   return result;

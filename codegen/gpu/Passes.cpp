@@ -1,8 +1,8 @@
 //===- Passes.cpp - The GPU codegen passes --------------------------------===//
 
+#include "passes/Passes.h"
 #include "codegen/gpu/Kernels.h"
 #include "dialects/attic/AtticOps.h"
-#include "passes/Passes.h"
 
 #include "mlir/Dialect/Affine/IR/AffineOps.h"
 #include "mlir/Dialect/Bufferization/IR/Bufferization.h"
@@ -52,9 +52,9 @@ struct FlashAttentionToGpu final : OpRewritePattern<FlashAttentionOp> {
 void cuda::populateFormToGpuPatterns(RewritePatternSet &patterns) {
   patterns.add<SoftmaxFormToGpu, FlashAttentionToGpu>(patterns.getContext());
   forms::populateCutCrossEntropyLoweringPatterns(
-      patterns, [](OpBuilder &b, Location loc,
-                   const forms::LinearLossOperands &in, int64_t, int64_t,
-                   const forms::CutStatisticsRequest &request) {
+      patterns,
+      [](OpBuilder &b, Location loc, const forms::LinearLossOperands &in,
+         int64_t, int64_t, const forms::CutStatisticsRequest &request) {
         return buildCutStatisticsOnGpu(b, loc, in, request);
       });
 }
@@ -71,8 +71,8 @@ struct LowerFormsToGpuPass final
     // Each op is rewritten once; the kernels' own ops match nothing.
     GreedyRewriteConfig config;
     config.setStrictness(GreedyRewriteStrictness::ExistingOps);
-    if (failed(applyPatternsGreedily(getOperation(), std::move(patterns),
-                                     config)))
+    if (failed(
+            applyPatternsGreedily(getOperation(), std::move(patterns), config)))
       return signalPassFailure();
   }
 };
@@ -123,11 +123,12 @@ struct GpuMapParallelLoopsPass final
         loop = cast<scf::ParallelOp>(next);
       }
       scf::ParallelOp blocks, threads;
-      std::tie(blocks, threads) = scf::tileParallelLoop(
-          loop, {blockSize}, /*noMinMaxBounds=*/true);
-      if (failed(gpu::setMappingAttr(blocks, mapping(gpu::Processor::BlockX))) ||
-          failed(gpu::setMappingAttr(threads,
-                                     mapping(gpu::Processor::ThreadX)))) {
+      std::tie(blocks, threads) =
+          scf::tileParallelLoop(loop, {blockSize}, /*noMinMaxBounds=*/true);
+      if (failed(
+              gpu::setMappingAttr(blocks, mapping(gpu::Processor::BlockX))) ||
+          failed(
+              gpu::setMappingAttr(threads, mapping(gpu::Processor::ThreadX)))) {
         getOperation().emitError("attic-gpu-map-parallel-loops: cannot map "
                                  "a loop onto blocks and threads");
         return signalPassFailure();

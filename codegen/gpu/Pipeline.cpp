@@ -7,9 +7,9 @@
 #include "mlir/Conversion/Passes.h"
 #include "mlir/Dialect/Arith/Transforms/Passes.h"
 #include "mlir/Dialect/Func/IR/FuncOps.h"
-#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/GPU/IR/GPUDialect.h"
 #include "mlir/Dialect/GPU/Transforms/Passes.h"
+#include "mlir/Dialect/Linalg/Passes.h"
 #include "mlir/Dialect/MemRef/Transforms/Passes.h"
 #include "mlir/Pass/PassManager.h"
 #include "mlir/Pass/PassRegistry.h"
@@ -78,20 +78,14 @@ void attic::buildCudaPipeline(OpPassManager &pm,
   pm.addPass(createGpuModuleToBinaryPass(binary));
 
   // Host code: launches through the mgpu* functions, buffers through the
-  // generic allocation functions.
-  pm.addPass(memref::createExpandStridedMetadataPass());
-  pm.addPass(createLowerAffinePass());
-  pm.addPass(createSCFToControlFlowPass());
-  arith::ArithExpandOpsPassOptions expand;
-  expand.includeBf16 = true;
-  pm.addPass(arith::createArithExpandOpsPass(expand));
-  // Buffers first: gpu-to-llvm would allocate with malloc.
-  FinalizeMemRefToLLVMConversionPassOptions memrefs;
-  memrefs.useGenericFunctions = true;
-  pm.addPass(createFinalizeMemRefToLLVMConversionPass(memrefs));
-  pm.addPass(createGpuToLLVMConversionPass());
-  pm.addPass(createConvertToLLVMPass());
-  pm.addPass(createReconcileUnrealizedCastsPass());
+  // generic allocation functions (first: gpu-to-llvm would allocate with
+  // malloc).
+  addBuffersToLLVMPasses(pm, [](OpPassManager &host) {
+    FinalizeMemRefToLLVMConversionPassOptions memrefs;
+    memrefs.useGenericFunctions = true;
+    host.addPass(createFinalizeMemRefToLLVMConversionPass(memrefs));
+    host.addPass(createGpuToLLVMConversionPass());
+  });
 }
 
 void attic::buildCudaEmulationPipeline(OpPassManager &pm) {

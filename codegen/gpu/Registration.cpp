@@ -5,7 +5,8 @@
 // memory effects for gpu.launch_func: upstream states none, and the
 // ownership-based buffer deallocation refuses ops whose effects it cannot
 // see. A kernel may read and write every buffer it is given, and that is
-// what the model says.
+// what the model says (and, after the conversion to LLVM, that it writes
+// memory, so that no clean-up erases it).
 //
 //===----------------------------------------------------------------------===//
 
@@ -27,15 +28,19 @@ namespace {
 struct LaunchFuncEffects final
     : MemoryEffectOpInterface::ExternalModel<LaunchFuncEffects,
                                              gpu::LaunchFuncOp> {
-  void getEffects(Operation *op,
-                  SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
-                      &effects) const {
+  void
+  getEffects(Operation *op,
+             SmallVectorImpl<SideEffects::EffectInstance<MemoryEffects::Effect>>
+                 &effects) const {
     for (OpOperand &operand : op->getOpOperands()) {
       if (!isa<BaseMemRefType>(operand.get().getType()))
         continue;
       effects.emplace_back(MemoryEffects::Read::get(), &operand);
       effects.emplace_back(MemoryEffects::Write::get(), &operand);
     }
+    // Once lowered, buffers are plain pointers: the launch must stay
+    // whatever its operands' types.
+    effects.emplace_back(MemoryEffects::Write::get());
   }
 };
 

@@ -98,15 +98,14 @@ LogicalResult cuda::lowerSoftmaxFormToGpu(RewriterBase &rewriter,
   int64_t threads = threadsForRow(inputType.getDimSize(axis));
   Value one = arith::ConstantIndexOp::create(rewriter, loc, 1);
   SmallVector<std::pair<Type, int64_t>> shared(2, {acc, threads / kWarpSize});
-  gpu::LaunchOp launch = createLaunch(rewriter, loc, {rows, one, one},
-                                      threads, shared);
+  gpu::LaunchOp launch =
+      createLaunch(rewriter, loc, {rows, one, one}, threads, shared);
   OpBuilder &b = rewriter;
   Value thread = launch.getThreadIds().x, row = launch.getBlockIds().x;
   Value step = arith::ConstantIndexOp::create(b, loc, threads);
   Value base = arith::AddIOp::create(
       b, loc,
-      arith::MulIOp::create(b, loc,
-                            arith::DivUIOp::create(b, loc, row, inner),
+      arith::MulIOp::create(b, loc, arith::DivUIOp::create(b, loc, row, inner),
                             stride),
       arith::RemUIOp::create(b, loc, row, inner));
   auto at = [&](OpBuilder &nb, Location l, Value k) -> Value {
@@ -125,14 +124,15 @@ LogicalResult cuda::lowerSoftmaxFormToGpu(RewriterBase &rewriter,
         auto [a0, a1] = algebra.element(nb, l, x, pair[0], pair[1]);
         scf::YieldOp::create(nb, l, ValueRange{a0, a1});
       });
-  SmallVector<Value> pair = reduceBlock(
-      b, loc, fold.getResults(), init, thread, threads,
-      launch.getWorkgroupAttributions(),
-      [&](OpBuilder &nb, Location l, ValueRange x,
-          ValueRange y) -> SmallVector<Value> {
-        auto [a0, a1] = algebra.merge(nb, l, x[0], x[1], y[0], y[1]);
-        return {a0, a1};
-      });
+  SmallVector<Value> pair =
+      reduceBlock(b, loc, fold.getResults(), init, thread, threads,
+                  launch.getWorkgroupAttributions(),
+                  [&](OpBuilder &nb, Location l, ValueRange x,
+                      ValueRange y) -> SmallVector<Value> {
+                    auto [a0, a1] =
+                        algebra.merge(nb, l, x[0], x[1], y[0], y[1]);
+                    return {a0, a1};
+                  });
 
   // Pass 2: the outputs.
   if (rowResult) {
@@ -149,8 +149,8 @@ LogicalResult cuda::lowerSoftmaxFormToGpu(RewriterBase &rewriter,
         b, loc, thread, length, step, ValueRange{},
         [&](OpBuilder &nb, Location l, Value k, ValueRange) {
           Value index = at(nb, l, k);
-          Value x = castFloat(nb, l, memref::LoadOp::create(nb, l, in, index),
-                              acc);
+          Value x =
+              castFloat(nb, l, memref::LoadOp::create(nb, l, in, index), acc);
           Value y = algebra.finish(nb, l, info->kind, x, pair[0], pair[1]);
           memref::StoreOp::create(nb, l, castFloat(nb, l, y, elt), out.flat,
                                   index);

@@ -35,18 +35,17 @@ llvm::Error cuda::lowerForCuda(ModuleOp module, StringRef prePipeline,
   DialectRegistry registry;
   registerCudaExtensions(registry);
   module.getContext()->appendDialectRegistry(registry);
-  return cpu::lowerModule(module, prePipeline, "lowering for CUDA",
-                          [&](OpPassManager &pm) {
-                            buildCudaPipeline(pm, options);
-                          });
+  return cpu::lowerModule(
+      module, prePipeline, "lowering for CUDA",
+      [&](OpPassManager &pm) { buildCudaPipeline(pm, options); });
 }
 
 std::string cuda::cudaRuntimePath() {
   if (const char *path = std::getenv("ATTIC_CUDA_RUNTIME"); path && *path)
     return path;
   std::string program = llvm::sys::fs::getMainExecutable(nullptr, nullptr);
-  SmallString<256> path(llvm::sys::path::parent_path(
-      llvm::sys::path::parent_path(program)));
+  SmallString<256> path(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(program)));
   llvm::sys::path::append(path, "lib", "libAtticCudaRuntime.so");
   return std::string(path);
 }
@@ -114,10 +113,9 @@ llvm::Expected<cpu::JitTarget> cuda::cudaEmulatorTarget() {
     registerCudaExtensions(registry);
     registerOpenMPDialectTranslation(registry);
     module.getContext()->appendDialectRegistry(registry);
-    return cpu::lowerModule(module, "", "lowering for the CUDA emulator",
-                            [](OpPassManager &pm) {
-                              buildCudaEmulationPipeline(pm);
-                            });
+    return cpu::lowerModule(
+        module, "", "lowering for the CUDA emulator",
+        [](OpPassManager &pm) { buildCudaEmulationPipeline(pm); });
   };
   target.sharedLibraries.push_back(libomp);
   target.release = std::free;

@@ -152,9 +152,10 @@ Value reference::buildAttentionWeight(OpBuilder &b, Location loc,
   return arith::SelectOp::create(b, loc, visible, w, hidden);
 }
 
-std::pair<Value, Value> reference::visibleKeyRange(
-    OpBuilder &b, Location loc, const AttentionScoring &scoring, Value row,
-    Value rows, Value sq, Value length, Value clamped) {
+std::pair<Value, Value>
+reference::visibleKeyRange(OpBuilder &b, Location loc,
+                           const AttentionScoring &scoring, Value row,
+                           Value rows, Value sq, Value length, Value clamped) {
   IndexMath ix{b, loc};
   Value zero = ix.c(0);
   // Query i sits at i + off with off = L - Sq.

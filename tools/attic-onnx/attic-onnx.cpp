@@ -31,8 +31,8 @@
 //===----------------------------------------------------------------------===//
 
 #include "codegen/cpu/Compile.h"
-#include "codegen/gpu/Target.h"
 #include "codegen/cpu/Jit.h"
+#include "codegen/gpu/Target.h"
 #include "dialects/attic/AtticOps.h"
 #include "dialects/onnx/ONNXOps.h"
 #include "dialects/onnx/translation/Export.h"

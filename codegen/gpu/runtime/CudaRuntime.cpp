@@ -183,9 +183,8 @@ ATTIC_EXPORT void atticCudaResetPeak(void) {
 }
 
 ATTIC_EXPORT int atticCudaSynchronize(void) {
-  return ensureContext() && check(cuCtxSynchronize(), "cuCtxSynchronize")
-             ? 0
-             : 1;
+  return ensureContext() && check(cuCtxSynchronize(), "cuCtxSynchronize") ? 0
+                                                                          : 1;
 }
 
 ATTIC_EXPORT const char *atticCudaTakeError(void) {
@@ -263,16 +262,15 @@ ATTIC_EXPORT void mgpuModuleUnload(void *module) {
 
 ATTIC_EXPORT void *mgpuModuleGetFunction(void *module, const char *name) {
   if (!module) {
-    recordError("cuModuleGetFunction",
-                std::string("no module holds kernel ") + name +
-                    " (its module did not load)");
+    recordError("cuModuleGetFunction", std::string("no module holds kernel ") +
+                                           name + " (its module did not load)");
     return nullptr;
   }
   CUfunction function = nullptr;
   if (!ensureContext() ||
-      !check(cuModuleGetFunction(&function, static_cast<CUmodule>(module),
-                                 name),
-             "cuModuleGetFunction"))
+      !check(
+          cuModuleGetFunction(&function, static_cast<CUmodule>(module), name),
+          "cuModuleGetFunction"))
     return nullptr;
   return function;
 }
@@ -292,8 +290,7 @@ ATTIC_EXPORT void mgpuStreamDestroy(void *) {}
 
 ATTIC_EXPORT void mgpuStreamSynchronize(void *s) {
   if (ensureContext())
-    check(cuStreamSynchronize(static_cast<CUstream>(s)),
-          "cuStreamSynchronize");
+    check(cuStreamSynchronize(static_cast<CUstream>(s)), "cuStreamSynchronize");
 }
 
 ATTIC_EXPORT void mgpuLaunchKernel(void *function, intptr_t gridX,
