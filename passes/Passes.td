@@ -398,9 +398,11 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
     linalg): `linalg.softmax` becomes `attic.softmax`, and attention
     written as `linalg.matmul` or `linalg.batch_matmul` chains,
     `matmul(softmax(Q Kt), V)` with the scores optionally multiplied or
-    divided by a float constant in a `linalg.generic` and a float mask
-    added by another (of the scores' shape, or broadcast over the batch),
-    `Kt` given by the
+    divided by a float constant in a `linalg.generic` and masked by
+    another (of the scores' shape, or broadcast over the batch): a float
+    mask added, or a boolean one selecting between the scores and a fill
+    that masks them out (`-inf`, or at most `-1e4`; `masked_fill`), the
+    mask negated when the fill is taken where it is true; `Kt` given by the
     matmul's indexing maps or a `linalg.transpose`, and both products
     accumulating into zeros, becomes `attic.attention` (each batch entry one
     head; `[B, S, D]` operands seen as `[B, 1, S, D]`). Operands must share
@@ -408,6 +410,7 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
   }];
   let dependentDialects = [
     "::mlir::attic::AtticDialect",
+    "::mlir::linalg::LinalgDialect",
     "::mlir::tensor::TensorDialect"
   ];
 }

@@ -7,6 +7,8 @@
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
+
 using namespace mlir;
 using namespace mlir::attic;
 
@@ -14,6 +16,10 @@ RankedTensorType raise::rankedFloat(Value value) {
   auto type = dyn_cast<RankedTensorType>(value.getType());
   return type && isa<FloatType>(type.getElementType()) ? type
                                                        : RankedTensorType();
+}
+
+bool raise::isMaskingFill(double fill) {
+  return fill <= -1e4 || (std::isinf(fill) && fill < 0);
 }
 
 std::optional<double> raise::constantFloat(Value value) {

@@ -23,6 +23,11 @@ using onnxir::normalizeAxis;
 /// decimal that reads back as it (an f32 0.7 gives 0.7).
 std::optional<double> constantFloat(Value value);
 
+/// Whether `fill` masks a score out when it replaces it: -inf, or at most
+/// -1e4 (the lowest finite value of a type among them); exp(fill - max)
+/// vanishes in any float type a score can have.
+bool isMaskingFill(double fill);
+
 /// `value` with any tensor.cast ops in front of it looked through.
 Value stripCasts(Value value);
 

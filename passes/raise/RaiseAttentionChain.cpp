@@ -47,7 +47,7 @@ namespace {
 /// lowest finite value of its type, or at most -1e4.
 bool isMaskFill(Value v) {
   std::optional<double> f = constantFloat(stripCasts(v));
-  return f && (*f <= -1e4 || std::isinf(*f));
+  return f && isMaskingFill(*f);
 }
 
 /// One mask of the chain.
@@ -115,7 +115,7 @@ bool isLowerTriangle(Value value) {
       continue;
     }
     double f = floats[n].convertToDouble();
-    if (visible ? f != 0.0 : !(f <= -1e4 || std::isinf(f)))
+    if (visible ? f != 0.0 : !isMaskingFill(f))
       return false;
   }
   return true;

@@ -8,7 +8,11 @@
 //                                               -> attic.attention(Q, K, V)
 //
 // with M a float mask added by a linalg.generic (read by the identity map,
-// or by the trailing loops: broadcast over the batch).
+// or by the trailing loops: broadcast over the batch), or a boolean mask
+// applied by a linalg.generic selecting between the scores and a fill that
+// masks them out (-inf, or at most -1e4) -- masked_fill as torch-mlir
+// writes it; the mask is the attention's (negated when the fill is taken
+// where it is true).
 //
 // matmul is linalg.batch_matmul ([B, S, D], one head per batch entry) or
 // linalg.matmul ([S, D]); the attention sees them as [B, 1, S, D] and
@@ -186,6 +190,81 @@ Value matchMaskAdd(Value value, Value &scores) {
   return {};
 }
 
+/// Whether `value` is a float constant that masks a score out.
+bool isScalarMaskingFill(Value value) {
+  FloatAttr fill;
+  return matchPattern(value, m_Constant(&fill)) &&
+         isMaskingFill(fill.getValueAsDouble());
+}
+
+/// `value` = select(m, s, fill) or select(m, fill, s) elementwise as a
+/// linalg.generic (s read by the identity map, the i1 mask m by the
+/// identity or the trailing loops, fill a constant that masks a score out):
+/// sets `scores` to s and returns m, with `negated` set when the fill is
+/// taken where m is true.
+Value matchMaskSelect(Value value, Value &scores, bool &negated) {
+  auto generic = value.getDefiningOp<linalg::GenericOp>();
+  if (!generic || !generic.hasPureTensorSemantics() ||
+      generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
+      generic.getNumReductionLoops() != 0)
+    return {};
+  Block &body = generic.getRegion().front();
+  auto yield = cast<linalg::YieldOp>(body.getTerminator());
+  auto select = yield.getValues()[0].getDefiningOp<arith::SelectOp>();
+  if (!select || select->getBlock() != &body)
+    return {};
+  // Nothing else in the body but the fill's constant.
+  for (Operation &op : body.without_terminator())
+    if (&op != select && !matchPattern(&op, m_Constant()))
+      return {};
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  unsigned loops = generic.getNumLoops();
+  if (!maps[2].isIdentity())
+    return {};
+  for (int scoresSide : {0, 1}) {
+    int maskSide = 1 - scoresSide;
+    BlockArgument s = body.getArgument(scoresSide);
+    BlockArgument m = body.getArgument(maskSide);
+    AffineMap maskMap = maps[maskSide];
+    if (!maps[scoresSide].isIdentity() || select.getCondition() != m ||
+        !m.getType().isInteger(1) || maskMap.getNumSymbols() != 0 ||
+        maskMap.getNumResults() > loops ||
+        maskMap != AffineMap::getMinorIdentityMap(
+                       loops, maskMap.getNumResults(), generic.getContext()))
+      continue;
+    if (select.getTrueValue() == s &&
+        isScalarMaskingFill(select.getFalseValue()))
+      negated = false;
+    else if (select.getFalseValue() == s &&
+             isScalarMaskingFill(select.getTrueValue()))
+      negated = true;
+    else
+      continue;
+    scores = generic.getDpsInputs()[scoresSide];
+    return generic.getDpsInputs()[maskSide];
+  }
+  return {};
+}
+
+/// not `mask` (an i1 tensor), elementwise.
+Value negateMask(OpBuilder &b, Location loc, Value mask) {
+  auto type = cast<RankedTensorType>(mask.getType());
+  Value init = tensor::EmptyOp::create(
+      b, loc, tensor::getMixedSizes(b, loc, mask), type.getElementType());
+  AffineMap id = b.getMultiDimIdentityMap(type.getRank());
+  SmallVector<utils::IteratorType> parallel(type.getRank(),
+                                            utils::IteratorType::parallel);
+  return linalg::GenericOp::create(
+             b, loc, type, mask, init, ArrayRef<AffineMap>{id, id}, parallel,
+             [](OpBuilder &nb, Location l, ValueRange args) {
+               Value yes =
+                   arith::ConstantOp::create(nb, l, nb.getBoolAttr(true));
+               linalg::YieldOp::create(
+                   nb, l, Value(arith::XOrIOp::create(nb, l, args[0], yes)));
+             })
+      .getResult(0);
+}
+
 /// How a matmul operand of `rank` 3 ([batch, S, D]) or 2 ([S, D]) and its
 /// [batch, 1, S, D] or [1, 1, S, D] attention view map onto each other.
 SmallVector<ReassociationIndices> headReassociation(int64_t rank) {
@@ -225,6 +304,12 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
     RankedTensorType maskType = mask ? rankedFloat(mask) : RankedTensorType();
     if (mask && !maskType)
       return rewriter.notifyMatchFailure(op, "the mask is no float tensor");
+    bool negated = false;
+    if (!mask) {
+      mask = matchMaskSelect(scores, scores, negated);
+      maskType =
+          mask ? cast<RankedTensorType>(mask.getType()) : RankedTensorType();
+    }
     double scale = 1;
     if (std::optional<double> factor = matchScaling(scores, scores))
       scale = *factor;
@@ -238,10 +323,13 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
           getElementTypeOrSelf(operand.getType()) != element)
         return rewriter.notifyMatchFailure(op, "operand types differ");
 
-    if (mask && maskType.getElementType() != element)
+    if (mask && !maskType.getElementType().isInteger(1) &&
+        maskType.getElementType() != element)
       return nearMiss(rewriter, op, "the mask's element type differs");
 
     Location loc = op.getLoc();
+    if (negated)
+      mask = negateMask(rewriter, loc, mask);
     Value q4 = toHeads(rewriter, loc, q), k4 = toHeads(rewriter, loc, k),
           v4 = toHeads(rewriter, loc, v);
     // A mask of the scores' rank has their batch dimension: the same view

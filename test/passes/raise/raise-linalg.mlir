@@ -114,3 +114,34 @@ func.func @near_misses(%q: tensor<2x4x4xf32>, %k: tensor<2x4x4xf32>, %v: tensor<
   %o3 = linalg.batch_matmul ins(%p3, %v : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%z : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
   return %o1, %o2, %o3 : tensor<2x4x4xf32>, tensor<2x4x4xf32>, tensor<2x4x4xf32>
 }
+
+// -----
+
+// A select whose fill does not mask a score out (0, or -100: exp(-100) is
+// a weight in f32) is no mask: not raised. (The softmax is.)
+// CHECK-LABEL: func.func @select_no_mask
+// CHECK-NOT:     attic.attention
+// CHECK-COUNT-2: arith.select
+// CHECK-NOT:     attic.attention
+func.func @select_no_mask(%q: tensor<2x4x4xf32>, %k: tensor<2x4x4xf32>, %v: tensor<2x4x4xf32>, %m: tensor<2x4x4xi1>) -> (tensor<2x4x4xf32>, tensor<2x4x4xf32>) {
+  %zero = arith.constant 0.0 : f32
+  %small = arith.constant -100.0 : f32
+  %e = tensor.empty() : tensor<2x4x4xf32>
+  %z = linalg.fill ins(%zero : f32) outs(%e : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %st = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>] ins(%q, %k : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%z : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %s1 = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%st, %m : tensor<2x4x4xf32>, tensor<2x4x4xi1>) outs(%e : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: i1, %out: f32):
+    %x = arith.select %b, %a, %zero : f32
+    linalg.yield %x : f32
+  } -> tensor<2x4x4xf32>
+  %s2 = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%st, %m : tensor<2x4x4xf32>, tensor<2x4x4xi1>) outs(%e : tensor<2x4x4xf32>) {
+  ^bb0(%a: f32, %b: i1, %out: f32):
+    %x = arith.select %b, %a, %small : f32
+    linalg.yield %x : f32
+  } -> tensor<2x4x4xf32>
+  %p1 = linalg.softmax dimension(2) ins(%s1 : tensor<2x4x4xf32>) outs(%e : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %o1 = linalg.batch_matmul ins(%p1, %v : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%z : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %p2 = linalg.softmax dimension(2) ins(%s2 : tensor<2x4x4xf32>) outs(%e : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  %o2 = linalg.batch_matmul ins(%p2, %v : tensor<2x4x4xf32>, tensor<2x4x4xf32>) outs(%z : tensor<2x4x4xf32>) -> tensor<2x4x4xf32>
+  return %o1, %o2 : tensor<2x4x4xf32>, tensor<2x4x4xf32>
+}

@@ -71,3 +71,70 @@ func.func @broadcast_mask(%q: tensor<3x5x8xf32>, %k: tensor<3x6x8xf32>, %v: tens
   %o = linalg.batch_matmul ins(%p, %v : tensor<3x5x6xf32>, tensor<3x6x4xf32>) outs(%oz : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
   return %o : tensor<3x5x4xf32>
 }
+
+// A boolean mask as masked_fill writes it: the scaled scores where the mask
+// is true, -inf elsewhere. (The diagonal is always kept, so that no row is
+// masked out entirely: there the original gives NaN and attention zeros.)
+func.func @bool_mask(%q: tensor<3x5x8xf32>, %k: tensor<3x6x8xf32>, %v: tensor<3x6x4xf32>, %m: tensor<3x5x6xi1>) -> tensor<3x5x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %ninf = arith.constant 0xFF800000 : f32
+  %e = tensor.empty() : tensor<3x5x6xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %s = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>] ins(%q, %k : tensor<3x5x8xf32>, tensor<3x6x8xf32>) outs(%sz : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s : tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %c = arith.constant 0.25 : f32
+    %x = arith.mulf %a, %c : f32
+    linalg.yield %x : f32
+  } -> tensor<3x5x6xf32>
+  %be = tensor.empty() : tensor<3x5x6xi1>
+  %keep = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%m : tensor<3x5x6xi1>) outs(%be : tensor<3x5x6xi1>) {
+  ^bb0(%a: i1, %out: i1):
+    %i = linalg.index 1 : index
+    %j = linalg.index 2 : index
+    %d = arith.cmpi eq, %i, %j : index
+    %x = arith.ori %a, %d : i1
+    linalg.yield %x : i1
+  } -> tensor<3x5x6xi1>
+  %masked = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%scaled, %keep : tensor<3x5x6xf32>, tensor<3x5x6xi1>) outs(%e : tensor<3x5x6xf32>) {
+  ^bb0(%a: f32, %b: i1, %out: f32):
+    %x = arith.select %b, %a, %ninf : f32
+    linalg.yield %x : f32
+  } -> tensor<3x5x6xf32>
+  %p = linalg.softmax dimension(2) ins(%masked : tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %oe = tensor.empty() : tensor<3x5x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<3x5x6xf32>, tensor<3x6x4xf32>) outs(%oz : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  return %o : tensor<3x5x4xf32>
+}
+
+// The fill where the mask is true (a mask of what is hidden), -1e9 inside
+// the body, the mask broadcast over the batch, unscaled scores.
+func.func @bool_mask_hidden(%q: tensor<3x5x8xf32>, %k: tensor<3x6x8xf32>, %v: tensor<3x6x4xf32>, %m: tensor<5x6xi1>) -> tensor<3x5x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %e = tensor.empty() : tensor<3x5x6xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %kt = tensor.empty() : tensor<3x8x6xf32>
+  %t = linalg.transpose ins(%k : tensor<3x6x8xf32>) outs(%kt : tensor<3x8x6xf32>) permutation = [0, 2, 1]
+  %s = linalg.batch_matmul ins(%q, %t : tensor<3x5x8xf32>, tensor<3x8x6xf32>) outs(%sz : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %be = tensor.empty() : tensor<5x6xi1>
+  %hide = linalg.generic {indexing_maps = [affine_map<(i, j) -> (i, j)>, affine_map<(i, j) -> (i, j)>], iterator_types = ["parallel", "parallel"]} ins(%m : tensor<5x6xi1>) outs(%be : tensor<5x6xi1>) {
+  ^bb0(%a: i1, %out: i1):
+    %i = linalg.index 0 : index
+    %j = linalg.index 1 : index
+    %d = arith.cmpi ne, %i, %j : index
+    %x = arith.andi %a, %d : i1
+    linalg.yield %x : i1
+  } -> tensor<5x6xi1>
+  %masked = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%hide, %s : tensor<5x6xi1>, tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) {
+  ^bb0(%h: i1, %a: f32, %out: f32):
+    %fill = arith.constant -1.0e+09 : f32
+    %x = arith.select %h, %fill, %a : f32
+    linalg.yield %x : f32
+  } -> tensor<3x5x6xf32>
+  %p = linalg.softmax dimension(2) ins(%masked : tensor<3x5x6xf32>) outs(%e : tensor<3x5x6xf32>) -> tensor<3x5x6xf32>
+  %oe = tensor.empty() : tensor<3x5x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v : tensor<3x5x6xf32>, tensor<3x6x4xf32>) outs(%oz : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
+  return %o : tensor<3x5x4xf32>
+}
