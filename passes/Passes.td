@@ -278,7 +278,11 @@ def LowerFormsToGpuPass : Pass<"attic-lower-forms-to-gpu"> {
       label logit, smoothing sums) from a kernel over tiles of 64 tokens x
       64 classes (a block per token tile and vocabulary split, 4 x 4 logits
       per thread accumulated through shared memory), the splits merged per
-      token, then the loss as tensor code; no N x V buffer.
+      token, then the loss as tensor code; no N x V buffer;
+    - `attic.linearized_attention`, non-causal with static shapes: a kernel
+      summing each key/value head's state `phi(K)^T [V, 1]` over the
+      visible keys, then one computing each output from its query and the
+      state held in shared memory.
 
     Other ops are left for the loop lowering, which the CUDA pipeline maps
     onto the GPU plainly (`attic-gpu-map-parallel-loops`).

@@ -24,6 +24,7 @@ class RewriterBase;
 
 namespace mlir::attic {
 class FlashAttentionOp;
+class LinearizedAttentionOp;
 } // namespace mlir::attic
 
 namespace mlir::attic::cuda {
@@ -46,6 +47,16 @@ LogicalResult lowerSoftmaxFormToGpu(RewriterBase &rewriter, Operation *op);
 /// some row of the block can see are visited.
 LogicalResult lowerFlashAttentionToGpu(RewriterBase &rewriter,
                                        FlashAttentionOp op);
+
+/// attic.linearized_attention, non-causal with static shapes: a kernel
+/// summing each key/value head's state phi(K)^T [V, 1] over the visible
+/// keys (a block per head and batch, the state's entries spread over the
+/// threads' registers, keys staged in shared memory), then one computing
+/// each output from its query and the state (a block per query block,
+/// head and batch, the state in shared memory, a thread per output
+/// element). The causal form has no kernel yet.
+LogicalResult lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
+                                            LinearizedAttentionOp op);
 
 /// The per-token statistics of a cut form (forms::buildCutStatistics's
 /// contract) from a kernel: a thread block per (64 tokens, vocabulary

@@ -47,10 +47,20 @@ struct FlashAttentionToGpu final : OpRewritePattern<FlashAttentionOp> {
   }
 };
 
+struct LinearizedAttentionToGpu final
+    : OpRewritePattern<LinearizedAttentionOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(LinearizedAttentionOp op,
+                                PatternRewriter &rewriter) const override {
+    return cuda::lowerLinearizedAttentionToGpu(rewriter, op);
+  }
+};
+
 } // namespace
 
 void cuda::populateFormToGpuPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxFormToGpu, FlashAttentionToGpu>(patterns.getContext());
+  patterns.add<SoftmaxFormToGpu, FlashAttentionToGpu, LinearizedAttentionToGpu>(
+      patterns.getContext());
   forms::populateCutCrossEntropyLoweringPatterns(
       patterns,
       [](OpBuilder &b, Location loc, const forms::LinearLossOperands &in,

@@ -154,3 +154,36 @@ func.func @cut(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y: tensor<100xi6
   %l = attic.cut_cross_entropy %h, %w, %y {label_smoothing = 0.1, softcap = 30.0, block_n = 64, block_v = 64} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64> -> tensor<f32>
   return %l : tensor<f32>
 }
+
+// -----
+
+// Non-causal linearized attention: the states phi(K)^T [V, 1]
+// ([B, Hkv, 32, 25]) from a kernel per key/value head and batch (keys 32
+// at a time in shared memory, phi applied to them, the mask and kv_lengths
+// hiding keys), then the output from a kernel per 8 query rows (a thread
+// per output column, padded to 32), head and batch, the state in shared
+// memory.
+// CHECK-LABEL: func.func @linearized
+// CHECK:         memref.alloc() : memref<2x2x32x25xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c256, {{.*}}) workgroup(%{{.*}} : memref<1024xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<800xf32, #gpu.address_space<workgroup>>)
+// CHECK:           math.exp
+// CHECK:           math.fma
+// CHECK:         memref.alloc() : memref<2x4x50x24xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c7, {{.*}} = %c4, {{.*}} = %c2) threads({{.*}}) in ({{.*}} = %c256, {{.*}}) workgroup(%{{.*}} : memref<800xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<256xf32, #gpu.address_space<workgroup>>)
+// CHECK:           arith.divf
+// CHECK-NOT:     attic.linearized_attention
+func.func @linearized(%q: tensor<2x4x50x32xf32>, %k: tensor<2x2x70x32xf32>, %v: tensor<2x2x70x24xf32>, %m: tensor<2x1x1x70xi1>, %len: tensor<2xi32>) -> tensor<2x4x50x24xf32> {
+  %o = attic.linearized_attention %q, %k, %v mask(%m : tensor<2x1x1x70xi1>) kv_lengths(%len : tensor<2xi32>) {chunk_size = 16, kernel = #attic.kernel<elu_plus_one>} : tensor<2x4x50x32xf32>, tensor<2x2x70x32xf32>, tensor<2x2x70x24xf32> -> tensor<2x4x50x24xf32>
+  return %o : tensor<2x4x50x24xf32>
+}
+
+// -----
+
+// Causal linearized attention has no kernel yet: left for its loops.
+// CHECK-LABEL: func.func @linearized_causal
+// CHECK-NOT:     gpu.launch
+// CHECK:         attic.linearized_attention
+func.func @linearized_causal(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>, %v: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
+  %o = attic.linearized_attention %q, %k, %v {causal, chunk_size = 4, kernel = #attic.kernel<relu>} : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
+  return %o : tensor<1x1x8x4xf32>
+}

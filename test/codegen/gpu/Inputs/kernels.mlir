@@ -33,3 +33,7 @@ func.func @cut_cross_entropy(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y:
   %l, %lse = attic.cut_cross_entropy %h, %w, %y bias(%b : tensor<300xf32>) {label_smoothing = 0.1, softcap = 30.0, block_n = 64, block_v = 64} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64> -> tensor<f32>, tensor<100xf32>
   return %l, %lse : tensor<f32>, tensor<100xf32>
 }
+func.func @linearized(%q: tensor<2x4x50x32xf32>, %k: tensor<2x2x70x32xf32>, %v: tensor<2x2x70x24xf32>, %m: tensor<2x1x1x70xi1>, %len: tensor<2xi32>) -> tensor<2x4x50x24xf32> {
+  %o = attic.linearized_attention %q, %k, %v mask(%m : tensor<2x1x1x70xi1>) kv_lengths(%len : tensor<2xi32>) {chunk_size = 16, kernel = #attic.kernel<elu_plus_one>} : tensor<2x4x50x32xf32>, tensor<2x2x70x32xf32>, tensor<2x2x70x24xf32> -> tensor<2x4x50x24xf32>
+  return %o : tensor<2x4x50x24xf32>
+}

@@ -1,0 +1,315 @@
+//===- LinearAttention.cpp - attic.linearized_attention as GPU kernels ----===//
+//
+// Non-causal feature-map attention in two kernels:
+//
+//   state:  grid (key/value heads, batches), 256 threads. The state
+//           phi(K)^T [V, 1] ([D, Dv + 1]) of the visible keys (kv_lengths,
+//           a key padding mask), each thread holding a share of its entries
+//           in registers; keys staged 32 at a time in shared memory, phi
+//           applied as they are.
+//   output: grid (query blocks, query heads, batches). The state of the
+//           query head's key/value head in shared memory; a thread per
+//           (query row, output column) computes phi(q) S[:, e] and the
+//           normalizer phi(q) S[:, Dv] and writes their quotient (0 where
+//           the normalizer is 0).
+//
+// The causal form (chunks with a carried state) has no kernel yet.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/gpu/KernelBuilder.h"
+#include "codegen/gpu/Kernels.h"
+#include "codegen/reference/AttentionWeights.h"
+#include "codegen/reference/Builders.h"
+#include "dialects/attic/AtticOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/MemRef/IR/MemRef.h"
+#include "mlir/Dialect/SCF/IR/SCF.h"
+#include "mlir/IR/PatternMatch.h"
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::cuda;
+using namespace mlir::attic::reference;
+
+namespace {
+
+constexpr int64_t kThreads = 256;
+/// Keys staged in shared memory at a time by the state kernel.
+constexpr int64_t kKeyTile = 32;
+/// Most shared memory the output kernel's state may take.
+constexpr int64_t kSharedBytes = 48 * 1024;
+
+} // namespace
+
+LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
+                                                  LinearizedAttentionOp op) {
+  if (op.getCausal())
+    return rewriter.notifyMatchFailure(op, "causal: no kernel yet");
+  auto qType = op.getQuery().getType(), kType = op.getKey().getType(),
+       vType = op.getValue().getType();
+  if (!qType.hasStaticShape() || !kType.hasStaticShape() ||
+      !vType.hasStaticShape())
+    return rewriter.notifyMatchFailure(op, "shapes are not static");
+  int64_t batches = qType.getDimSize(0), heads = qType.getDimSize(1),
+          sq = qType.getDimSize(2), d = qType.getDimSize(3),
+          kvHeads = kType.getDimSize(1), skv = kType.getDimSize(2),
+          dv = vType.getDimSize(3);
+  Type elt = qType.getElementType();
+  FloatType acc = accumulatorType(elt);
+  int64_t width = dv + 1; // [V, 1]
+  int64_t entries = d * width;
+  if (entries * (acc.getWidth() / 8) > kSharedBytes)
+    return rewriter.notifyMatchFailure(op, "the state exceeds shared memory");
+  int64_t perThread = llvm::divideCeil(entries, kThreads);
+  AttentionKernel kernel = op.getKernel();
+
+  Location loc = op.getLoc();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  OpBuilder &b = rewriter;
+  IndexMath hx{b, loc};
+  Value mask = op.getMask(), lengths = op.getKvLengths();
+  Value qFlat = flatBuffer(b, loc, op.getQuery());
+  Value kFlat = flatBuffer(b, loc, op.getKey());
+  Value vFlat = flatBuffer(b, loc, op.getValue());
+  Value maskFlat = mask ? flatBuffer(b, loc, mask) : Value();
+  Value lengthsFlat = lengths ? flatBuffer(b, loc, lengths) : Value();
+  // The key padding mask's strides along the batch and the keys (0 where
+  // it broadcasts).
+  int64_t maskBatchStride = 0, maskKeyStride = 0;
+  if (mask) {
+    auto maskType = cast<RankedTensorType>(mask.getType());
+    int64_t rank = maskType.getRank();
+    if (!maskType.hasStaticShape())
+      return rewriter.notifyMatchFailure(op, "the mask is not static");
+    if (maskType.getDimSize(rank - 1) != 1)
+      maskKeyStride = 1;
+    if (rank == 4 && maskType.getDimSize(0) != 1)
+      maskBatchStride = maskType.getNumElements() / maskType.getDimSize(0);
+  }
+
+  // The states [B, Hkv, D, Dv + 1].
+  auto stateType = RankedTensorType::get({batches, kvHeads, d, width}, acc);
+  ResultBuffer states = allocateResult(b, loc, stateType, ValueRange{});
+  {
+    OpBuilder::InsertionGuard inner(b);
+    gpu::LaunchOp launch =
+        createLaunch(b, loc, {hx.c(kvHeads), hx.c(batches), hx.c(1)}, kThreads,
+                     {{acc, kKeyTile * d}, {acc, kKeyTile * width}});
+    Value kTile = launch.getWorkgroupAttributions()[0];
+    Value vTile = launch.getWorkgroupAttributions()[1];
+    Value thread = launch.getThreadIds().x;
+    Value head = launch.getBlockIds().x, batch = launch.getBlockIds().y;
+    IndexMath ix{b, loc};
+    // The keys visible: [0, L) with L = kv_lengths[b] clamped to [0, Skv].
+    Value end = ix.c(skv);
+    if (lengths) {
+      Value length = arith::IndexCastOp::create(
+          b, loc, b.getIndexType(),
+          toI64(b, loc, memref::LoadOp::create(b, loc, lengthsFlat, batch)));
+      end = ix.min(ix.max(length, ix.c(0)), ix.c(skv));
+    }
+    Value rowBase =
+        ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), head), ix.c(skv));
+    SmallVector<Value> init(perThread, constF(b, loc, acc, 0.0));
+    auto tiles = scf::ForOp::create(
+        b, loc, ix.c(0), end, ix.c(kKeyTile), init,
+        [&](OpBuilder &tb, Location tl, Value first, ValueRange sums) {
+          IndexMath tx{tb, tl};
+          Value keys = tx.min(tx.c(kKeyTile), tx.sub(end, first));
+          gpu::BarrierOp::create(tb, tl);
+          // phi(k) and [v, 1] of the tile's keys; zeros for keys past the
+          // end or masked out.
+          auto stage = [&](Value tile, int64_t cols, bool isKey) {
+            scf::ForOp::create(
+                tb, tl, thread, tx.c(kKeyTile * cols), tx.c(kThreads),
+                ValueRange{},
+                [&](OpBuilder &sb, Location sl, Value e, ValueRange) {
+                  IndexMath sx{sb, sl};
+                  Value j = arith::DivUIOp::create(sb, sl, e, sx.c(cols));
+                  Value c = arith::RemUIOp::create(sb, sl, e, sx.c(cols));
+                  Value key = sx.add(first, j);
+                  Value readKey = sx.min(key, sx.sub(end, sx.c(1)));
+                  Value inside = arith::CmpIOp::create(
+                      sb, sl, arith::CmpIPredicate::slt, j, keys);
+                  if (mask) {
+                    Value at = sx.add(sx.mul(batch, sx.c(maskBatchStride)),
+                                      sx.mul(readKey, sx.c(maskKeyStride)));
+                    inside = arith::AndIOp::create(
+                        sb, sl, inside,
+                        memref::LoadOp::create(sb, sl, maskFlat, at));
+                  }
+                  Value x;
+                  if (isKey) {
+                    Value at =
+                        sx.add(sx.mul(sx.add(rowBase, readKey), sx.c(d)), c);
+                    x = featureMap(
+                        sb, sl, kernel,
+                        castFloat(sb, sl,
+                                  memref::LoadOp::create(sb, sl, kFlat, at),
+                                  acc));
+                  } else {
+                    // The column of ones past the values.
+                    Value isOne = arith::CmpIOp::create(
+                        sb, sl, arith::CmpIPredicate::eq, c, sx.c(dv));
+                    Value readCol = sx.min(c, sx.c(dv - 1));
+                    Value at = sx.add(
+                        sx.mul(sx.add(rowBase, readKey), sx.c(dv)), readCol);
+                    x = arith::SelectOp::create(
+                        sb, sl, isOne, constF(sb, sl, acc, 1.0),
+                        castFloat(sb, sl,
+                                  memref::LoadOp::create(sb, sl, vFlat, at),
+                                  acc));
+                  }
+                  x = arith::SelectOp::create(sb, sl, inside, x,
+                                              constF(sb, sl, acc, 0.0));
+                  memref::StoreOp::create(sb, sl, x, tile, e);
+                  scf::YieldOp::create(sb, sl);
+                });
+          };
+          stage(kTile, d, /*isKey=*/true);
+          stage(vTile, width, /*isKey=*/false);
+          gpu::BarrierOp::create(tb, tl);
+          // This thread's entries (r, c) = divmod(thread + t 256, Dv + 1).
+          auto keyLoop = scf::ForOp::create(
+              tb, tl, tx.c(0), keys, tx.c(1), sums,
+              [&](OpBuilder &kb, Location kl, Value j, ValueRange s) {
+                IndexMath kx{kb, kl};
+                SmallVector<Value> next;
+                for (int64_t t = 0; t < perThread; ++t) {
+                  Value e = kx.min(kx.add(thread, kx.c(t * kThreads)),
+                                   kx.c(entries - 1));
+                  Value r = arith::DivUIOp::create(kb, kl, e, kx.c(width));
+                  Value c = arith::RemUIOp::create(kb, kl, e, kx.c(width));
+                  Value kv = memref::LoadOp::create(
+                      kb, kl, kTile, kx.add(kx.mul(j, kx.c(d)), r));
+                  Value vv = memref::LoadOp::create(
+                      kb, kl, vTile, kx.add(kx.mul(j, kx.c(width)), c));
+                  next.push_back(math::FmaOp::create(kb, kl, kv, vv, s[t]));
+                }
+                scf::YieldOp::create(kb, kl, next);
+              });
+          scf::YieldOp::create(tb, tl, keyLoop.getResults());
+        });
+    Value stateBase =
+        ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), head), ix.c(entries));
+    for (int64_t t = 0; t < perThread; ++t) {
+      Value e = ix.add(thread, ix.c(t * kThreads));
+      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e,
+                                           ix.c(entries));
+      scf::IfOp::create(b, loc, inside, [&](OpBuilder &nb, Location l) {
+        memref::StoreOp::create(nb, l, tiles.getResult(t), states.flat,
+                                IndexMath{nb, l}.add(stateBase, e));
+        scf::YieldOp::create(nb, l);
+      });
+    }
+  }
+
+  // The output: a thread per (row, column) of a block of rows.
+  int64_t columns = llvm::PowerOf2Ceil(dv);
+  int64_t rowsPerBlock = std::max<int64_t>(1, kThreads / columns);
+  int64_t threads = rowsPerBlock * columns;
+  ResultBuffer out = allocateResult(b, loc, op.getType(), ValueRange{});
+  {
+    OpBuilder::InsertionGuard inner(b);
+    gpu::LaunchOp launch = createLaunch(
+        b, loc,
+        {hx.c(llvm::divideCeil(sq, rowsPerBlock)), hx.c(heads), hx.c(batches)},
+        threads, {{acc, entries}, {acc, rowsPerBlock * d}});
+    Value state = launch.getWorkgroupAttributions()[0];
+    Value phiQ = launch.getWorkgroupAttributions()[1];
+    Value thread = launch.getThreadIds().x;
+    Value block = launch.getBlockIds().x, head = launch.getBlockIds().y,
+          batch = launch.getBlockIds().z;
+    IndexMath ix{b, loc};
+    Value kvHead = arith::DivUIOp::create(b, loc, head, ix.c(heads / kvHeads));
+    Value stateBase =
+        ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), kvHead), ix.c(entries));
+    Value firstRow = ix.mul(block, ix.c(rowsPerBlock));
+    // The state, and phi of the block's queries (zeros past the end).
+    scf::ForOp::create(
+        b, loc, thread, ix.c(entries), ix.c(threads), ValueRange{},
+        [&](OpBuilder &nb, Location l, Value e, ValueRange) {
+          memref::StoreOp::create(
+              nb, l,
+              memref::LoadOp::create(nb, l, states.flat,
+                                     IndexMath{nb, l}.add(stateBase, e)),
+              state, e);
+          scf::YieldOp::create(nb, l);
+        });
+    scf::ForOp::create(
+        b, loc, thread, ix.c(rowsPerBlock * d), ix.c(threads), ValueRange{},
+        [&](OpBuilder &nb, Location l, Value e, ValueRange) {
+          IndexMath nx{nb, l};
+          Value r = arith::DivUIOp::create(nb, l, e, nx.c(d));
+          Value c = arith::RemUIOp::create(nb, l, e, nx.c(d));
+          Value row = nx.add(firstRow, r);
+          Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
+                                               row, nx.c(sq));
+          Value at = nx.add(
+              nx.mul(nx.add(nx.mul(nx.add(nx.mul(batch, nx.c(heads)), head),
+                                   nx.c(sq)),
+                            nx.min(row, nx.c(sq - 1))),
+                     nx.c(d)),
+              c);
+          Value x = featureMap(
+              nb, l, kernel,
+              castFloat(nb, l, memref::LoadOp::create(nb, l, qFlat, at), acc));
+          memref::StoreOp::create(
+              nb, l,
+              arith::SelectOp::create(nb, l, inside, x,
+                                      constF(nb, l, acc, 0.0)),
+              phiQ, e);
+          scf::YieldOp::create(nb, l);
+        });
+    gpu::BarrierOp::create(b, loc);
+    Value r = arith::DivUIOp::create(b, loc, thread, ix.c(columns));
+    Value col = arith::RemUIOp::create(b, loc, thread, ix.c(columns));
+    Value readCol = ix.min(col, ix.c(dv - 1));
+    Value zero = constF(b, loc, acc, 0.0);
+    auto dots = scf::ForOp::create(
+        b, loc, ix.c(0), ix.c(d), ix.c(1), ValueRange{zero, zero},
+        [&](OpBuilder &nb, Location l, Value k, ValueRange s) {
+          IndexMath nx{nb, l};
+          Value phi = memref::LoadOp::create(nb, l, phiQ,
+                                             nx.add(nx.mul(r, nx.c(d)), k));
+          Value at = nx.mul(k, nx.c(width));
+          Value num = math::FmaOp::create(
+              nb, l, phi,
+              memref::LoadOp::create(nb, l, state, nx.add(at, readCol)), s[0]);
+          Value norm = math::FmaOp::create(
+              nb, l, phi,
+              memref::LoadOp::create(nb, l, state, nx.add(at, nx.c(dv))), s[1]);
+          scf::YieldOp::create(nb, l, ValueRange{num, norm});
+        });
+    Value row = ix.add(firstRow, r);
+    Value inside = arith::AndIOp::create(
+        b, loc,
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, ix.c(sq)),
+        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, col,
+                              ix.c(dv)));
+    scf::IfOp::create(b, loc, inside, [&](OpBuilder &nb, Location l) {
+      IndexMath nx{nb, l};
+      Value norm = dots.getResult(1);
+      Value empty =
+          arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, norm, zero);
+      Value o = arith::SelectOp::create(
+          nb, l, empty, zero,
+          arith::DivFOp::create(nb, l, dots.getResult(0), norm));
+      Value at =
+          nx.add(nx.mul(nx.add(nx.mul(nx.add(nx.mul(batch, nx.c(heads)), head),
+                                      nx.c(sq)),
+                               row),
+                        nx.c(dv)),
+                 col);
+      memref::StoreOp::create(nb, l, castFloat(nb, l, o, elt), out.flat, at);
+      scf::YieldOp::create(nb, l);
+    });
+  }
+
+  rewriter.replaceOp(op, resultTensor(b, loc, out, op.getType()));
+  return success();
+}
