@@ -205,28 +205,22 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
         // done with the previous ones.
         gpu::BarrierOp::create(tb, tl);
         auto copyTile = [&](Value source, Value tile, int64_t width) {
-          scf::ForOp::create(
-              tb, tl, thread, tx.c(blockKv * width), tx.c(threads),
-              ValueRange{},
-              [&](OpBuilder &cb, Location cl, Value e, ValueRange) {
-                Ix cx{cb, cl};
-                Value j = arith::DivUIOp::create(cb, cl, e, cx.c(width));
-                Value col = arith::RemUIOp::create(cb, cl, e, cx.c(width));
-                Value key = cx.add(tileStart, j);
-                Value inside = cx.lt(j, keys);
-                Value readKey =
-                    cx.min(key, arith::SubIOp::create(cb, cl, end, cx.c(1)));
-                Value at = cx.add(
-                    cx.mul(cx.add(kvRowBase, readKey), cx.c(width)), col);
-                Value x = castFloat(
-                    cb, cl,
-                    memref::LoadOp::create(cb, cl, source, ValueRange{at}),
-                    acc);
-                x = arith::SelectOp::create(cb, cl, inside, x,
-                                            constF(cb, cl, acc, 0.0));
-                memref::StoreOp::create(cb, cl, x, tile, ValueRange{e});
-                scf::YieldOp::create(cb, cl);
-              });
+          fillTile(tb, tl, tile, blockKv, width, thread, threads,
+                   [&](OpBuilder &cb, Location cl, Value j, Value col) {
+                     Ix cx{cb, cl};
+                     Value key = cx.add(tileStart, j);
+                     Value readKey = cx.min(
+                         key, arith::SubIOp::create(cb, cl, end, cx.c(1)));
+                     Value at = cx.add(
+                         cx.mul(cx.add(kvRowBase, readKey), cx.c(width)), col);
+                     Value x = castFloat(
+                         cb, cl,
+                         memref::LoadOp::create(cb, cl, source, ValueRange{at}),
+                         acc);
+                     return arith::SelectOp::create(cb, cl, cx.lt(j, keys), x,
+                                                    constF(cb, cl, acc, 0.0))
+                         .getResult();
+                   });
         };
         copyTile(kFlat, kTile, d);
         copyTile(vFlat, vTile, dv);

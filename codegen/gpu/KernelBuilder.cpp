@@ -98,6 +98,23 @@ gpu::LaunchOp cuda::createLaunch(OpBuilder &b, Location loc,
   return launch;
 }
 
+void cuda::fillTile(
+    OpBuilder &b, Location loc, Value tile, int64_t rows, int64_t cols,
+    Value thread, int64_t threads,
+    function_ref<Value(OpBuilder &, Location, Value, Value)> element) {
+  scf::ForOp::create(
+      b, loc, thread, arith::ConstantIndexOp::create(b, loc, rows * cols),
+      arith::ConstantIndexOp::create(b, loc, threads), ValueRange{},
+      [&](OpBuilder &nb, Location l, Value e, ValueRange) {
+        Value width = arith::ConstantIndexOp::create(nb, l, cols);
+        Value row = arith::DivUIOp::create(nb, l, e, width);
+        Value col = arith::RemUIOp::create(nb, l, e, width);
+        memref::StoreOp::create(nb, l, element(nb, l, row, col), tile,
+                                ValueRange{e});
+        scf::YieldOp::create(nb, l);
+      });
+}
+
 Value cuda::shuffleXor(OpBuilder &b, Location loc, Value value,
                        int64_t offset) {
   Type type = value.getType();

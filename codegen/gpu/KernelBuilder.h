@@ -54,6 +54,15 @@ gpu::LaunchOp createLaunch(OpBuilder &b, Location loc,
                            std::array<Value, 3> grid, int64_t threads,
                            ArrayRef<std::pair<Type, int64_t>> shared = {});
 
+/// Fills the workgroup buffer `tile`, `rows` x `cols` row-major, with
+/// `element(row, col)`: the block's `threads` threads stride over the
+/// elements (`thread` is this one's index), so consecutive threads write
+/// consecutive words.
+void fillTile(
+    OpBuilder &b, Location loc, Value tile, int64_t rows, int64_t cols,
+    Value thread, int64_t threads,
+    function_ref<Value(OpBuilder &, Location, Value row, Value col)> element);
+
 /// `value` of the lane `lane ^ offset` of the warp (32- or 64-bit scalars).
 Value shuffleXor(OpBuilder &b, Location loc, Value value, int64_t offset);
 

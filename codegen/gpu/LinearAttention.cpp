@@ -124,13 +124,10 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
           // phi(k) and [v, 1] of the tile's keys; zeros for keys past the
           // end or masked out.
           auto stage = [&](Value tile, int64_t cols, bool isKey) {
-            scf::ForOp::create(
-                tb, tl, thread, tx.c(kKeyTile * cols), tx.c(kThreads),
-                ValueRange{},
-                [&](OpBuilder &sb, Location sl, Value e, ValueRange) {
+            fillTile(
+                tb, tl, tile, kKeyTile, cols, thread, kThreads,
+                [&](OpBuilder &sb, Location sl, Value j, Value c) -> Value {
                   IndexMath sx{sb, sl};
-                  Value j = arith::DivUIOp::create(sb, sl, e, sx.c(cols));
-                  Value c = arith::RemUIOp::create(sb, sl, e, sx.c(cols));
                   Value key = sx.add(first, j);
                   Value readKey = sx.min(key, sx.sub(end, sx.c(1)));
                   Value inside = arith::CmpIOp::create(
@@ -164,10 +161,8 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
                                   memref::LoadOp::create(sb, sl, vFlat, at),
                                   acc));
                   }
-                  x = arith::SelectOp::create(sb, sl, inside, x,
-                                              constF(sb, sl, acc, 0.0));
-                  memref::StoreOp::create(sb, sl, x, tile, e);
-                  scf::YieldOp::create(sb, sl);
+                  return arith::SelectOp::create(sb, sl, inside, x,
+                                                 constF(sb, sl, acc, 0.0));
                 });
           };
           stage(kTile, d, /*isKey=*/true);

@@ -155,11 +155,35 @@ std::optional<double> matchScaling(Value value, Value &scores) {
 /// or by the trailing loops (a mask broadcast over the batch): sets
 /// `scores` to s and returns m, as its [batch, 1, S, Skv] view where it has
 /// the batch dimension.
-Value matchMaskAdd(Value value, Value &scores) {
+/// The linalg.generic defining `value` when it has the shape of a mask
+/// applied to scores: two inputs, one result read by the identity map, no
+/// reduction.
+linalg::GenericOp maskingGeneric(Value value) {
   auto generic = value.getDefiningOp<linalg::GenericOp>();
   if (!generic || !generic.hasPureTensorSemantics() ||
       generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
-      generic.getNumReductionLoops() != 0)
+      generic.getNumReductionLoops() != 0 ||
+      !generic.getIndexingMapsArray()[2].isIdentity())
+    return {};
+  return generic;
+}
+
+/// Whether input `side` of a masking generic is the scores (read by the
+/// identity map) and input `1 - side` a mask read by the last k loops in
+/// order (k its rank: broadcast over the leading dimensions).
+bool scoresAndMask(linalg::GenericOp generic, int side) {
+  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
+  AffineMap maskMap = maps[1 - side];
+  unsigned loops = generic.getNumLoops(), k = maskMap.getNumResults();
+  return maps[side].isIdentity() && maskMap.getNumSymbols() == 0 &&
+         k <= loops &&
+         maskMap ==
+             AffineMap::getMinorIdentityMap(loops, k, generic.getContext());
+}
+
+Value matchMaskAdd(Value value, Value &scores) {
+  linalg::GenericOp generic = maskingGeneric(value);
+  if (!generic)
     return {};
   Block &body = generic.getRegion().front();
   auto add = dyn_cast<arith::AddFOp>(&body.front());
@@ -167,22 +191,11 @@ Value matchMaskAdd(Value value, Value &scores) {
   if (body.getOperations().size() != 2 || !add ||
       yield.getValues()[0] != add.getResult())
     return {};
-  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-  unsigned loops = generic.getNumLoops();
-  if (!maps[2].isIdentity())
-    return {};
   for (int scoresSide : {0, 1}) {
     int maskSide = 1 - scoresSide;
-    if (!maps[scoresSide].isIdentity() ||
+    if (!scoresAndMask(generic, scoresSide) ||
         add.getOperand(scoresSide) != body.getArgument(scoresSide) ||
         add.getOperand(maskSide) != body.getArgument(maskSide))
-      continue;
-    // The mask's map: the last k loops in order (k = its rank).
-    AffineMap maskMap = maps[maskSide];
-    unsigned k = maskMap.getNumResults();
-    if (maskMap.getNumSymbols() != 0 || k > loops ||
-        maskMap !=
-            AffineMap::getMinorIdentityMap(loops, k, generic.getContext()))
       continue;
     scores = generic.getDpsInputs()[scoresSide];
     return generic.getDpsInputs()[maskSide];
@@ -203,10 +216,8 @@ bool isScalarMaskingFill(Value value) {
 /// sets `scores` to s and returns m, with `negated` set when the fill is
 /// taken where m is true.
 Value matchMaskSelect(Value value, Value &scores, bool &negated) {
-  auto generic = value.getDefiningOp<linalg::GenericOp>();
-  if (!generic || !generic.hasPureTensorSemantics() ||
-      generic.getNumDpsInputs() != 2 || generic.getNumDpsInits() != 1 ||
-      generic.getNumReductionLoops() != 0)
+  linalg::GenericOp generic = maskingGeneric(value);
+  if (!generic)
     return {};
   Block &body = generic.getRegion().front();
   auto yield = cast<linalg::YieldOp>(body.getTerminator());
@@ -217,20 +228,12 @@ Value matchMaskSelect(Value value, Value &scores, bool &negated) {
   for (Operation &op : body.without_terminator())
     if (&op != select && !matchPattern(&op, m_Constant()))
       return {};
-  SmallVector<AffineMap> maps = generic.getIndexingMapsArray();
-  unsigned loops = generic.getNumLoops();
-  if (!maps[2].isIdentity())
-    return {};
   for (int scoresSide : {0, 1}) {
     int maskSide = 1 - scoresSide;
     BlockArgument s = body.getArgument(scoresSide);
     BlockArgument m = body.getArgument(maskSide);
-    AffineMap maskMap = maps[maskSide];
-    if (!maps[scoresSide].isIdentity() || select.getCondition() != m ||
-        !m.getType().isInteger(1) || maskMap.getNumSymbols() != 0 ||
-        maskMap.getNumResults() > loops ||
-        maskMap != AffineMap::getMinorIdentityMap(
-                       loops, maskMap.getNumResults(), generic.getContext()))
+    if (!scoresAndMask(generic, scoresSide) || select.getCondition() != m ||
+        !m.getType().isInteger(1))
       continue;
     if (select.getTrueValue() == s &&
         isScalarMaskingFill(select.getFalseValue()))
