@@ -409,7 +409,10 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
     mask negated when the fill is taken where it is true; `Kt` given by the
     matmul's indexing maps or a `linalg.transpose`, and both products
     accumulating into zeros, becomes `attic.attention` (each batch entry one
-    head; `[B, S, D]` operands seen as `[B, 1, S, D]`). Operands must share
+    head, `[B, S, D]` operands seen as `[B, 1, S, D]`; or, where the
+    operands collapse `[B, H, S, D]` tensors, those tensors with their
+    heads, K and V read through their repetition over grouped-query heads
+    by `linalg.broadcast`). Operands must share
     one floating-point element type.
   }];
   let dependentDialects = [

@@ -16,7 +16,10 @@
 //
 // matmul is linalg.batch_matmul ([B, S, D], one head per batch entry) or
 // linalg.matmul ([S, D]); the attention sees them as [B, 1, S, D] and
-// [1, 1, S, D]. c is a float constant, the multiplier of a linalg.generic
+// [1, 1, S, D]. Batched operands that collapse [B, H, S, D] tensors give
+// the attention their heads; K and V may be repeated over grouped-query
+// heads (broadcast to [B, Hkv, G, S, D] and collapsed), which it reads
+// through. c is a float constant, the multiplier of a linalg.generic
 // whose body is one arith.mulf or arith.divf; without one the scale is 1.
 // The softmax is linalg.softmax or attic.softmax.
 //
@@ -291,6 +294,57 @@ Value toHeads(OpBuilder &b, Location loc, Value value) {
       headReassociation(type.getRank()), sizes);
 }
 
+/// The 4-D tensor [B, H, S, D] that `value` ([B * H, S, D]) collapses, if
+/// it does.
+Value collapsedHeads(Value value) {
+  auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse || collapse.getSrcType().getRank() != 4 ||
+      collapse.getReassociationIndices() !=
+          SmallVector<ReassociationIndices>{{0, 1}, {2}, {3}})
+    return {};
+  return collapse.getSrc();
+}
+
+/// Reads through K or V repeated for grouped-query heads as torch-mlir
+/// writes it: [B, Hkv, S, D] broadcast to [B, Hkv, G, S, D]
+/// (linalg.broadcast of dimension 2) and collapsed to [B, Hkv G, S, D].
+/// Returns the [B, Hkv, S, D] tensor, or `value` itself.
+Value unrepeatHeads(Value value) {
+  auto collapse = value.getDefiningOp<tensor::CollapseShapeOp>();
+  if (!collapse || collapse.getSrcType().getRank() != 5 ||
+      collapse.getReassociationIndices() !=
+          SmallVector<ReassociationIndices>{{0}, {1, 2}, {3}, {4}})
+    return value;
+  auto broadcast = collapse.getSrc().getDefiningOp<linalg::BroadcastOp>();
+  if (!broadcast || !broadcast.hasPureTensorSemantics() ||
+      !llvm::equal(broadcast.getDimensions(), ArrayRef<int64_t>{2}))
+    return value;
+  return broadcast.getInput();
+}
+
+/// Attention over 3-D operands [B * H, S, D] that are views of 4-D ones:
+/// the 4-D Q, K and V (K and V with their repetition over grouped-query
+/// heads read through), or nothing.
+struct HeadViews {
+  Value q, k, v;
+};
+std::optional<HeadViews> matchHeadViews(Value q, Value k, Value v) {
+  HeadViews views{collapsedHeads(q), collapsedHeads(k), collapsedHeads(v)};
+  if (!views.q || !views.k || !views.v)
+    return std::nullopt;
+  views.k = unrepeatHeads(views.k);
+  views.v = unrepeatHeads(views.v);
+  auto qType = cast<RankedTensorType>(views.q.getType());
+  auto kType = cast<RankedTensorType>(views.k.getType());
+  auto vType = cast<RankedTensorType>(views.v.getType());
+  if (kType.getDimSize(1) != vType.getDimSize(1) ||
+      ShapedType::isDynamic(qType.getDimSize(1)) ||
+      ShapedType::isDynamic(kType.getDimSize(1)) ||
+      qType.getDimSize(1) % kType.getDimSize(1) != 0)
+    return std::nullopt;
+  return views;
+}
+
 /// matmul(softmax(scaled Q·Kᵀ), V) -> attic.attention.
 template <typename MatmulOp>
 struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
@@ -333,13 +387,43 @@ struct RaiseLinalgAttention final : OpRewritePattern<MatmulOp> {
     Location loc = op.getLoc();
     if (negated)
       mask = negateMask(rewriter, loc, mask);
-    Value q4 = toHeads(rewriter, loc, q), k4 = toHeads(rewriter, loc, k),
-          v4 = toHeads(rewriter, loc, v);
+    // Batched operands that are views of [B, H, S, D] tensors (K and V
+    // perhaps repeated over grouped-query heads) give their heads to the
+    // attention; otherwise each batch entry is one head.
+    std::optional<HeadViews> views =
+        cast<RankedTensorType>(q.getType()).getRank() == 3
+            ? matchHeadViews(q, k, v)
+            : std::nullopt;
+    Value q4, k4, v4;
+    if (views) {
+      q4 = views->q;
+      k4 = views->k;
+      v4 = views->v;
+    } else {
+      q4 = toHeads(rewriter, loc, q);
+      k4 = toHeads(rewriter, loc, k);
+      v4 = toHeads(rewriter, loc, v);
+    }
     // A mask of the scores' rank has their batch dimension: the same view
-    // as Q; a smaller one broadcasts over [batch, 1, S, Skv] as it is.
+    // as Q ([B * H, S, Skv] as [B, H, S, Skv] with head views); a smaller
+    // one broadcasts over [batch, 1, S, Skv] as it is.
     if (mask &&
-        maskType.getRank() == cast<RankedTensorType>(q.getType()).getRank())
-      mask = toHeads(rewriter, loc, mask);
+        maskType.getRank() == cast<RankedTensorType>(q.getType()).getRank()) {
+      if (views) {
+        SmallVector<OpFoldResult> sizes =
+            tensor::getMixedSizes(rewriter, loc, q4);
+        sizes[3] = tensor::getMixedSizes(rewriter, loc, mask)[2];
+        SmallVector<int64_t> shape(
+            cast<RankedTensorType>(q4.getType()).getShape());
+        shape[3] = maskType.getDimSize(2);
+        mask = tensor::ExpandShapeOp::create(
+            rewriter, loc,
+            RankedTensorType::get(shape, maskType.getElementType()), mask,
+            headReassociation(3), sizes);
+      } else {
+        mask = toHeads(rewriter, loc, mask);
+      }
+    }
     auto qType = cast<RankedTensorType>(q4.getType());
     auto vType = cast<RankedTensorType>(v4.getType());
     SmallVector<int64_t> shape(qType.getShape());

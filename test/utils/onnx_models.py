@@ -134,6 +134,16 @@ def main():
         [kind], [tensor_info("x", [4, 2]), tensor_info("w", [2, 3])],
         [tensor_info("y", [4, 3])], 13)
 
+    # What ONNX's shape inference divides by without checking (the fuzzer
+    # found the first): a Split without outputs, and one of num_outputs 0.
+    models["bad_no_outputs"] = model(
+        [helper.make_node("Split", ["x"], [], axis=1, name="split")],
+        [tensor_info("x", [2, 12])], [], 13)
+    models["bad_num_outputs"] = model(
+        [helper.make_node("Split", ["x"], ["a"], axis=1, num_outputs=0,
+                          name="split")],
+        [tensor_info("x", [2, 12])], [tensor_info("a", [2, 12])], 18)
+
     # Imports, but its shapes are only known at run time: a Reshape to a
     # shape the graph computes from an input of unknown length.
     models["dynamic_reshape"] = model(

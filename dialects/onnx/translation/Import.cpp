@@ -626,6 +626,23 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     error("the model has no graph");
     return nullptr;
   }
+  // What ONNX's shape inference assumes without checking (it divides by a
+  // Split's output count): every node has an output, and a Split's
+  // num_outputs is positive.
+  for (const onnx::NodeProto &node : model.graph().node()) {
+    std::string what = "node '" + node.name() + "' (" + node.op_type() + ")";
+    if (node.output_size() == 0) {
+      error(what + " has no outputs");
+      return nullptr;
+    }
+    if (node.op_type() == "Split" && isDefaultDomain(node.domain()))
+      for (const onnx::AttributeProto &attr : node.attribute())
+        if (attr.name() == "num_outputs" && attr.i() < 1) {
+          error(what + " has num_outputs " + Twine(attr.i()) +
+                "; it must be at least 1");
+          return nullptr;
+        }
+  }
   try {
     onnx::shape_inference::InferShapes(model);
   } catch (const std::exception &e) {

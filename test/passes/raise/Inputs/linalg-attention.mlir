@@ -138,3 +138,39 @@ func.func @bool_mask_hidden(%q: tensor<3x5x8xf32>, %k: tensor<3x6x8xf32>, %v: te
   %o = linalg.batch_matmul ins(%p, %v : tensor<3x5x6xf32>, tensor<3x6x4xf32>) outs(%oz : tensor<3x5x4xf32>) -> tensor<3x5x4xf32>
   return %o : tensor<3x5x4xf32>
 }
+
+// Grouped-query attention as torch-mlir writes it: [B, H, S, D] tensors
+// collapsed to [B * H, S, D] for the batched products, K and V of two heads
+// repeated for four query heads (linalg.broadcast, collapsed), a float mask
+// of the scores' shape.
+func.func @grouped_heads(%q: tensor<2x4x5x8xf32>, %k: tensor<2x2x6x8xf32>, %v: tensor<2x2x6x4xf32>, %m: tensor<8x5x6xf32>) -> tensor<8x5x4xf32> {
+  %zero = arith.constant 0.0 : f32
+  %kb0 = tensor.empty() : tensor<2x2x2x6x8xf32>
+  %kb = linalg.broadcast ins(%k : tensor<2x2x6x8xf32>) outs(%kb0 : tensor<2x2x2x6x8xf32>) dimensions = [2]
+  %k4 = tensor.collapse_shape %kb [[0], [1, 2], [3], [4]] : tensor<2x2x2x6x8xf32> into tensor<2x4x6x8xf32>
+  %vb0 = tensor.empty() : tensor<2x2x2x6x4xf32>
+  %vb = linalg.broadcast ins(%v : tensor<2x2x6x4xf32>) outs(%vb0 : tensor<2x2x2x6x4xf32>) dimensions = [2]
+  %v4 = tensor.collapse_shape %vb [[0], [1, 2], [3], [4]] : tensor<2x2x2x6x4xf32> into tensor<2x4x6x4xf32>
+  %q3 = tensor.collapse_shape %q [[0, 1], [2], [3]] : tensor<2x4x5x8xf32> into tensor<8x5x8xf32>
+  %k3 = tensor.collapse_shape %k4 [[0, 1], [2], [3]] : tensor<2x4x6x8xf32> into tensor<8x6x8xf32>
+  %v3 = tensor.collapse_shape %v4 [[0, 1], [2], [3]] : tensor<2x4x6x4xf32> into tensor<8x6x4xf32>
+  %e = tensor.empty() : tensor<8x5x6xf32>
+  %sz = linalg.fill ins(%zero : f32) outs(%e : tensor<8x5x6xf32>) -> tensor<8x5x6xf32>
+  %s = linalg.batch_matmul indexing_maps = [affine_map<(b, m, n, k) -> (b, m, k)>, affine_map<(b, m, n, k) -> (b, n, k)>, affine_map<(b, m, n, k) -> (b, m, n)>] ins(%q3, %k3 : tensor<8x5x8xf32>, tensor<8x6x8xf32>) outs(%sz : tensor<8x5x6xf32>) -> tensor<8x5x6xf32>
+  %scaled = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%s : tensor<8x5x6xf32>) outs(%e : tensor<8x5x6xf32>) {
+  ^bb0(%a: f32, %out: f32):
+    %c = arith.constant 0.35355339 : f32
+    %x = arith.mulf %a, %c : f32
+    linalg.yield %x : f32
+  } -> tensor<8x5x6xf32>
+  %masked = linalg.generic {indexing_maps = [affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>, affine_map<(b, i, j) -> (b, i, j)>], iterator_types = ["parallel", "parallel", "parallel"]} ins(%scaled, %m : tensor<8x5x6xf32>, tensor<8x5x6xf32>) outs(%e : tensor<8x5x6xf32>) {
+  ^bb0(%a: f32, %b: f32, %out: f32):
+    %x = arith.addf %a, %b : f32
+    linalg.yield %x : f32
+  } -> tensor<8x5x6xf32>
+  %p = linalg.softmax dimension(2) ins(%masked : tensor<8x5x6xf32>) outs(%e : tensor<8x5x6xf32>) -> tensor<8x5x6xf32>
+  %oe = tensor.empty() : tensor<8x5x4xf32>
+  %oz = linalg.fill ins(%zero : f32) outs(%oe : tensor<8x5x4xf32>) -> tensor<8x5x4xf32>
+  %o = linalg.batch_matmul ins(%p, %v3 : tensor<8x5x6xf32>, tensor<8x6x4xf32>) outs(%oz : tensor<8x5x4xf32>) -> tensor<8x5x4xf32>
+  return %o : tensor<8x5x4xf32>
+}
