@@ -37,7 +37,8 @@ namespace mlir::attic::cuda {
 LogicalResult lowerSoftmaxFormToGpu(RewriterBase &rewriter, Operation *op);
 
 /// attic.flash_attention with static head sizes D and Dv: a thread block
-/// per (query block of `block_q` rows, head, batch); each query row is
+/// per (query block of `block_q` rows -- at most 1024 / G, and rounded up
+/// so that the block is whole warps -- head, batch); each query row is
 /// handled by a group of G lanes (G a power of two dividing D and Dv), each
 /// holding D/G of the query and Dv/G of the output accumulator in
 /// registers. Key and value tiles of `block_kv` rows (fewer when they would
