@@ -39,12 +39,18 @@ runs=5
 
 if [ $emulate -eq 0 ]; then
   echo "== correctness (lit, GPU tests)"
-  /usr/lib/llvm-22/bin/lit -v "$build/test" --filter='gpu|cuda' |
-    grep -E '^(PASS|FAIL|UNSUPPORTED|XFAIL)|Failed|Passed' || true
+  # Stop here when a test fails: no figure counts for wrong kernels.
+  /usr/lib/llvm-22/bin/lit "$build/test" --filter='gpu|cuda' > "$bench_out/.lit" 2>&1 ||
+    { cat "$bench_out/.lit" >&2; echo "gpu: the GPU tests failed" >&2; exit 1; }
+  grep -E '^(PASS|UNSUPPORTED)|Passed|Unsupported' "$bench_out/.lit" || true
+  rm -f "$bench_out/.lit"
 fi
 
 # gpu_run FILE PIPELINE: attic-run on the target (compared with the CPU
-# reference once, then timed); sets $ms and $device_mib.
+# reference once, then timed); sets $ms and $device_mib. The comparison is a
+# sanity check at benchmark sizes (rtol 1e-4), where sums over S = 4096 or
+# V = 131072 terms in another order differ by more than the tests' 1e-5;
+# the tests above are the correctness check.
 gpu_run() {
   file=$1 pipeline=$2
   if [ -n "$pipeline" ]; then

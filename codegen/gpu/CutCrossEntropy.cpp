@@ -172,12 +172,8 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
                   Value r = arith::DivUIOp::create(kb, kl, e, kx.c(kChunk));
                   Value k = arith::RemUIOp::create(kb, kl, e, kx.c(kChunk));
                   Value row = kx.add(first, r), col = kx.add(k0, k);
-                  Value inside = arith::AndIOp::create(
-                      kb, kl,
-                      arith::CmpIOp::create(kb, kl, arith::CmpIPredicate::slt,
-                                            row, end),
-                      arith::CmpIOp::create(kb, kl, arith::CmpIPredicate::slt,
-                                            col, depth));
+                  Value inside = arith::AndIOp::create(kb, kl, kx.lt(row, end),
+                                                       kx.lt(col, depth));
                   Value at =
                       kx.add(kx.mul(kx.min(row, kx.sub(end, kx.c(1))), depth),
                              kx.min(col, kx.sub(depth, kx.c(1))));
@@ -219,8 +215,7 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
         for (int64_t j = 0; j < kPer; ++j) {
           Value col = cx.add(firstCol, cx.add(tx, cx.c(j * kSide)));
           cols.push_back(col);
-          valid.push_back(arith::CmpIOp::create(
-              cb, cl, arith::CmpIPredicate::slt, col, endClass));
+          valid.push_back(cx.lt(col, endClass));
           Value readCol = cx.min(col, cx.sub(classes, cx.c(1)));
           Value b =
               bias
@@ -330,8 +325,7 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
     IndexMath nx{nb, l};
     for (int64_t i = 0; i < kPer; ++i) {
       Value token = nx.add(firstToken, nx.add(ty, nx.c(i * kSide)));
-      Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
-                                           token, tokens);
+      Value inside = nx.lt(token, tokens);
       scf::IfOp::create(nb, l, inside, [&](OpBuilder &sb, Location sl) {
         IndexMath sx{sb, sl};
         Value at = sx.add(sx.mul(split, tokens), token);

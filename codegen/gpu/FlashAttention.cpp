@@ -60,25 +60,14 @@ int64_t lanesPerRow(int64_t d, int64_t dv) {
   return largest;
 }
 
-/// Index arithmetic inside the kernel.
-struct Ix {
-  OpBuilder &b;
-  Location loc;
-  Value c(int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); }
-  Value add(Value x, Value y) { return arith::AddIOp::create(b, loc, x, y); }
-  Value mul(Value x, Value y) { return arith::MulIOp::create(b, loc, x, y); }
-  Value min(Value x, Value y) { return arith::MinSIOp::create(b, loc, x, y); }
-  Value lt(Value x, Value y) {
-    return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
-  }
-  /// ((((i0) * n1 + i1) * n2 + i2) ...): a row-major linear index.
-  Value linear(ArrayRef<Value> indices, ArrayRef<Value> sizes) {
-    Value at = indices[0];
-    for (size_t k = 1; k < indices.size(); ++k)
-      at = add(mul(at, sizes[k]), indices[k]);
-    return at;
-  }
-};
+/// ((((i0) * n1 + i1) * n2 + i2) ...): a row-major linear index.
+Value linearIndex(IndexMath &ix, ArrayRef<Value> indices,
+                  ArrayRef<Value> sizes) {
+  Value at = indices[0];
+  for (size_t k = 1; k < indices.size(); ++k)
+    at = ix.add(ix.mul(at, sizes[k]), indices[k]);
+  return at;
+}
 
 } // namespace
 
@@ -142,7 +131,7 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
       createLaunch(rewriter, loc, {qBlocks, heads, batches}, threads,
                    {{acc, blockKv * d}, {acc, blockKv * dv}});
   OpBuilder &b = rewriter;
-  Ix ix{b, loc};
+  IndexMath ix{b, loc};
   Value kTile = launch.getWorkgroupAttributions()[0];
   Value vTile = launch.getWorkgroupAttributions()[1];
   Value thread = launch.getThreadIds().x;
@@ -175,7 +164,7 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   Value end = last;
 
   // This lane's query elements.
-  Value qRow = ix.linear({batch, head, readRow}, {batches, heads, sq});
+  Value qRow = linearIndex(ix, {batch, head, readRow}, {batches, heads, sq});
   SmallVector<Value> qRegs;
   for (int64_t t = 0; t < qPerLane; ++t) {
     Value col = ix.add(lane, ix.c(t * lanes));
@@ -198,7 +187,7 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   auto tiles = scf::ForOp::create(
       b, loc, start, end, tileStep, init,
       [&](OpBuilder &tb, Location tl, Value tileStart, ValueRange state) {
-        Ix tx{tb, tl};
+        IndexMath tx{tb, tl};
         Value keys =
             tx.min(tileStep, arith::SubIOp::create(tb, tl, end, tileStart));
         // Copy the tiles (zeros past the last key), after every thread is
@@ -207,7 +196,7 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
         auto copyTile = [&](Value source, Value tile, int64_t width) {
           fillTile(tb, tl, tile, blockKv, width, thread, threads,
                    [&](OpBuilder &cb, Location cl, Value j, Value col) {
-                     Ix cx{cb, cl};
+                     IndexMath cx{cb, cl};
                      Value key = cx.add(tileStart, j);
                      Value readKey = cx.min(
                          key, arith::SubIOp::create(cb, cl, end, cx.c(1)));
@@ -229,7 +218,7 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
         auto perKey = scf::ForOp::create(
             tb, tl, tx.c(0), keys, tx.c(1), state,
             [&](OpBuilder &kb, Location kl, Value j, ValueRange st) {
-              Ix kx{kb, kl};
+              IndexMath kx{kb, kl};
               Value partial = constF(kb, kl, acc, 0.0);
               Value kBase = kx.mul(j, kx.c(d));
               for (int64_t t = 0; t < qPerLane; ++t) {
@@ -286,11 +275,11 @@ LogicalResult cuda::lowerFlashAttentionToGpu(RewriterBase &rewriter,
   // acc / l, or 0 for a row that saw no weight.
   Value sum = tiles.getResult(1);
   scf::IfOp::create(b, loc, rowValid, [&](OpBuilder &nb, Location l) {
-    Ix nx{nb, l};
+    IndexMath nx{nb, l};
     Value zeroF = constF(nb, l, acc, 0.0);
     Value empty =
         arith::CmpFOp::create(nb, l, arith::CmpFPredicate::OEQ, sum, zeroF);
-    Value outRow = nx.linear({batch, head, row}, {batches, heads, sq});
+    Value outRow = linearIndex(nx, {batch, head, row}, {batches, heads, sq});
     for (int64_t t = 0; t < vPerLane; ++t) {
       Value o = arith::SelectOp::create(
           nb, l, empty, zeroF,

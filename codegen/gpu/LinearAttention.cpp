@@ -130,8 +130,7 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
                   IndexMath sx{sb, sl};
                   Value key = sx.add(first, j);
                   Value readKey = sx.min(key, sx.sub(end, sx.c(1)));
-                  Value inside = arith::CmpIOp::create(
-                      sb, sl, arith::CmpIPredicate::slt, j, keys);
+                  Value inside = sx.lt(j, keys);
                   if (mask) {
                     Value at = sx.add(sx.mul(batch, sx.c(maskBatchStride)),
                                       sx.mul(readKey, sx.c(maskKeyStride)));
@@ -193,8 +192,7 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
         ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), head), ix.c(entries));
     for (int64_t t = 0; t < perThread; ++t) {
       Value e = ix.add(thread, ix.c(t * kThreads));
-      Value inside = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, e,
-                                           ix.c(entries));
+      Value inside = ix.lt(e, ix.c(entries));
       scf::IfOp::create(b, loc, inside, [&](OpBuilder &nb, Location l) {
         memref::StoreOp::create(nb, l, tiles.getResult(t), states.flat,
                                 IndexMath{nb, l}.add(stateBase, e));
@@ -242,8 +240,7 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
           Value r = arith::DivUIOp::create(nb, l, e, nx.c(d));
           Value c = arith::RemUIOp::create(nb, l, e, nx.c(d));
           Value row = nx.add(firstRow, r);
-          Value inside = arith::CmpIOp::create(nb, l, arith::CmpIPredicate::slt,
-                                               row, nx.c(sq));
+          Value inside = nx.lt(row, nx.c(sq));
           Value at = nx.add(
               nx.mul(nx.add(nx.mul(nx.add(nx.mul(batch, nx.c(heads)), head),
                                    nx.c(sq)),
@@ -281,11 +278,8 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
           scf::YieldOp::create(nb, l, ValueRange{num, norm});
         });
     Value row = ix.add(firstRow, r);
-    Value inside = arith::AndIOp::create(
-        b, loc,
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, row, ix.c(sq)),
-        arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, col,
-                              ix.c(dv)));
+    Value inside = arith::AndIOp::create(b, loc, ix.lt(row, ix.c(sq)),
+                                         ix.lt(col, ix.c(dv)));
     scf::IfOp::create(b, loc, inside, [&](OpBuilder &nb, Location l) {
       IndexMath nx{nb, l};
       Value norm = dots.getResult(1);

@@ -28,13 +28,12 @@ using namespace mlir::attic;
 
 namespace {
 
-struct SoftmaxFormToGpu final : RewritePattern {
-  explicit SoftmaxFormToGpu(MLIRContext *ctx)
-      : RewritePattern(MatchAnyOpTypeTag(), /*benefit=*/1, ctx) {}
-  LogicalResult matchAndRewrite(Operation *op,
+/// attic.online_softmax or attic.two_pass_softmax.
+template <typename OpTy>
+struct SoftmaxFormToGpu final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    if (!isa<OnlineSoftmaxOp, TwoPassSoftmaxOp>(op))
-      return failure();
     return cuda::lowerSoftmaxFormToGpu(rewriter, op);
   }
 };
@@ -59,8 +58,9 @@ struct LinearizedAttentionToGpu final
 } // namespace
 
 void cuda::populateFormToGpuPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxFormToGpu, FlashAttentionToGpu, LinearizedAttentionToGpu>(
-      patterns.getContext());
+  patterns.add<SoftmaxFormToGpu<OnlineSoftmaxOp>,
+               SoftmaxFormToGpu<TwoPassSoftmaxOp>, FlashAttentionToGpu,
+               LinearizedAttentionToGpu>(patterns.getContext());
   forms::populateCutCrossEntropyLoweringPatterns(
       patterns,
       [](OpBuilder &b, Location loc, const forms::LinearLossOperands &in,

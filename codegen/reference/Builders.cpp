@@ -288,6 +288,9 @@ Value IndexMath::max(Value x, Value y) {
 Value IndexMath::div(Value x, Value y) {
   return arith::DivUIOp::create(b, loc, x, y);
 }
+Value IndexMath::lt(Value x, Value y) {
+  return arith::CmpIOp::create(b, loc, arith::CmpIPredicate::slt, x, y);
+}
 Value IndexMath::dim(Value tensor, int64_t d) {
   return tensor::DimOp::create(b, loc, tensor, d);
 }

@@ -148,6 +148,8 @@ struct IndexMath {
   Value min(Value x, Value y);
   Value max(Value x, Value y);
   Value div(Value x, Value y);
+  /// x < y (signed), an i1.
+  Value lt(Value x, Value y);
   Value dim(Value tensor, int64_t d);
   /// The size of the tile of a loop over [.., bound) stepping by `block`
   /// that starts at `at`: min(block, bound - at).

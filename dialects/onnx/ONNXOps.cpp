@@ -229,6 +229,40 @@ LogicalResult NodeOp::verify() {
   return success();
 }
 
+Type mlir::onnxir::elementTypeOfDataType(MLIRContext *ctx, int64_t code) {
+  Builder b(ctx);
+  switch (code) {
+  case 1: // FLOAT
+    return b.getF32Type();
+  case 2: // UINT8
+    return b.getIntegerType(8, /*isSigned=*/false);
+  case 3: // INT8
+    return b.getIntegerType(8);
+  case 4: // UINT16
+    return b.getIntegerType(16, /*isSigned=*/false);
+  case 5: // INT16
+    return b.getIntegerType(16);
+  case 6: // INT32
+    return b.getIntegerType(32);
+  case 7: // INT64
+    return b.getIntegerType(64);
+  case 9: // BOOL
+    return b.getI1Type();
+  case 10: // FLOAT16
+    return b.getF16Type();
+  case 11: // DOUBLE
+    return b.getF64Type();
+  case 12: // UINT32
+    return b.getIntegerType(32, /*isSigned=*/false);
+  case 13: // UINT64
+    return b.getIntegerType(64, /*isSigned=*/false);
+  case 16: // BFLOAT16
+    return b.getBF16Type();
+  default:
+    return {};
+  }
+}
+
 std::string mlir::onnxir::nodeNameOf(Location loc) {
   if (auto name = dyn_cast<NameLoc>(loc))
     return name.getName().str();

@@ -26,6 +26,11 @@ std::optional<SmallVector<int64_t>> constantInts(Value value);
 /// out of range.
 std::optional<int64_t> normalizeAxis(int64_t axis, int64_t rank);
 
+/// The element type of an ONNX TensorProto data type code (FLOAT = 1,
+/// UINT8 = 2, ..., BFLOAT16 = 16), or null for codes Attic does not take
+/// (strings, complex numbers, 8-bit floats, UNDEFINED).
+Type elementTypeOfDataType(MLIRContext *ctx, int64_t code);
+
 /// The name of the ONNX node an op came from, as its location carries it
 /// (a NameLoc, also inside a FusedLoc); empty when it has none.
 std::string nodeNameOf(Location loc);

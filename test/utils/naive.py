@@ -236,6 +236,29 @@ def comp_sum(log_p, kind="cross_entropy", q=None):
     return -np.expm1(e * log_p) / e
 
 
+def position_losses(y, wc, ignore_index, loss_at):
+    """The loss loss_at(idx, label) of every position of the labels y and
+    the weight w_label it applies (both 0 where the label is ignored)."""
+    losses = np.zeros(y.shape)
+    applied = np.zeros(y.shape)
+    for idx in np.ndindex(y.shape):
+        label = int(y[idx])
+        if ignore_index is not None and label == ignore_index:
+            continue
+        losses[idx] = loss_at(idx, label)
+        applied[idx] = wc[label]
+    return losses, applied
+
+
+def reduce_losses(losses, applied, reduction):
+    """none: the losses; sum; mean: their sum over the weights applied."""
+    if reduction == "none":
+        return losses
+    if reduction == "sum":
+        return np.array(losses.sum())
+    return np.array(losses.sum() / applied.sum())
+
+
 def cross_entropy(x, y, w=None, reduction="mean", ignore_index=None,
                   label_smoothing=0.0, z_loss=0.0, kind="cross_entropy",
                   q=None):
@@ -246,26 +269,15 @@ def cross_entropy(x, y, w=None, reduction="mean", ignore_index=None,
     C = x.shape[1]
     xs = np.moveaxis(x, 1, -1)  # [N, d..., C]
     lse = logsumexp(xs, -1)
-    losses = np.zeros(y.shape)
-    applied = np.zeros(y.shape)
     wc = np.ones(C) if w is None else np.asarray(w, np.float64)
-    for idx in np.ndindex(y.shape):
-        label = int(y[idx])
-        if ignore_index is not None and label == ignore_index:
-            continue
-        a = wc[label]
+
+    def loss_at(idx, label):
         row = xs[idx]
-        l = a * (1 - label_smoothing) * comp_sum(row[label] - lse[idx], kind, q)
+        l = wc[label] * (1 - label_smoothing) * comp_sum(row[label] - lse[idx], kind, q)
         l += label_smoothing / C * np.sum(wc * comp_sum(row - lse[idx], kind, q))
-        l += z_loss * lse[idx] ** 2
-        losses[idx] = l
-        applied[idx] = a
-    if reduction == "none":
-        loss = losses
-    elif reduction == "sum":
-        loss = np.array(losses.sum())
-    else:
-        loss = np.array(losses.sum() / applied.sum())
+        return l + z_loss * lse[idx] ** 2
+
+    loss = reduce_losses(*position_losses(y, wc, ignore_index, loss_at), reduction)
     return loss, lse
 
 
@@ -277,24 +289,16 @@ def spherical_z_loss(x, y, a, b, w=None, reduction="mean", ignore_index=None):
     x = np.asarray(x, np.float64)
     xs = np.moveaxis(x, 1, -1)
     wc = np.ones(xs.shape[-1]) if w is None else np.asarray(w, np.float64)
-    losses = np.zeros(y.shape)
-    applied = np.zeros(y.shape)
-    for idx in np.ndindex(y.shape):
-        label = int(y[idx])
-        if ignore_index is not None and label == ignore_index:
-            continue
+
+    def loss_at(idx, label):
         row = xs[idx]
         mean = row.mean()
         std = math.sqrt(np.mean((row - mean) ** 2))
         zhat = (row[label] - mean) / std if std > 0 else 0.0
         t = a * (b - zhat)
-        losses[idx] = wc[label] * (max(t, 0.0) + math.log1p(math.exp(-abs(t)))) / a
-        applied[idx] = wc[label]
-    if reduction == "none":
-        return losses
-    if reduction == "sum":
-        return np.array(losses.sum())
-    return np.array(losses.sum() / applied.sum())
+        return wc[label] * (max(t, 0.0) + math.log1p(math.exp(-abs(t)))) / a
+
+    return reduce_losses(*position_losses(y, wc, ignore_index, loss_at), reduction)
 
 
 def labels(r, shape, classes, ignore=None):
@@ -658,19 +662,10 @@ def nll_loss(lp, y, w=None, reduction="mean", ignore_index=None):
     """Per position: -w_y lp[n, y, d...] (0 if ignored); mean = sum / sum(w_y)."""
     lp = np.moveaxis(np.asarray(lp, np.float64), 1, -1)  # [N, d..., C]
     wc = np.ones(lp.shape[-1]) if w is None else np.asarray(w, np.float64)
-    losses = np.zeros(y.shape)
-    applied = np.zeros(y.shape)
-    for idx in np.ndindex(y.shape):
-        label = int(y[idx])
-        if ignore_index is not None and label == ignore_index:
-            continue
-        losses[idx] = -wc[label] * lp[idx][label]
-        applied[idx] = wc[label]
-    if reduction == "none":
-        return losses
-    if reduction == "sum":
-        return np.array(losses.sum())
-    return np.array(losses.sum() / applied.sum())
+    return reduce_losses(
+        *position_losses(y, wc, ignore_index,
+                         lambda idx, label: -wc[label] * lp[idx][label]),
+        reduction)
 
 
 def case_nll_none():

@@ -7,6 +7,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "tools/data/DataFiles.h"
+#include "dialects/onnx/ONNXOps.h"
 
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
@@ -284,32 +285,6 @@ void readRepeated(WireReader &r, unsigned wireType, std::vector<T> &out) {
   r.failed |= packed.failed;
 }
 
-Type onnxElementType(MLIRContext *ctx, int64_t dataType) {
-  Builder b(ctx);
-  switch (dataType) {
-  case 1:
-    return b.getF32Type();
-  case 3:
-    return b.getI8Type();
-  case 5:
-    return b.getI16Type();
-  case 6:
-    return b.getI32Type();
-  case 7:
-    return b.getI64Type();
-  case 9:
-    return b.getI1Type();
-  case 10:
-    return b.getF16Type();
-  case 11:
-    return b.getF64Type();
-  case 16:
-    return b.getBF16Type();
-  default:
-    return {};
-  }
-}
-
 } // namespace
 
 llvm::Expected<HostArray> run::readTensorProto(MLIRContext *ctx,
@@ -365,8 +340,9 @@ llvm::Expected<HostArray> run::readTensorProto(MLIRContext *ctx,
     return bad("malformed protobuf data");
   if (external)
     return bad("the data is stored externally, which is not supported here");
-  Type elt = onnxElementType(ctx, dataType);
-  if (!elt)
+  // Attic's functions take signless integers only.
+  Type elt = onnxir::elementTypeOfDataType(ctx, dataType);
+  if (!elt || elt.isUnsignedInteger())
     return bad("unsupported data type " + llvm::Twine(dataType));
   for (int64_t d : dims)
     if (d < 0)

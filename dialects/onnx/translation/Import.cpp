@@ -179,39 +179,10 @@ private:
 };
 
 FailureOr<Type> Importer::elementType(int32_t code, const Twine &what) {
-  Builder b(context);
-  switch (code) {
-  case onnx::TensorProto::FLOAT:
-    return Type(b.getF32Type());
-  case onnx::TensorProto::DOUBLE:
-    return Type(b.getF64Type());
-  case onnx::TensorProto::FLOAT16:
-    return Type(b.getF16Type());
-  case onnx::TensorProto::BFLOAT16:
-    return Type(b.getBF16Type());
-  case onnx::TensorProto::BOOL:
-    return Type(b.getI1Type());
-  case onnx::TensorProto::INT8:
-    return Type(b.getIntegerType(8));
-  case onnx::TensorProto::INT16:
-    return Type(b.getIntegerType(16));
-  case onnx::TensorProto::INT32:
-    return Type(b.getIntegerType(32));
-  case onnx::TensorProto::INT64:
-    return Type(b.getIntegerType(64));
-  case onnx::TensorProto::UINT8:
-    return Type(b.getIntegerType(8, /*isSigned=*/false));
-  case onnx::TensorProto::UINT16:
-    return Type(b.getIntegerType(16, /*isSigned=*/false));
-  case onnx::TensorProto::UINT32:
-    return Type(b.getIntegerType(32, /*isSigned=*/false));
-  case onnx::TensorProto::UINT64:
-    return Type(b.getIntegerType(64, /*isSigned=*/false));
-  case onnx::TensorProto::UNDEFINED:
+  if (code == onnx::TensorProto::UNDEFINED)
     return Type(UnknownType::get(context));
-  default:
-    break;
-  }
+  if (Type type = elementTypeOfDataType(context, code))
+    return type;
   StringRef name = onnx::TensorProto::DataType_IsValid(code)
                        ? StringRef(onnx::TensorProto::DataType_Name(
                              static_cast<onnx::TensorProto::DataType>(code)))
