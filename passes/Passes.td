@@ -396,7 +396,7 @@ def RaiseONNXPass : Pass<"attic-raise-onnx"> {
 }
 
 def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
-  let summary = "Replace linalg softmax and attention by attic ops";
+  let summary = "Replace linalg softmax, attention and losses by attic ops";
   let description = [{
     For inputs that never were ONNX (torch-mlir, IREE, hand-written
     linalg): `linalg.softmax` becomes `attic.softmax`, and attention
@@ -414,6 +414,21 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
     heads, K and V read through their repetition over grouped-query heads
     by `linalg.broadcast`). Operands must share
     one floating-point element type.
+
+    What torch-mlir writes as a chain of `linalg.generic` ops, one a step
+    (reductions keeping the axis, read back through a 0, or dropping it;
+    `t = x - max(x)` or `x`): `exp(t) / sum(exp(t))` becomes
+    `attic.softmax` of `x`, `t - log(sum(exp(t)))` and the log of a softmax
+    `attic.log_softmax`; the negative log-likelihood of log-probabilities
+    `[N, C]` and integer labels `[N]` (a generic over the labels yielding
+    `-lp[index(0), y]`, or 0 where `y` equals a constant ignore index)
+    becomes `attic.nll_loss`, with reduction `sum` when a reduction
+    generic adds the losses and `mean` when it adds each divided by the
+    count of labels not ignored (an integer reduction of the labels, or
+    the number of labels where none is ignored). The attic
+    canonicalizations run with the raise, so the negative log-likelihood
+    of a log-softmax along the classes is `attic.cross_entropy` of the
+    logits.
   }];
   let dependentDialects = [
     "::mlir::attic::AtticDialect",

@@ -97,6 +97,10 @@ Value diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
 /// attic.attention (RaiseAttentionChain.cpp).
 void populateAttentionChainPatterns(RewritePatternSet &patterns);
 
+/// Softmax, log-softmax and the negative log-likelihood written as chains
+/// of linalg.generic -> attic ops (RaiseLinalgGenerics.cpp).
+void populateLinalgGenericPatterns(RewritePatternSet &patterns);
+
 } // namespace mlir::attic::raise
 
 #endif // ATTIC_PASSES_RAISE_MATCH_H

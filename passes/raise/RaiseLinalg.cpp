@@ -453,4 +453,5 @@ void mlir::attic::populateRaiseLinalgPatterns(RewritePatternSet &patterns) {
   patterns.add<RaiseLinalgSoftmax, RaiseLinalgAttention<linalg::MatmulOp>,
                RaiseLinalgAttention<linalg::BatchMatmulOp>>(
       patterns.getContext());
+  populateLinalgGenericPatterns(patterns);
 }

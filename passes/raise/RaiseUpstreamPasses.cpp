@@ -21,11 +21,20 @@ using namespace mlir::attic;
 
 namespace mlir::attic {
 namespace {
+/// The attic canonicalizations finish what raising starts: nll_loss of a
+/// raised log-softmax becomes cross_entropy.
+void addAtticCanonicalizations(RewritePatternSet &patterns) {
+  patterns.getContext()
+      ->getLoadedDialect<AtticDialect>()
+      ->getCanonicalizationPatterns(patterns);
+}
+
 struct RaiseLinalgPass final : impl::RaiseLinalgPassBase<RaiseLinalgPass> {
   using Base::Base;
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseLinalgPatterns(patterns);
+    addAtticCanonicalizations(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }
@@ -36,6 +45,7 @@ struct RaiseTosaPass final : impl::RaiseTosaPassBase<RaiseTosaPass> {
   void runOnOperation() override {
     RewritePatternSet patterns(&getContext());
     populateRaiseTosaPatterns(patterns);
+    addAtticCanonicalizations(patterns);
     if (failed(applyPatternsGreedily(getOperation(), std::move(patterns))))
       signalPassFailure();
   }

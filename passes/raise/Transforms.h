@@ -43,7 +43,10 @@ void populateRaiseAttentionPatterns(RewritePatternSet &patterns);
 
 /// linalg.softmax -> attic.softmax; attention written as linalg.matmul or
 /// linalg.batch_matmul chains, matmul(softmax(Q·Kᵀ scaled by a constant),
-/// V) with Kᵀ by indexing maps or linalg.transpose -> attic.attention.
+/// V) with Kᵀ by indexing maps or linalg.transpose -> attic.attention;
+/// softmax, log-softmax and the negative log-likelihood (none, sum, mean;
+/// an ignore index) written as chains of linalg.generic -> attic.softmax,
+/// attic.log_softmax and attic.nll_loss.
 void populateRaiseLinalgPatterns(RewritePatternSet &patterns);
 
 /// The softmax and log-softmax spellings of TOSA (reduce_max, sub, exp,
