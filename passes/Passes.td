@@ -438,7 +438,7 @@ def RaiseLinalgPass : Pass<"attic-raise-linalg"> {
 }
 
 def RaiseTosaPass : Pass<"attic-raise-tosa"> {
-  let summary = "Replace TOSA softmax, log-softmax and attention by attic ops";
+  let summary = "Replace TOSA softmax, attention and losses by attic ops";
   let description = [{
     TOSA has no softmax operator; frontends spell it as
     `mul(exp(t), reciprocal(reduce_sum(exp(t))))` and log-softmax as
@@ -452,6 +452,15 @@ def RaiseTosaPass : Pass<"attic-raise-tosa"> {
     M)), V)` with the scale `c` (a splat constant) and the float mask `M`
     optional and zero points 0, becomes `attic.attention` of `[N, 1, S, D]`
     views of Q, K and V (one head per batch entry).
+
+    The negative log-likelihood: `tosa.negate` of the label's
+    log-probability read by `tosa.gather` (log-probabilities `[N, C]`
+    reshaped to `[N, C, 1]`, labels `[N]`, or their `tosa.cast` to i32,
+    reshaped to `[N, 1]`) becomes `attic.nll_loss` per token (expanded to
+    the gather's `[N, 1, 1]`); its `reduce_sum` over the tokens the summed
+    loss, and that sum times a splat of 1/N (N tokens, rounded to the
+    element type) the mean. The attic canonicalizations run with the raise,
+    so the likelihood of a raised log-softmax is `attic.cross_entropy`.
   }];
   let dependentDialects = [
     "::mlir::attic::AtticDialect",

@@ -26,6 +26,7 @@
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/Dialect/Tosa/IR/TosaOps.h"
+#include "mlir/Dialect/Utils/ReshapeOpsUtils.h"
 #include "mlir/IR/Matchers.h"
 #include "mlir/IR/PatternMatch.h"
 
@@ -208,9 +209,142 @@ struct RaiseTosaAttention final : OpRewritePattern<tosa::MatMulOp> {
   }
 };
 
+/// `value` with the shape of `type` (whose extra dimensions are units)
+/// by tensor.expand_shape.
+Value expandTo(OpBuilder &b, Location loc, Value value, RankedTensorType type) {
+  auto from = cast<RankedTensorType>(value.getType());
+  std::optional<SmallVector<ReassociationIndices>> reassociation =
+      getReassociationIndicesForReshape(from, type);
+  if (!reassociation)
+    return {};
+  return tensor::ExpandShapeOp::create(b, loc, type, value, *reassociation);
+}
+
+/// The log-probabilities [N, C] and labels [N] whose label log-probability
+/// `value` gathers: tosa.gather of a reshape of the first to [N, C, 1] by a
+/// reshape of the second (or of its tosa.cast to i32) to [N, 1].
+std::optional<std::pair<Value, Value>> matchGatheredLabels(Value value) {
+  auto gather = value.getDefiningOp<tosa::GatherOp>();
+  auto values = gather ? gather.getValues().getDefiningOp<tosa::ReshapeOp>()
+                       : tosa::ReshapeOp();
+  auto indices = gather ? gather.getIndices().getDefiningOp<tosa::ReshapeOp>()
+                        : tosa::ReshapeOp();
+  if (!values || !indices)
+    return std::nullopt;
+  Value logProbs = values.getInput1(), labels = indices.getInput1();
+  RankedTensorType lpType = rankedFloat(logProbs);
+  auto labelsType = cast<RankedTensorType>(labels.getType());
+  if (!lpType || lpType.getRank() != 2 || labelsType.getRank() != 1 ||
+      values.getType().getShape() !=
+          ArrayRef<int64_t>{lpType.getDimSize(0), lpType.getDimSize(1), 1} ||
+      indices.getType().getShape() !=
+          ArrayRef<int64_t>{labelsType.getDimSize(0), 1})
+    return std::nullopt;
+  if (auto cast = labels.getDefiningOp<tosa::CastOp>();
+      cast && isa<IntegerType>(getElementTypeOrSelf(cast.getInput())))
+    labels = cast.getInput();
+  return std::make_pair(logProbs, labels);
+}
+
+/// negate(the gathered label log-probability) -> attic.nll_loss per token,
+/// expanded to the [N, 1, 1] of the gather.
+struct RaiseTosaNll final : OpRewritePattern<tosa::NegateOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::NegateOp op,
+                                PatternRewriter &rewriter) const override {
+    auto gathered = matchGatheredLabels(op.getInput1());
+    if (!gathered || splatConstant(op.getInput1Zp()) != 0.0 ||
+        splatConstant(op.getOutputZp()) != 0.0)
+      return rewriter.notifyMatchFailure(op, "not -gather(lp, labels)");
+    auto [logProbs, labels] = *gathered;
+    auto lpType = cast<RankedTensorType>(logProbs.getType());
+    auto resultType = cast<RankedTensorType>(op.getType());
+    Value loss = NllLossOp::create(
+        rewriter, op.getLoc(),
+        RankedTensorType::get({lpType.getDimSize(0)}, lpType.getElementType()),
+        logProbs, labels, /*weights=*/Value(), Reduction::none,
+        /*ignore_index=*/IntegerAttr());
+    Value expanded = expandTo(rewriter, op.getLoc(), loss, resultType);
+    if (!expanded)
+      return rewriter.notifyMatchFailure(op, "result shape differs");
+    rewriter.replaceOp(op, expanded);
+    return success();
+  }
+};
+
+/// The attic.nll_loss of `reduction` that `value` expands, when nothing
+/// else reads it.
+NllLossOp expandedNll(Value value, Reduction reduction) {
+  auto expand = value.getDefiningOp<tensor::ExpandShapeOp>();
+  auto nll = expand ? expand.getSrc().getDefiningOp<NllLossOp>() : NllLossOp();
+  if (!nll || nll.getReduction() != reduction || !nll->hasOneUse() ||
+      !expand->hasOneUse())
+    return {};
+  return nll;
+}
+
+/// `nll` with `reduction`, in the shape of `type`.
+Value withReduction(PatternRewriter &rewriter, Location loc, NllLossOp nll,
+                    Reduction reduction, RankedTensorType type) {
+  Value loss = NllLossOp::create(
+      rewriter, loc,
+      RankedTensorType::get({}, getElementTypeOrSelf(nll.getType())),
+      nll.getLogProbs(), nll.getLabels(), nll.getWeights(), reduction,
+      nll.getIgnoreIndexAttr());
+  return expandTo(rewriter, loc, loss, type);
+}
+
+/// reduce_sum over the tokens of the per-token loss -> its sum.
+struct RaiseTosaNllSum final : OpRewritePattern<tosa::ReduceSumOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::ReduceSumOp op,
+                                PatternRewriter &rewriter) const override {
+    NllLossOp nll = expandedNll(op.getInput(), Reduction::none);
+    if (!nll || op.getAxis() != 0)
+      return rewriter.notifyMatchFailure(op, "not a sum of token losses");
+    Value sum = withReduction(rewriter, op.getLoc(), nll, Reduction::sum,
+                              cast<RankedTensorType>(op.getType()));
+    if (!sum)
+      return rewriter.notifyMatchFailure(op, "result shape differs");
+    rewriter.replaceOp(op, sum);
+    return success();
+  }
+};
+
+/// The summed loss times 1/N (N tokens) -> its mean.
+struct RaiseTosaNllMean final : OpRewritePattern<tosa::MulOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(tosa::MulOp op,
+                                PatternRewriter &rewriter) const override {
+    for (auto [sum, factor] : {std::pair(op.getInput1(), op.getInput2()),
+                               std::pair(op.getInput2(), op.getInput1())}) {
+      NllLossOp nll = expandedNll(sum, Reduction::sum);
+      DenseFPElementsAttr constant;
+      if (!nll || nll.getIgnoreIndexAttr() || sum.getType() != op.getType() ||
+          !matchPattern(factor, m_Constant(&constant)) || !constant.isSplat())
+        continue;
+      // 1/N rounded to the element type, as the frontend wrote it.
+      auto labelsType = cast<RankedTensorType>(nll.getLabels().getType());
+      APFloat inverse(1.0 / static_cast<double>(labelsType.getDimSize(0)));
+      APFloat given = constant.getSplatValue<APFloat>();
+      bool lost;
+      inverse.convert(given.getSemantics(), APFloat::rmNearestTiesToEven,
+                      &lost);
+      if (labelsType.isDynamicDim(0) || !inverse.bitwiseIsEqual(given))
+        continue;
+      rewriter.replaceOp(
+          op, withReduction(rewriter, op.getLoc(), nll, Reduction::mean,
+                            cast<RankedTensorType>(op.getType())));
+      return success();
+    }
+    return rewriter.notifyMatchFailure(op, "not a summed loss times 1/N");
+  }
+};
+
 } // namespace
 
 void mlir::attic::populateRaiseTosaPatterns(RewritePatternSet &patterns) {
-  patterns.add<RaiseTosaSoftmax, RaiseTosaLogSoftmax, RaiseTosaAttention>(
+  patterns.add<RaiseTosaSoftmax, RaiseTosaLogSoftmax, RaiseTosaAttention,
+               RaiseTosaNll, RaiseTosaNllSum, RaiseTosaNllMean>(
       patterns.getContext());
 }

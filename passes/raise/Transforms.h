@@ -51,7 +51,10 @@ void populateRaiseLinalgPatterns(RewritePatternSet &patterns);
 
 /// The softmax and log-softmax spellings of TOSA (reduce_max, sub, exp,
 /// reduce_sum, reciprocal, mul, log; the maximum optional) ->
-/// attic.softmax and attic.log_softmax.
+/// attic.softmax and attic.log_softmax; attention as batched tosa.matmul
+/// around them -> attic.attention; the negative log-likelihood (negate of
+/// a tosa.gather of the labels' log-probabilities; summed, or times 1/N)
+/// -> attic.nll_loss.
 void populateRaiseTosaPatterns(RewritePatternSet &patterns);
 
 /// Runs every raise of ONNX graphs on `root` (what attic-raise-onnx runs:

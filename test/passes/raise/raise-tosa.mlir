@@ -94,3 +94,32 @@ func.func @attention_kept(%q: tensor<2x4x8xf32>, %k: tensor<8x4x2xf32>, %v: tens
   %o = tosa.matmul %p, %v, %zp, %zp : (tensor<2x4x4xf32>, tensor<2x4x8xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<2x4x8xf32>
   return %o : tensor<2x4x8xf32>
 }
+
+// -----
+
+// A gather of the classes laid out as channels ([N, 1, C]) reads every
+// class, not the label's; a sum scaled by other than 1/N is no mean (the
+// sum is raised, the scaling stays).
+// CHECK-LABEL: func.func @loss_near_misses
+// CHECK:         tosa.gather
+// CHECK:         %[[SUM:.*]] = attic.nll_loss %{{.*}}, %{{.*}} {reduction = #attic.reduction<sum>}
+// CHECK:         %[[E:.*]] = tensor.expand_shape %[[SUM]]
+// CHECK:         tosa.mul %[[E]]
+func.func @loss_near_misses(%lp: tensor<8x6xf32>, %y: tensor<8xi32>) -> (tensor<8x1x6xf32>, tensor<1x1x1xf32>) {
+  %zp = "tosa.const"() <{values = dense<0.0> : tensor<1xf32>}> : () -> tensor<1xf32>
+  %shift = "tosa.const"() <{values = dense<0> : tensor<1xi8>}> : () -> tensor<1xi8>
+  %tenth = "tosa.const"() <{values = dense<0.1> : tensor<1x1x1xf32>}> : () -> tensor<1x1x1xf32>
+  %sc = tosa.const_shape {values = dense<[8, 1, 6]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s3 = tosa.const_shape {values = dense<[8, 6, 1]> : tensor<3xindex>} : () -> !tosa.shape<3>
+  %s2 = tosa.const_shape {values = dense<[8, 1]> : tensor<2xindex>} : () -> !tosa.shape<2>
+  %idx = tosa.reshape %y, %s2 : (tensor<8xi32>, !tosa.shape<2>) -> tensor<8x1xi32>
+  %channels = tosa.reshape %lp, %sc : (tensor<8x6xf32>, !tosa.shape<3>) -> tensor<8x1x6xf32>
+  %all = tosa.gather %channels, %idx : (tensor<8x1x6xf32>, tensor<8x1xi32>) -> tensor<8x1x6xf32>
+  %neg_all = tosa.negate %all, %zp, %zp : (tensor<8x1x6xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<8x1x6xf32>
+  %lp3 = tosa.reshape %lp, %s3 : (tensor<8x6xf32>, !tosa.shape<3>) -> tensor<8x6x1xf32>
+  %g = tosa.gather %lp3, %idx : (tensor<8x6x1xf32>, tensor<8x1xi32>) -> tensor<8x1x1xf32>
+  %l = tosa.negate %g, %zp, %zp : (tensor<8x1x1xf32>, tensor<1xf32>, tensor<1xf32>) -> tensor<8x1x1xf32>
+  %sum = tosa.reduce_sum %l {axis = 0 : i32} : (tensor<8x1x1xf32>) -> tensor<1x1x1xf32>
+  %scaled = tosa.mul %sum, %tenth, %shift : (tensor<1x1x1xf32>, tensor<1x1x1xf32>, tensor<1xi8>) -> tensor<1x1x1xf32>
+  return %neg_all, %scaled : tensor<8x1x6xf32>, tensor<1x1x1xf32>
+}
