@@ -117,6 +117,39 @@ LinearLossGradients accumulateBlockGradients(
     function_ref<Value(OpBuilder &, Location, const GradientBlock &)>
         keepBlock = nullptr);
 
+/// What the class blocks of attic.cut_cross_entropy_grad compute, for an
+/// implementation other than accumulateBlockGradients (a GPU kernel): per
+/// block, du = alpha exp(z - lse) (- gamma w_c p_c^e with `smoothing`, e
+/// the exponent), 0 in the label's column, times the softcap's slope, and
+/// the gradients accumulated from it as there. `in` holds the classes in
+/// the blocks' order (the sorted classifier, bias and weights, and the
+/// labels as positions in that order).
+struct CutGradientBlocks {
+  LinearLossOperands in;
+  int64_t blockN = 0, blockV = 0;
+  /// Per token [N], in the accumulator type; gamma only with smoothing.
+  Value lse, alpha, gamma;
+  bool smoothing = false;
+  double exponent = 0.0;
+  /// With gradient filtering (else null): a block counts only if one of
+  /// its entries outside the label's column, of a token whose alpha is not
+  /// 0, has z - filterLse[token] >= logEps.
+  Value filterLse;
+  double logEps = 0.0;
+};
+
+/// Where the blocks of a cut gradient are computed: accumulateBlockGradients,
+/// or another implementation that fails, creating nothing, for blocks it
+/// does not cover.
+using CutGradientBlocksFn = std::function<FailureOr<LinearLossGradients>(
+    OpBuilder &, Location, const CutGradientBlocks &)>;
+
+/// attic.cut_cross_entropy_grad lowered with its blocks from `blocks`
+/// (accumulateBlockGradients where it fails); the label's column and the
+/// smoothing term outside the blocks as in the reference.
+void populateCutCrossEntropyGradLoweringPatterns(RewritePatternSet &patterns,
+                                                 CutGradientBlocksFn blocks);
+
 /// The logit of every token at its clamped label, [N] in the accumulator
 /// type: hidden[i] . classifier[y_i] (+ bias[y_i], then the softcap), a
 /// gather rather than a pass over the classes.

@@ -319,7 +319,10 @@ namespace {
 
 struct LowerCutCrossEntropyGrad final
     : OpRewritePattern<CutCrossEntropyGradOp> {
-  using OpRewritePattern::OpRewritePattern;
+  LowerCutCrossEntropyGrad(MLIRContext *ctx, CutGradientBlocksFn blocks)
+      : OpRewritePattern(ctx), blocks(std::move(blocks)) {}
+
+  CutGradientBlocksFn blocks;
 
   LogicalResult matchAndRewrite(CutCrossEntropyGradOp op,
                                 PatternRewriter &rewriter) const override {
@@ -488,13 +491,33 @@ struct LowerCutCrossEntropyGrad final
     };
     LinearLossOperands blockIn{hidden,    blockClassifier, blockLabels,
                                blockBias, blockWeights,    softcap};
-    LinearLossGradients grads = accumulateBlockGradients(
-        rewriter, loc, blockIn, op.getBlockN(), op.getBlockV(), perToken,
-        blockGrad,
-        filtering
-            ? function_ref<Value(OpBuilder &, Location, const GradientBlock &)>(
-                  keepBlock)
-            : nullptr);
+    FailureOr<LinearLossGradients> fromHook = failure();
+    if (blocks) {
+      CutGradientBlocks spec;
+      spec.in = blockIn;
+      spec.blockN = op.getBlockN();
+      spec.blockV = op.getBlockV();
+      spec.lse = lse;
+      spec.alpha = co.alpha;
+      spec.gamma = smoothInBlocks ? co.gamma : Value();
+      spec.smoothing = smoothInBlocks;
+      spec.exponent = e;
+      if (filtering) {
+        spec.filterLse = filterLse;
+        spec.logEps = std::log(filterEps);
+      }
+      fromHook = blocks(rewriter, loc, spec);
+    }
+    LinearLossGradients grads =
+        succeeded(fromHook)
+            ? *fromHook
+            : accumulateBlockGradients(
+                  rewriter, loc, blockIn, op.getBlockN(), op.getBlockV(),
+                  perToken, blockGrad,
+                  filtering
+                      ? function_ref<Value(OpBuilder &, Location,
+                                           const GradientBlock &)>(keepBlock)
+                      : nullptr);
     Value gradHidden = grads.hidden;
     Value gradClassifier = grads.classifier;
     Value gradBias = grads.bias;
@@ -702,5 +725,11 @@ struct LowerCutCrossEntropyGrad final
 
 void mlir::attic::populateCutCrossEntropyGradLoweringPatterns(
     RewritePatternSet &patterns) {
-  patterns.add<LowerCutCrossEntropyGrad>(patterns.getContext());
+  patterns.add<LowerCutCrossEntropyGrad>(patterns.getContext(), nullptr);
+}
+
+void forms::populateCutCrossEntropyGradLoweringPatterns(
+    RewritePatternSet &patterns, CutGradientBlocksFn blocks) {
+  patterns.add<LowerCutCrossEntropyGrad>(patterns.getContext(),
+                                         std::move(blocks));
 }

@@ -3,10 +3,8 @@
 // The per-token statistics of attic.cut_cross_entropy (log-sum-exp, and for
 // label smoothing the weighted logit sum or power sum) without the N x V
 // logits. Grid: (token tiles of 64, vocabulary splits). A block computes
-// the logits of its 64 tokens against 64 classes at a time, looping over
-// its split of the vocabulary; each of its 256 threads holds a 4 x 4 tile
-// of them, accumulated over the hidden size in chunks of 16 staged in
-// shared memory (rows padded to 17 words: no bank conflicts). Each token's
+// the logits of its 64 tokens against 64 classes at a time (LogitTile.h),
+// looping over its split of the vocabulary. Each token's
 // running maximum, rescaled sum and the other sums are merged over the 16
 // threads sharing its rows by shuffles, and the label's logit picked from
 // the same tile. The splits' partial statistics
@@ -16,6 +14,7 @@
 
 #include "codegen/gpu/KernelBuilder.h"
 #include "codegen/gpu/Kernels.h"
+#include "codegen/gpu/LogitTile.h"
 #include "codegen/reference/Builders.h"
 #include "codegen/reference/CrossEntropy.h"
 
@@ -36,11 +35,6 @@ using namespace mlir::attic::reference;
 namespace {
 
 constexpr double kNegInf = -std::numeric_limits<double>::infinity();
-/// Tokens and classes of a logit tile, hidden elements per shared-memory
-/// chunk (rows padded by one word), threads per side and logits per thread
-/// per side.
-constexpr int64_t kTile = 64, kChunk = 16, kPadded = kChunk + 1, kSide = 16,
-                  kPer = kTile / kSide;
 /// Classes a vocabulary split aims at, and the most splits.
 constexpr int64_t kSplitClasses = 4096, kMaxSplits = 64;
 
@@ -151,92 +145,24 @@ cuda::buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
     return r;
   };
 
+  TileContext tileContext{hFlat, wFlat,  biasFlat, hTile, wTile, thread,    tx,
+                          ty,    tokens, classes,  depth, acc,   in.softcap};
   auto classLoop = scf::ForOp::create(
       b, loc, firstClass, endClass, ix.c(kTile), init,
       [&](OpBuilder &cb, Location cl, Value firstCol, ValueRange state) {
-        IndexMath cx{cb, cl};
-        // The 4 x 4 logits of this thread: rows ty + 16 i, columns
-        // tx + 16 j of the tile.
-        SmallVector<Value> zeros(kPer * kPer, constF(cb, cl, acc, 0.0));
-        auto chunks = scf::ForOp::create(
-            cb, cl, cx.c(0), depth, cx.c(kChunk), zeros,
-            [&](OpBuilder &kb, Location kl, Value k0, ValueRange sums) {
-              IndexMath kx{kb, kl};
-              gpu::BarrierOp::create(kb, kl);
-              // Stage hidden[tok, k0 + k] and classifier[cls, k0 + k] (zeros
-              // outside), four elements of each per thread.
-              auto stage = [&](Value source, Value tile, Value first,
-                               Value end) {
-                for (int64_t t = 0; t < kTile * kChunk / (kSide * kSide); ++t) {
-                  Value e = kx.add(thread, kx.c(t * kSide * kSide));
-                  Value r = arith::DivUIOp::create(kb, kl, e, kx.c(kChunk));
-                  Value k = arith::RemUIOp::create(kb, kl, e, kx.c(kChunk));
-                  Value row = kx.add(first, r), col = kx.add(k0, k);
-                  Value inside = arith::AndIOp::create(kb, kl, kx.lt(row, end),
-                                                       kx.lt(col, depth));
-                  Value at =
-                      kx.add(kx.mul(kx.min(row, kx.sub(end, kx.c(1))), depth),
-                             kx.min(col, kx.sub(depth, kx.c(1))));
-                  Value x = castFloat(
-                      kb, kl, memref::LoadOp::create(kb, kl, source, at), acc);
-                  x = arith::SelectOp::create(kb, kl, inside, x,
-                                              constF(kb, kl, acc, 0.0));
-                  memref::StoreOp::create(kb, kl, x, tile,
-                                          kx.add(kx.mul(r, kx.c(kPadded)), k));
-                }
-              };
-              stage(hFlat, hTile, firstToken, tokens);
-              stage(wFlat, wTile, firstCol, endClass);
-              gpu::BarrierOp::create(kb, kl);
-              SmallVector<Value> next(sums);
-              for (int64_t k = 0; k < kChunk; ++k) {
-                SmallVector<Value> a, w;
-                for (int64_t i = 0; i < kPer; ++i)
-                  a.push_back(memref::LoadOp::create(
-                      kb, kl, hTile,
-                      kx.add(kx.mul(kx.add(ty, kx.c(i * kSide)), kx.c(kPadded)),
-                             kx.c(k))));
-                for (int64_t j = 0; j < kPer; ++j)
-                  w.push_back(memref::LoadOp::create(
-                      kb, kl, wTile,
-                      kx.add(kx.mul(kx.add(tx, kx.c(j * kSide)), kx.c(kPadded)),
-                             kx.c(k))));
-                for (int64_t i = 0; i < kPer; ++i)
-                  for (int64_t j = 0; j < kPer; ++j)
-                    next[i * kPer + j] = math::FmaOp::create(
-                        kb, kl, a[i], w[j], next[i * kPer + j]);
-              }
-              scf::YieldOp::create(kb, kl, next);
-            });
-
-        // The tile's logits (bias, softcap), which columns are classes of
+        // The 4 x 4 logits of this thread, which columns are classes of
         // the split, and their weights.
-        SmallVector<Value> valid, classWeight, cols, z(chunks.getResults());
-        for (int64_t j = 0; j < kPer; ++j) {
-          Value col = cx.add(firstCol, cx.add(tx, cx.c(j * kSide)));
-          cols.push_back(col);
-          valid.push_back(cx.lt(col, endClass));
-          Value readCol = cx.min(col, cx.sub(classes, cx.c(1)));
-          Value b =
-              bias
-                  ? castFloat(cb, cl,
-                              memref::LoadOp::create(cb, cl, biasFlat, readCol),
-                              acc)
-                  : Value();
-          for (int64_t i = 0; i < kPer; ++i) {
-            Value &x = z[i * kPer + j];
-            if (b)
-              x = arith::AddFOp::create(cb, cl, x, b);
-            if (in.softcap)
-              x = applySoftcap(cb, cl, x, *in.softcap);
-          }
+        LogitTile tile = computeLogitTile(cb, cl, tileContext, firstToken,
+                                          firstCol, endClass);
+        SmallVector<Value> &z = tile.z, &valid = tile.valid, &cols = tile.cols;
+        SmallVector<Value> classWeight;
+        for (int64_t j = 0; j < kPer; ++j)
           classWeight.push_back(
               weights ? castFloat(cb, cl,
                                   memref::LoadOp::create(cb, cl, weightsFlat,
-                                                         readCol),
+                                                         tile.readCols[j]),
                                   acc)
                       : constF(cb, cl, acc, 1.0));
-        }
         auto sumLanes = [&](Value x) {
           return reduceLanes(cb, cl, x, kSide,
                              [](OpBuilder &rb, Location rl, ValueRange p,

@@ -72,6 +72,16 @@ buildCutStatisticsOnGpu(OpBuilder &b, Location loc,
                         const forms::LinearLossOperands &in,
                         const forms::CutStatisticsRequest &request);
 
+/// The blocks of a cut gradient (forms::CutGradientBlocks's contract) from
+/// a kernel: a thread block per (64 tokens, 64 classes), its logits as in
+/// buildCutStatisticsOnGpu, du entry by entry (skipping the block when
+/// gradient filtering finds no entry above the threshold), then du times
+/// the classifier and hidden chunks staged in shared memory, added into
+/// the gradients atomically.
+FailureOr<forms::LinearLossGradients>
+buildCutGradientBlocksOnGpu(OpBuilder &b, Location loc,
+                            const forms::CutGradientBlocks &spec);
+
 /// Patterns applying the functions above.
 void populateFormToGpuPatterns(RewritePatternSet &patterns);
 

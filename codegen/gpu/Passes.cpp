@@ -67,6 +67,11 @@ void cuda::populateFormToGpuPatterns(RewritePatternSet &patterns) {
          int64_t, int64_t, const forms::CutStatisticsRequest &request) {
         return buildCutStatisticsOnGpu(b, loc, in, request);
       });
+  forms::populateCutCrossEntropyGradLoweringPatterns(
+      patterns,
+      [](OpBuilder &b, Location loc, const forms::CutGradientBlocks &spec) {
+        return buildCutGradientBlocksOnGpu(b, loc, spec);
+      });
 }
 
 namespace mlir::attic {

@@ -96,6 +96,10 @@ Value labelWeight(OpBuilder &b, Location loc, Value weights, Value label,
 Value isLabelColumn(OpBuilder &b, Location loc, Value classOffset, Value label,
                     Value numClasses);
 
+/// Whether class `column` (an index) is the clamped `label`.
+Value isLabelClass(OpBuilder &b, Location loc, Value column, Value label,
+                   Value numClasses);
+
 /// The softcap c tanh(u / c).
 Value applySoftcap(OpBuilder &b, Location loc, Value u, double softcap);
 
@@ -206,6 +210,20 @@ Value logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
                 const LossGradCoefficients &coefficients, Value labels,
                 Value weights, Value classOffset, Value numClasses,
                 std::optional<double> softcap, LogitGradTerms terms);
+
+/// The scalars one entry of logitGrad reads: its logit z, its row's lse,
+/// coefficients and label, its class (an index) and that class's weight.
+/// `beta` is read unless the label's column is apart, `gamma` and `weight`
+/// (null: 1) with the smoothing term.
+struct LogitGradEntry {
+  Value z, lse, alpha, beta, gamma, label, column, weight;
+};
+
+/// One entry of logitGrad, as scalars (for kernels that compute the
+/// logits themselves).
+Value logitGradEntry(OpBuilder &b, Location loc, const LogitGradEntry &entry,
+                     Value numClasses, std::optional<double> softcap,
+                     LogitGradTerms terms);
 
 //===----------------------------------------------------------------------===//
 // The spherical Z-loss

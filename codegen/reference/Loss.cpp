@@ -209,11 +209,16 @@ Value reference::labelWeight(OpBuilder &b, Location loc, Value weights,
 
 Value reference::isLabelColumn(OpBuilder &b, Location loc, Value classOffset,
                                Value label, Value numClasses) {
-  Value column =
-      arith::AddIOp::create(b, loc, toI64(b, loc, classOffset),
-                            toI64(b, loc, linalg::IndexOp::create(b, loc, 1)));
+  return isLabelClass(b, loc,
+                      arith::AddIOp::create(b, loc, classOffset,
+                                            linalg::IndexOp::create(b, loc, 1)),
+                      label, numClasses);
+}
+
+Value reference::isLabelClass(OpBuilder &b, Location loc, Value column,
+                              Value label, Value numClasses) {
   return arith::CmpIOp::create(
-      b, loc, arith::CmpIPredicate::eq, column,
+      b, loc, arith::CmpIPredicate::eq, toI64(b, loc, column),
       toI64(b, loc, clampedClass(b, loc, label, numClasses)));
 }
 

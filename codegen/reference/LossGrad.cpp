@@ -219,29 +219,49 @@ Value reference::logitGrad(OpBuilder &b, Location loc, Value z, Value lse,
   return parallelGeneric(
       b, loc, inputs, emptyTensor(b, loc, getSizes(b, loc, z), acc), maps,
       [&](OpBuilder &nb, Location l, ValueRange args) {
-        Value x = args[0];
-        Value zero = constF(nb, l, acc, 0.0);
-        Value dz = softmaxTerm(nb, l, args[2], x, args[1]);
-        Value hit = isLabelColumn(nb, l, classOffset, args[label], numClasses);
-        if (!terms.labelColumnApart)
-          dz = arith::SubFOp::create(
-              nb, l, dz, arith::SelectOp::create(nb, l, hit, args[beta], zero));
-        if (gamma >= 0) {
-          Value term = args[gamma];
-          if (terms.exponent != 0.0)
-            term = softmaxTerm(nb, l, term, x, args[1], terms.exponent);
-          if (weight >= 0)
-            term = arith::MulFOp::create(nb, l, term,
-                                         castFloat(nb, l, args[weight], acc));
-          dz = arith::SubFOp::create(nb, l, dz, term);
-        }
-        if (terms.labelColumnApart)
-          dz = arith::SelectOp::create(nb, l, hit, zero, dz);
-        if (softcap)
-          dz = arith::MulFOp::create(nb, l, dz,
-                                     softcapSlope(nb, l, x, *softcap));
-        linalg::YieldOp::create(nb, l, dz);
+        LogitGradEntry entry;
+        entry.z = args[0];
+        entry.lse = args[1];
+        entry.alpha = args[2];
+        entry.label = args[label];
+        entry.column = arith::AddIOp::create(nb, l, classOffset,
+                                             linalg::IndexOp::create(nb, l, 1));
+        if (beta >= 0)
+          entry.beta = args[beta];
+        if (gamma >= 0)
+          entry.gamma = args[gamma];
+        if (weight >= 0)
+          entry.weight = castFloat(nb, l, args[weight], acc);
+        linalg::YieldOp::create(
+            nb, l, logitGradEntry(nb, l, entry, numClasses, softcap, terms));
       });
+}
+
+Value reference::logitGradEntry(OpBuilder &b, Location loc,
+                                const LogitGradEntry &entry, Value numClasses,
+                                std::optional<double> softcap,
+                                LogitGradTerms terms) {
+  Type acc = entry.z.getType();
+  Value zero = constF(b, loc, acc, 0.0);
+  Value dz = softmaxTerm(b, loc, entry.alpha, entry.z, entry.lse);
+  Value hit = isLabelClass(b, loc, entry.column, entry.label, numClasses);
+  if (!terms.labelColumnApart)
+    dz = arith::SubFOp::create(
+        b, loc, dz, arith::SelectOp::create(b, loc, hit, entry.beta, zero));
+  if (terms.smoothing) {
+    Value term = entry.gamma;
+    if (terms.exponent != 0.0)
+      term = softmaxTerm(b, loc, term, entry.z, entry.lse, terms.exponent);
+    if (entry.weight)
+      term = arith::MulFOp::create(b, loc, term, entry.weight);
+    dz = arith::SubFOp::create(b, loc, dz, term);
+  }
+  if (terms.labelColumnApart)
+    dz = arith::SelectOp::create(b, loc, hit, zero, dz);
+  if (softcap)
+    dz = arith::MulFOp::create(b, loc, dz,
+                               softcapSlope(b, loc, entry.z, *softcap));
+  return dz;
 }
 
 SmallVector<Value> reference::linearLossGradients(OpBuilder &b, Location loc,

@@ -157,6 +157,33 @@ func.func @cut(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y: tensor<100xi6
 
 // -----
 
+// The cut cross-entropy gradient: zeros written into the gradients by
+// kernels of their own, then a kernel per 64 x 64 tile of tokens and
+// classes: the tile's logits, du, the block skipped unless some entry
+// passes the filter (a block-wide reduction), du in shared memory
+// (64 x 65 words), and the products added into the gradients atomically.
+// No buffer or tensor of N x V = 100 x 300.
+// CHECK-LABEL: func.func @cut_grad
+// CHECK-NOT:     100x300
+// CHECK-COUNT-3: gpu.launch
+// CHECK:         gpu.launch
+// CHECK-SAME:      workgroup(%{{.*}} : memref<1088xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<1088xf32, #gpu.address_space<workgroup>>, %[[DU:.*]] : memref<4160xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<8xi32, #gpu.address_space<workgroup>>)
+// CHECK-COUNT-256: math.fma
+// CHECK:           gpu.shuffle  xor
+// CHECK:           scf.if
+// CHECK:             memref.store %{{.*}}, %[[DU]]
+// CHECK:             scf.for
+// CHECK:               memref.atomic_rmw addf
+// CHECK:               memref.atomic_rmw addf
+// CHECK-NOT:     100x300
+// CHECK:         return
+func.func @cut_grad(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y: tensor<100xi64>, %b: tensor<300xf32>, %g: tensor<f32>, %lse: tensor<100xf32>) -> (tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>) {
+  %dh, %dw, %db = attic.cut_cross_entropy_grad %h, %w, %y, %g bias(%b : tensor<300xf32>) lse(%lse : tensor<100xf32>) {block_n = 64, block_v = 64, filter_eps = 1.0e-6} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64>, tensor<f32> -> tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>
+  return %dh, %dw, %db : tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>
+}
+
+// -----
+
 // Non-causal linearized attention: the states phi(K)^T [V, 1]
 // ([B, Hkv, 32, 25]) from a kernel per key/value head and batch (keys 32
 // at a time in shared memory, phi applied to them, the mask and kv_lengths

@@ -37,3 +37,8 @@ func.func @linearized(%q: tensor<2x4x50x32xf32>, %k: tensor<2x2x70x32xf32>, %v: 
   %o = attic.linearized_attention %q, %k, %v mask(%m : tensor<2x1x1x70xi1>) kv_lengths(%len : tensor<2xi32>) {chunk_size = 16, kernel = #attic.kernel<elu_plus_one>} : tensor<2x4x50x32xf32>, tensor<2x2x70x32xf32>, tensor<2x2x70x24xf32> -> tensor<2x4x50x24xf32>
   return %o : tensor<2x4x50x24xf32>
 }
+
+func.func @cut_cross_entropy_grad(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>, %y: tensor<100xi64>, %b: tensor<300xf32>, %g: tensor<f32>) -> (tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>) {
+  %dh, %dw, %db = attic.cut_cross_entropy_grad %h, %w, %y, %g bias(%b : tensor<300xf32>) {label_smoothing = 0.1, softcap = 20.0, block_n = 64, block_v = 64, filter_eps = 1.0e-6} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64>, tensor<f32> -> tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>
+  return %dh, %dw, %db : tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>
+}
