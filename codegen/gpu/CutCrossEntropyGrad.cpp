@@ -57,10 +57,14 @@ void zeroFill(OpBuilder &b, Location loc, Value flat, Value size, Type type) {
   });
 }
 
-/// flat[at] += value, atomically.
-void atomicAdd(OpBuilder &b, Location loc, Value value, Value flat, Value at) {
-  memref::AtomicRMWOp::create(b, loc, arith::AtomicRMWKind::addf, value, flat,
-                              at);
+/// flat[at] += value, atomically, where `inside` holds.
+void atomicAddWhere(OpBuilder &b, Location loc, Value inside, Value value,
+                    Value flat, Value at) {
+  scf::IfOp::create(b, loc, inside, [&](OpBuilder &nb, Location l) {
+    memref::AtomicRMWOp::create(nb, l, arith::AtomicRMWKind::addf, value, flat,
+                                at);
+    scf::YieldOp::create(nb, l);
+  });
 }
 
 } // namespace
@@ -234,11 +238,8 @@ cuda::buildCutGradientBlocksOnGpu(OpBuilder &b, Location loc,
                     memref::LoadOp::create(nb, l, duTile,
                                            nx.add(nx.c(t * kDuRow), thread)));
               Value cls = nx.add(firstCol, thread);
-              scf::IfOp::create(nb, l, nx.lt(cls, classes),
-                                [&](OpBuilder &sb, Location sl) {
-                                  atomicAdd(sb, sl, sum, gradBias->flat, cls);
-                                  scf::YieldOp::create(sb, sl);
-                                });
+              atomicAddWhere(nb, l, nx.lt(cls, classes), sum, gradBias->flat,
+                             cls);
               scf::YieldOp::create(nb, l);
             });
       // The products, a chunk of kChunk hidden elements at a time; this
@@ -273,24 +274,14 @@ cuda::buildCutGradientBlocksOnGpu(OpBuilder &b, Location loc,
               }
               Value token = cx.add(firstToken, row);
               Value cls = cx.add(firstCol, row);
-              scf::IfOp::create(
+              atomicAddWhere(
                   cb, cl,
                   arith::AndIOp::create(cb, cl, inDepth, cx.lt(token, tokens)),
-                  [&](OpBuilder &sb, Location sl) {
-                    IndexMath sx{sb, sl};
-                    atomicAdd(sb, sl, dh, gradHidden.flat,
-                              sx.add(sx.mul(token, depth), d));
-                    scf::YieldOp::create(sb, sl);
-                  });
-              scf::IfOp::create(
+                  dh, gradHidden.flat, cx.add(cx.mul(token, depth), d));
+              atomicAddWhere(
                   cb, cl,
                   arith::AndIOp::create(cb, cl, inDepth, cx.lt(cls, classes)),
-                  [&](OpBuilder &sb, Location sl) {
-                    IndexMath sx{sb, sl};
-                    atomicAdd(sb, sl, dw, gradClassifier.flat,
-                              sx.add(sx.mul(cls, depth), d));
-                    scf::YieldOp::create(sb, sl);
-                  });
+                  dw, gradClassifier.flat, cx.add(cx.mul(cls, depth), d));
             }
             scf::YieldOp::create(cb, cl);
           });
