@@ -37,6 +37,16 @@ bench_init() {
   fi
 }
 
+# Writes to $1 a function @softmax of a $2 (a tensor type) along axis 1.
+softmax_kernel() {
+  cat > "$1" <<MLIR
+func.func @softmax(%x: $2) -> $2 {
+  %y = attic.softmax %x, axis = 1 : $2
+  return %y : $2
+}
+MLIR
+}
+
 bench_run() {
   file=$1 pipeline=$2 runs=$3
   shift 3

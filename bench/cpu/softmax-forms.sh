@@ -20,13 +20,7 @@ runs=${2:-5}
 echo "cols,reference_ms,online_ms,two_pass_ms" > "$csv"
 printf '%8s %14s %14s %14s %9s %9s\n' cols reference_ms online_ms two_pass_ms online_x two_pass_x
 for cols in 1024 4096 32768; do
-  t="tensor<4096x${cols}xf32>"
-  cat > "$kernel" <<MLIR
-func.func @softmax(%x: $t) -> $t {
-  %y = attic.softmax %x, axis = 1 : $t
-  return %y : $t
-}
-MLIR
+  softmax_kernel "$kernel" "tensor<4096x${cols}xf32>"
   bench_run "$kernel" "" "$runs"; ref=$ms
   bench_run "$kernel" "attic-softmax-forms{algorithm=online}" "$runs"; online=$ms
   bench_run "$kernel" "attic-softmax-forms{algorithm=two-pass}" "$runs"; two=$ms

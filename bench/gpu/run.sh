@@ -93,13 +93,7 @@ printf '%-14s %10s %10s %10s %8s %8s %8s\n' rows_x_cols reference online two_pas
 rows=4096
 [ $emulate -eq 1 ] && rows=8
 for cols in 1024 4096 32768; do
-  t="tensor<${rows}x${cols}xf32>"
-  cat > "$kernel" <<MLIR
-func.func @softmax(%x: $t) -> $t {
-  %y = attic.softmax %x, axis = 1 : $t
-  return %y : $t
-}
-MLIR
+  softmax_kernel "$kernel" "tensor<${rows}x${cols}xf32>"
   gpu_run "$kernel" ""; ref=$ms
   gpu_run "$kernel" "attic-softmax-forms{algorithm=online}"; onl=$ms
   gpu_run "$kernel" "attic-softmax-forms{algorithm=two-pass}"; two=$ms
