@@ -23,6 +23,7 @@ class RewriterBase;
 } // namespace mlir
 
 namespace mlir::attic {
+class ChunkedLinearAttentionOp;
 class FlashAttentionOp;
 class LinearizedAttentionOp;
 } // namespace mlir::attic
@@ -49,15 +50,24 @@ LogicalResult lowerSoftmaxFormToGpu(RewriterBase &rewriter, Operation *op);
 LogicalResult lowerFlashAttentionToGpu(RewriterBase &rewriter,
                                        FlashAttentionOp op);
 
-/// attic.linearized_attention, non-causal with static shapes: a kernel
+/// attic.linearized_attention with static shapes. Non-causal: a kernel
 /// summing each key/value head's state phi(K)^T [V, 1] over the visible
 /// keys (a block per head and batch, the state's entries spread over the
 /// threads' registers, keys staged in shared memory), then one computing
 /// each output from its query and the state (a block per query block,
 /// head and batch, the state in shared memory, a thread per output
-/// element). The causal form has no kernel yet.
+/// element). Causal: the chunked recurrence's kernels (ChunkedRecurrence.h)
+/// with the linear rule over phi(Q), phi(K) and [V, 1].
 LogicalResult lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
                                             LinearizedAttentionOp op);
+
+/// attic.chunked_linear_attention (every update rule, decay and past
+/// state): the chunked recurrence's kernels (ChunkedRecurrence.h), a thread
+/// block per (value tile, key/value head, batch) walking the chunks with
+/// the tile's state columns, the chunk's scores and values in shared
+/// memory.
+LogicalResult lowerChunkedLinearAttentionToGpu(RewriterBase &rewriter,
+                                               ChunkedLinearAttentionOp op);
 
 /// The per-token statistics of a cut form (forms::buildCutStatistics's
 /// contract) from a kernel: a thread block per (64 tokens, vocabulary

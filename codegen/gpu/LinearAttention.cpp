@@ -1,6 +1,6 @@
-//===- LinearAttention.cpp - attic.linearized_attention as GPU kernels ----===//
+//===- LinearAttention.cpp - Linear attention as GPU kernels --------------===//
 //
-// Non-causal feature-map attention in two kernels:
+// Non-causal attic.linearized_attention in two kernels:
 //
 //   state:  grid (key/value heads, batches), 256 threads. The state
 //           phi(K)^T [V, 1] ([D, Dv + 1]) of the visible keys (kv_lengths,
@@ -13,10 +13,14 @@
 //           normalizer phi(q) S[:, Dv] and writes their quotient (0 where
 //           the normalizer is 0).
 //
-// The causal form (chunks with a carried state) has no kernel yet.
+// attic.chunked_linear_attention and causal attic.linearized_attention run
+// the chunked recurrence's kernels (ChunkedRecurrence.h); the latter as the
+// linear rule over phi(Q), phi(K) and [V, 1], query i seeing keys up to
+// i + Skv - Sq.
 //
 //===----------------------------------------------------------------------===//
 
+#include "codegen/gpu/ChunkedRecurrence.h"
 #include "codegen/gpu/KernelBuilder.h"
 #include "codegen/gpu/Kernels.h"
 #include "codegen/reference/AttentionWeights.h"
@@ -42,17 +46,50 @@ constexpr int64_t kKeyTile = 32;
 /// Most shared memory the output kernel's state may take.
 constexpr int64_t kSharedBytes = 48 * 1024;
 
+/// Whether the op's mask, if any, has a static shape.
+bool hasStaticMask(LinearizedAttentionOp op) {
+  Value mask = op.getMask();
+  return !mask || cast<RankedTensorType>(mask.getType()).hasStaticShape();
+}
+
+/// Causal linearized attention through the chunked recurrence.
+LogicalResult lowerCausalLinearizedAttention(RewriterBase &rewriter,
+                                             LinearizedAttentionOp op) {
+  ChunkedRecurrence r;
+  r.query = op.getQuery();
+  r.key = op.getKey();
+  r.value = op.getValue();
+  r.mask = op.getMask();
+  r.kvLengths = op.getKvLengths();
+  r.chunk = op.getChunkSize();
+  r.normalize = true;
+  FloatType acc = accumulatorType(op.getQuery().getType().getElementType());
+  AttentionKernel kernel = op.getKernel();
+  r.featureMap = [kernel, acc](OpBuilder &b, Location loc, Value x) {
+    return featureMap(b, loc, kernel, castFloat(b, loc, x, acc));
+  };
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  FailureOr<ChunkedRecurrenceBuffers> buffers = buildChunkedRecurrenceOnGpu(
+      rewriter, op.getLoc(), r, /*withState=*/false);
+  if (failed(buffers))
+    return rewriter.notifyMatchFailure(op, "a chunk exceeds shared memory");
+  rewriter.replaceOp(
+      op, resultTensor(rewriter, op.getLoc(), buffers->output, op.getType()));
+  return success();
+}
+
 } // namespace
 
 LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
                                                   LinearizedAttentionOp op) {
-  if (op.getCausal())
-    return rewriter.notifyMatchFailure(op, "causal: no kernel yet");
   auto qType = op.getQuery().getType(), kType = op.getKey().getType(),
        vType = op.getValue().getType();
   if (!qType.hasStaticShape() || !kType.hasStaticShape() ||
-      !vType.hasStaticShape())
+      !vType.hasStaticShape() || !hasStaticMask(op))
     return rewriter.notifyMatchFailure(op, "shapes are not static");
+  if (op.getCausal())
+    return lowerCausalLinearizedAttention(rewriter, op);
   int64_t batches = qType.getDimSize(0), heads = qType.getDimSize(1),
           sq = qType.getDimSize(2), d = qType.getDimSize(3),
           kvHeads = kType.getDimSize(1), skv = kType.getDimSize(2),
@@ -71,25 +108,11 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
   rewriter.setInsertionPoint(op);
   OpBuilder &b = rewriter;
   IndexMath hx{b, loc};
-  Value mask = op.getMask(), lengths = op.getKvLengths();
   Value qFlat = flatBuffer(b, loc, op.getQuery());
   Value kFlat = flatBuffer(b, loc, op.getKey());
   Value vFlat = flatBuffer(b, loc, op.getValue());
-  Value maskFlat = mask ? flatBuffer(b, loc, mask) : Value();
-  Value lengthsFlat = lengths ? flatBuffer(b, loc, lengths) : Value();
-  // The key padding mask's strides along the batch and the keys (0 where
-  // it broadcasts).
-  int64_t maskBatchStride = 0, maskKeyStride = 0;
-  if (mask) {
-    auto maskType = cast<RankedTensorType>(mask.getType());
-    int64_t rank = maskType.getRank();
-    if (!maskType.hasStaticShape())
-      return rewriter.notifyMatchFailure(op, "the mask is not static");
-    if (maskType.getDimSize(rank - 1) != 1)
-      maskKeyStride = 1;
-    if (rank == 4 && maskType.getDimSize(0) != 1)
-      maskBatchStride = maskType.getNumElements() / maskType.getDimSize(0);
-  }
+  KeyVisibility visibility =
+      KeyVisibility::create(b, loc, op.getMask(), op.getKvLengths(), skv);
 
   // The states [B, Hkv, D, Dv + 1].
   auto stateType = RankedTensorType::get({batches, kvHeads, d, width}, acc);
@@ -105,13 +128,7 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
     Value head = launch.getBlockIds().x, batch = launch.getBlockIds().y;
     IndexMath ix{b, loc};
     // The keys visible: [0, L) with L = kv_lengths[b] clamped to [0, Skv].
-    Value end = ix.c(skv);
-    if (lengths) {
-      Value length = arith::IndexCastOp::create(
-          b, loc, b.getIndexType(),
-          toI64(b, loc, memref::LoadOp::create(b, loc, lengthsFlat, batch)));
-      end = ix.min(ix.max(length, ix.c(0)), ix.c(skv));
-    }
+    Value end = visibility.length(b, loc, batch);
     Value rowBase =
         ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), head), ix.c(skv));
     SmallVector<Value> init(perThread, constF(b, loc, acc, 0.0));
@@ -130,14 +147,9 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
                   IndexMath sx{sb, sl};
                   Value key = sx.add(first, j);
                   Value readKey = sx.min(key, sx.sub(end, sx.c(1)));
-                  Value inside = sx.lt(j, keys);
-                  if (mask) {
-                    Value at = sx.add(sx.mul(batch, sx.c(maskBatchStride)),
-                                      sx.mul(readKey, sx.c(maskKeyStride)));
-                    inside = arith::AndIOp::create(
-                        sb, sl, inside,
-                        memref::LoadOp::create(sb, sl, maskFlat, at));
-                  }
+                  Value inside = arith::AndIOp::create(
+                      sb, sl, sx.lt(j, keys),
+                      visibility.masked(sb, sl, batch, readKey));
                   Value x;
                   if (isKey) {
                     Value at =
@@ -300,5 +312,32 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
   }
 
   rewriter.replaceOp(op, resultTensor(b, loc, out, op.getType()));
+  return success();
+}
+
+LogicalResult
+cuda::lowerChunkedLinearAttentionToGpu(RewriterBase &rewriter,
+                                       ChunkedLinearAttentionOp op) {
+  ChunkedRecurrence r;
+  r.query = op.getQuery();
+  r.key = op.getKey();
+  r.value = op.getValue();
+  r.pastState = op.getPastState();
+  r.decay = op.getDecay();
+  r.beta = op.getBeta();
+  r.chunk = op.getChunkSize();
+  r.scale = *op.getEffectiveScale();
+  OpBuilder::InsertionGuard guard(rewriter);
+  rewriter.setInsertionPoint(op);
+  Location loc = op.getLoc();
+  FailureOr<ChunkedRecurrenceBuffers> buffers =
+      buildChunkedRecurrenceOnGpu(rewriter, loc, r, /*withState=*/true);
+  if (failed(buffers))
+    return rewriter.notifyMatchFailure(
+        op, "dynamic shapes, or a chunk exceeds shared memory");
+  rewriter.replaceOp(op, {resultTensor(rewriter, loc, buffers->output,
+                                       op.getOutput().getType()),
+                          resultTensor(rewriter, loc, *buffers->state,
+                                       op.getPresentState().getType())});
   return success();
 }

@@ -38,29 +38,25 @@ struct SoftmaxFormToGpu final : OpRewritePattern<OpTy> {
   }
 };
 
-struct FlashAttentionToGpu final : OpRewritePattern<FlashAttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(FlashAttentionOp op,
+/// An op with a kernel of its own, lowered by `lower`.
+template <typename OpTy, LogicalResult (*lower)(RewriterBase &, OpTy)>
+struct KernelToGpu final : OpRewritePattern<OpTy> {
+  using OpRewritePattern<OpTy>::OpRewritePattern;
+  LogicalResult matchAndRewrite(OpTy op,
                                 PatternRewriter &rewriter) const override {
-    return cuda::lowerFlashAttentionToGpu(rewriter, op);
-  }
-};
-
-struct LinearizedAttentionToGpu final
-    : OpRewritePattern<LinearizedAttentionOp> {
-  using OpRewritePattern::OpRewritePattern;
-  LogicalResult matchAndRewrite(LinearizedAttentionOp op,
-                                PatternRewriter &rewriter) const override {
-    return cuda::lowerLinearizedAttentionToGpu(rewriter, op);
+    return lower(rewriter, op);
   }
 };
 
 } // namespace
 
 void cuda::populateFormToGpuPatterns(RewritePatternSet &patterns) {
-  patterns.add<SoftmaxFormToGpu<OnlineSoftmaxOp>,
-               SoftmaxFormToGpu<TwoPassSoftmaxOp>, FlashAttentionToGpu,
-               LinearizedAttentionToGpu>(patterns.getContext());
+  patterns.add<
+      SoftmaxFormToGpu<OnlineSoftmaxOp>, SoftmaxFormToGpu<TwoPassSoftmaxOp>,
+      KernelToGpu<FlashAttentionOp, lowerFlashAttentionToGpu>,
+      KernelToGpu<LinearizedAttentionOp, lowerLinearizedAttentionToGpu>,
+      KernelToGpu<ChunkedLinearAttentionOp, lowerChunkedLinearAttentionToGpu>>(
+      patterns.getContext());
   forms::populateCutCrossEntropyLoweringPatterns(
       patterns,
       [](OpBuilder &b, Location loc, const forms::LinearLossOperands &in,

@@ -206,11 +206,52 @@ func.func @linearized(%q: tensor<2x4x50x32xf32>, %k: tensor<2x2x70x32xf32>, %v: 
 
 // -----
 
-// Causal linearized attention has no kernel yet: left for its loops.
+// Causal linearized attention through the chunked recurrence: a block per
+// (value tile of 64 columns and the column of ones, key/value head, batch)
+// with its state columns in global memory ([B, Hkv, tiles, 40, 65]); the
+// 35 keys before the first query's start the state, then the chunk of 45
+// steps (64 clamped to Sq) with queries, keys and the state's rows staged 16
+// key dimensions at a time (45 x 16, 16 x 65 words), the scores (45 x 45)
+// and values with ones (45 x 65) in shared memory, and a normalizer per
+// row; the output is the quotient.
 // CHECK-LABEL: func.func @linearized_causal
-// CHECK-NOT:     gpu.launch
-// CHECK:         attic.linearized_attention
-func.func @linearized_causal(%q: tensor<1x1x8x4xf32>, %k: tensor<1x1x8x4xf32>, %v: tensor<1x1x8x4xf32>) -> tensor<1x1x8x4xf32> {
-  %o = attic.linearized_attention %q, %k, %v {causal, chunk_size = 4, kernel = #attic.kernel<relu>} : tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32>, tensor<1x1x8x4xf32> -> tensor<1x1x8x4xf32>
-  return %o : tensor<1x1x8x4xf32>
+// CHECK:         memref.alloc() : memref<1x2x2x40x65xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c256, {{.*}}) workgroup(%{{.*}} : memref<720xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<720xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<1040xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2025xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2925xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<45xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for %{{.*}} = %c0 to %c35 step %c45
+// CHECK:           scf.for %{{.*}} = %c0 to %c45 step %c45
+// CHECK:             scf.for %{{.*}} = %c0 to %c40 step %c16
+// CHECK:               gpu.barrier
+// CHECK:           arith.divf
+// CHECK-NOT:     attic.linearized_attention
+func.func @linearized_causal(%q: tensor<1x4x45x40xf32>, %k: tensor<1x2x80x40xf32>, %v: tensor<1x2x80x70xf32>, %m: tensor<80xi1>) -> tensor<1x4x45x70xf32> {
+  %o = attic.linearized_attention %q, %k, %v mask(%m : tensor<80xi1>) {causal, chunk_size = 64, kernel = #attic.kernel<relu>} : tensor<1x4x45x40xf32>, tensor<1x2x80x40xf32>, tensor<1x2x80x70xf32> -> tensor<1x4x45x70xf32>
+  return %o : tensor<1x4x45x70xf32>
+}
+
+// -----
+
+// The gated delta rule in chunks of 64: a kernel sums the per-key log decay
+// inside each chunk (a block per chunk, head and batch, a thread per key
+// dimension; 100 steps padded to 128), then a block per (value tile of 32,
+// key/value head, batch): keys, queries, decay (64 x 16 each) and the
+// state's rows (16 x 32) in shared memory, the Gram matrix and scores
+// (64 x 64), U (64 x 32) and beta (64); the forward substitution walks the
+// rows, each summing over the rows before it.
+// CHECK-LABEL: func.func @chunked
+// CHECK:         memref.alloc() : memref<1x2x128x40xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c2, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c64, {{.*}})
+// CHECK:           scf.for %{{.*}} = %c0 to %c64 step %c1 iter_args
+// CHECK:             arith.addf
+// CHECK:         memref.alloc() : memref<1x2x3x40x32xf32>
+// CHECK:         memref.alloc() : memref<1x4x100x70xf32>
+// CHECK:         memref.alloc() : memref<1x2x40x70xf32>
+// CHECK:         gpu.launch blocks({{.*}}) in ({{.*}} = %c3, {{.*}} = %c2, {{.*}} = %c1) threads({{.*}}) in ({{.*}} = %c256, {{.*}}) workgroup(%{{.*}} : memref<1024xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<1024xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<512xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<4096xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<2048xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<1024xf32, #gpu.address_space<workgroup>>, %{{.*}} : memref<64xf32, #gpu.address_space<workgroup>>)
+// CHECK:           scf.for %{{.*}} = %c0 to %c128 step %c64
+// CHECK:             scf.for %[[ROW:.*]] = %c0 to %c64 step %c1
+// CHECK:                 memref.load
+// CHECK-NEXT:          scf.for %{{.*}} = %c0 to %[[ROW]] step %c1
+// CHECK-NOT:     attic.chunked_linear_attention
+func.func @chunked(%q: tensor<1x4x100x40xf32>, %k: tensor<1x2x100x40xf32>, %v: tensor<1x2x100x70xf32>, %past: tensor<1x2x40x70xf32>, %g: tensor<1x2x100x40xf32>, %b: tensor<1x2x100xf32>) -> (tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>) {
+  %o, %s = attic.chunked_linear_attention %q, %k, %v past(%past : tensor<1x2x40x70xf32>) decay(%g : tensor<1x2x100x40xf32>) beta(%b : tensor<1x2x100xf32>) {update_rule = #attic.update_rule<gated_delta>, chunk_size = 64} : tensor<1x4x100x40xf32>, tensor<1x2x100x40xf32>, tensor<1x2x100x70xf32> -> tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>
+  return %o, %s : tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>
 }

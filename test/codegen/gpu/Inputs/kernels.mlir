@@ -42,3 +42,17 @@ func.func @cut_cross_entropy_grad(%h: tensor<100x48xf32>, %w: tensor<300x48xf32>
   %dh, %dw, %db = attic.cut_cross_entropy_grad %h, %w, %y, %g bias(%b : tensor<300xf32>) {label_smoothing = 0.1, softcap = 20.0, block_n = 64, block_v = 64, filter_eps = 1.0e-6} : tensor<100x48xf32>, tensor<300x48xf32>, tensor<100xi64>, tensor<f32> -> tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>
   return %dh, %dw, %db : tensor<100x48xf32>, tensor<300x48xf32>, tensor<300xf32>
 }
+
+func.func @linearized_causal(%q: tensor<1x4x45x40xf32>, %k: tensor<1x2x80x40xf32>, %v: tensor<1x2x80x70xf32>, %m: tensor<80xi1>) -> tensor<1x4x45x70xf32> {
+  %o = attic.linearized_attention %q, %k, %v mask(%m : tensor<80xi1>) {causal, chunk_size = 32, kernel = #attic.kernel<relu>} : tensor<1x4x45x40xf32>, tensor<1x2x80x40xf32>, tensor<1x2x80x70xf32> -> tensor<1x4x45x70xf32>
+  return %o : tensor<1x4x45x70xf32>
+}
+
+func.func @chunked_linear(%q: tensor<1x4x100x40xf32>, %k: tensor<1x2x100x40xf32>, %v: tensor<1x2x100x70xf32>, %past: tensor<1x2x40x70xf32>, %g0: tensor<1x2x100x40xf32>) -> (tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>) {
+  %one = arith.constant dense<1.0> : tensor<1x2x100x40xf32>
+  %quarter = arith.constant dense<0.25> : tensor<1x2x100x40xf32>
+  %g1 = arith.subf %g0, %one : tensor<1x2x100x40xf32>
+  %g = arith.mulf %g1, %quarter : tensor<1x2x100x40xf32>
+  %o, %s = attic.chunked_linear_attention %q, %k, %v past(%past : tensor<1x2x40x70xf32>) decay(%g : tensor<1x2x100x40xf32>) {update_rule = #attic.update_rule<gated>, chunk_size = 64} : tensor<1x4x100x40xf32>, tensor<1x2x100x40xf32>, tensor<1x2x100x70xf32> -> tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>
+  return %o, %s : tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>
+}
