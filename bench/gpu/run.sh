@@ -18,6 +18,10 @@
 # 4. Cut cross-entropy: N=8192, D=2048, V=131072 f32, mean: the cut kernel
 #    against attic.linear_cross_entropy's reference lowering (the N x V
 #    logits materialized): time and the device memory the runs held at most.
+# 5. Linear attention: B=4 H=16 S=4096 D=64 f32: causal linearized
+#    attention (elu_plus_one) through the chunked kernel, and the gated
+#    delta rule as its recurrence's loops (plainly mapped) and in chunks of
+#    64: time.
 #
 # --emulate runs everything small under the CUDA emulator (a check of the
 # script itself where there is no GPU; its times mean nothing).
@@ -117,3 +121,39 @@ gpu_run "$kernel" ""
 printf '%-14s %10s %16s\n' materialized "$ms" "$device_mib"
 gpu_run "$kernel" "attic-cut-cross-entropy"
 printf '%-14s %10s %16s\n' cut "$ms" "$device_mib"
+
+echo "== linear attention"
+b=4 h=16 s=4096 d=64
+[ $emulate -eq 1 ] && b=1 h=2 s=128 d=16
+t="tensor<${b}x${h}x${s}x${d}xf32>" st="tensor<${b}x${h}x${d}x${d}xf32>"
+g="tensor<${b}x${h}x${s}xf32>"
+printf '%-30s %10s\n' variant ms
+cat > "$kernel" <<MLIR
+func.func @attention(%q: $t, %k: $t, %v: $t) -> $t {
+  %o = attic.attention %q, %k, %v {causal, kernel = #attic.kernel<elu_plus_one>} : $t, $t, $t -> $t
+  return %o : $t
+}
+MLIR
+gpu_run "$kernel" "attic-linear-attention{chunk-size=64}"
+printf '%-30s %10s\n' "causal linearized, chunks 64" "$ms"
+# The gated delta rule with its inputs in the ranges models use: keys
+# scaled by 1/sqrt(D), log decay in [-0.5, 0), beta in [0, 1).
+cat > "$kernel" <<MLIR
+func.func @gated_delta(%q: $t, %k0: $t, %v: $t, %g0: $g, %b0: $g) -> ($t, $st) {
+  %ks = arith.constant dense<$(awk "BEGIN { print 1 / sqrt($d) }")> : $t
+  %k = arith.mulf %k0, %ks : $t
+  %one = arith.constant dense<1.0> : $g
+  %quarter = arith.constant dense<0.25> : $g
+  %half = arith.constant dense<0.5> : $g
+  %g1 = arith.subf %g0, %one : $g
+  %g = arith.mulf %g1, %quarter : $g
+  %b1 = arith.addf %b0, %one : $g
+  %beta = arith.mulf %b1, %half : $g
+  %o, %s = attic.linear_attention %q, %k, %v decay(%g : $g) beta(%beta : $g) {update_rule = #attic.update_rule<gated_delta>} : $t, $t, $t -> $t, $st
+  return %o, %s : $t, $st
+}
+MLIR
+gpu_run "$kernel" ""
+printf '%-30s %10s\n' "gated delta, recurrent loops" "$ms"
+gpu_run "$kernel" "attic-linear-attention{chunk-size=64 min-chunked-length=1}"
+printf '%-30s %10s\n' "gated delta, chunks of 64" "$ms"

@@ -46,8 +46,6 @@ constexpr int64_t kThreads = 256;
 constexpr int64_t kSlice = 16;
 /// Most value columns a block handles.
 constexpr int64_t kMaxTile = 64;
-/// Shared memory a block may use.
-constexpr int64_t kSharedBytes = 48 * 1024;
 
 /// A ChunkedRecurrence's sizes and, once flattened, its buffers.
 struct Problem {
@@ -242,6 +240,16 @@ private:
   SmallVector<Value> accumulate(OpBuilder &b, Location loc, Value lhs,
                                 ArrayRef<Entry> scores,
                                 ArrayRef<Entry> products, ValueRange sums);
+  /// The thread's entries of the chunk's scores lhs K^T o D and of the
+  /// products exp(b) lhs S0 (lhs: the queries of `head`, or the keys
+  /// without one), summed over the key dimensions.
+  struct ChunkSums {
+    SmallVector<Entry> scores, products;
+    /// Those of the scores, then those of the products.
+    SmallVector<Value> sums;
+  };
+  ChunkSums chunkSums(OpBuilder &b, Location loc, Value firstStep,
+                      Value keyBase, Value head);
   /// Stores the scores held in `sums` into aS, zero where col > row (or
   /// col >= row with `strict`).
   void storeScores(OpBuilder &b, Location loc, ArrayRef<Entry> scores,
@@ -518,22 +526,35 @@ void RecurrenceKernels::storeScores(OpBuilder &b, Location loc,
   }
 }
 
+RecurrenceKernels::ChunkSums
+RecurrenceKernels::chunkSums(OpBuilder &b, Location loc, Value firstStep,
+                             Value keyBase, Value head) {
+  IndexMath ix{b, loc};
+  ChunkSums out;
+  out.scores = entriesOf(b, loc, thread, l.chunk, l.chunk);
+  out.products = entriesOf(b, loc, thread, l.chunk, l.width);
+  SmallVector<Value> init(out.scores.size() + out.products.size(),
+                          zero(b, loc));
+  Value lhs = head ? qS : kS;
+  ValueRange sums = overSlices(
+      b, loc, init,
+      [&](OpBuilder &nb, Location nl, Value d0) {
+        stageSlice(nb, nl, d0, keyBase, ix.c(r.keys), firstStep, head,
+                   /*decayed=*/bool(r.decay));
+      },
+      [&](OpBuilder &nb, Location nl, Value, ValueRange carried) {
+        return accumulate(nb, nl, lhs, out.scores, out.products, carried);
+      });
+  out.sums.assign(sums.begin(), sums.end());
+  return out;
+}
+
 void RecurrenceKernels::solveDelta(OpBuilder &b, Location loc, Value firstStep,
                                    Value keyBase) {
   IndexMath ix{b, loc};
   int64_t c = l.chunk, w = l.width;
-  SmallVector<Entry> scores = entriesOf(b, loc, thread, c, c);
-  SmallVector<Entry> products = entriesOf(b, loc, thread, c, w);
-  SmallVector<Value> init(scores.size() + products.size(), zero(b, loc));
-  ValueRange sums = overSlices(
-      b, loc, init,
-      [&](OpBuilder &nb, Location nl, Value d0) {
-        stageSlice(nb, nl, d0, keyBase, ix.c(r.keys), firstStep, Value(),
-                   /*decayed=*/bool(r.decay));
-      },
-      [&](OpBuilder &nb, Location nl, Value, ValueRange carried) {
-        return accumulate(nb, nl, kS, scores, products, carried);
-      });
+  auto [scores, products, sums] =
+      chunkSums(b, loc, firstStep, keyBase, Value());
   // The strictly lower Gram matrix, and W = V - exp(b) K S0 in place of V.
   storeScores(b, loc, scores, sums, /*strict=*/true);
   for (size_t i = 0; i < products.size(); ++i) {
@@ -582,18 +603,7 @@ void RecurrenceKernels::writeOutput(OpBuilder &b, Location loc, Value firstStep,
                                     Value keyBase, Value head) {
   IndexMath ix{b, loc};
   int64_t c = l.chunk, w = l.width;
-  SmallVector<Entry> scores = entriesOf(b, loc, thread, c, c);
-  SmallVector<Entry> products = entriesOf(b, loc, thread, c, w);
-  SmallVector<Value> init(scores.size() + products.size(), zero(b, loc));
-  ValueRange sums = overSlices(
-      b, loc, init,
-      [&](OpBuilder &nb, Location nl, Value d0) {
-        stageSlice(nb, nl, d0, keyBase, ix.c(r.keys), firstStep, head,
-                   /*decayed=*/bool(r.decay));
-      },
-      [&](OpBuilder &nb, Location nl, Value, ValueRange carried) {
-        return accumulate(nb, nl, qS, scores, products, carried);
-      });
+  auto [scores, products, sums] = chunkSums(b, loc, firstStep, keyBase, head);
   storeScores(b, loc, scores, sums, /*strict=*/false);
   gpu::BarrierOp::create(b, loc);
 

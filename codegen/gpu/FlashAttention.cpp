@@ -40,8 +40,6 @@ using namespace mlir::attic::reference;
 
 namespace {
 
-/// Static shared memory a block may use without opting in.
-constexpr int64_t kSharedBytes = 48 * 1024;
 /// Most head elements a lane keeps in registers, for query and output each.
 constexpr int64_t kLaneElements = 16;
 

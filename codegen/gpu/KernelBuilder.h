@@ -27,6 +27,9 @@ namespace mlir::attic::cuda {
 /// Threads of a warp.
 constexpr int64_t kWarpSize = 32;
 
+/// Static shared memory a block may use without opting in.
+constexpr int64_t kSharedBytes = 48 * 1024;
+
 /// The buffer of `tensor` (row-major), viewed as one dimension.
 Value flatBuffer(OpBuilder &b, Location loc, Value tensor);
 

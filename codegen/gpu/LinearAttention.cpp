@@ -43,8 +43,6 @@ namespace {
 constexpr int64_t kThreads = 256;
 /// Keys staged in shared memory at a time by the state kernel.
 constexpr int64_t kKeyTile = 32;
-/// Most shared memory the output kernel's state may take.
-constexpr int64_t kSharedBytes = 48 * 1024;
 
 /// Whether the op's mask, if any, has a static shape.
 bool hasStaticMask(LinearizedAttentionOp op) {
@@ -52,16 +50,22 @@ bool hasStaticMask(LinearizedAttentionOp op) {
   return !mask || cast<RankedTensorType>(mask.getType()).hasStaticShape();
 }
 
-/// Causal linearized attention through the chunked recurrence.
-LogicalResult lowerCausalLinearizedAttention(RewriterBase &rewriter,
-                                             LinearizedAttentionOp op) {
+/// The operands and chunk size both chunked forms have.
+template <typename OpTy> ChunkedRecurrence recurrenceOf(OpTy op) {
   ChunkedRecurrence r;
   r.query = op.getQuery();
   r.key = op.getKey();
   r.value = op.getValue();
+  r.chunk = op.getChunkSize();
+  return r;
+}
+
+/// Causal linearized attention through the chunked recurrence.
+LogicalResult lowerCausalLinearizedAttention(RewriterBase &rewriter,
+                                             LinearizedAttentionOp op) {
+  ChunkedRecurrence r = recurrenceOf(op);
   r.mask = op.getMask();
   r.kvLengths = op.getKvLengths();
-  r.chunk = op.getChunkSize();
   r.normalize = true;
   FloatType acc = accumulatorType(op.getQuery().getType().getElementType());
   AttentionKernel kernel = op.getKernel();
@@ -318,14 +322,10 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
 LogicalResult
 cuda::lowerChunkedLinearAttentionToGpu(RewriterBase &rewriter,
                                        ChunkedLinearAttentionOp op) {
-  ChunkedRecurrence r;
-  r.query = op.getQuery();
-  r.key = op.getKey();
-  r.value = op.getValue();
+  ChunkedRecurrence r = recurrenceOf(op);
   r.pastState = op.getPastState();
   r.decay = op.getDecay();
   r.beta = op.getBeta();
-  r.chunk = op.getChunkSize();
   r.scale = *op.getEffectiveScale();
   OpBuilder::InsertionGuard guard(rewriter);
   rewriter.setInsertionPoint(op);
