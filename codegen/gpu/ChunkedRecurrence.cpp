@@ -236,7 +236,8 @@ private:
       function_ref<SmallVector<Value>(OpBuilder &, Location, Value, ValueRange)>
           compute);
   /// Adds the slice's part of lhs K^T o D (at `scores`) and of
-  /// exp(b) lhs S0 (at `products`) to `sums`, in that order.
+  /// exp(b) lhs S0 (at `products`) to `sums`, in that order (without the
+  /// decay when it is per head).
   SmallVector<Value> accumulate(OpBuilder &b, Location loc, Value lhs,
                                 ArrayRef<Entry> scores,
                                 ArrayRef<Entry> products, ValueRange sums);
@@ -468,7 +469,8 @@ SmallVector<Value> RecurrenceKernels::accumulate(OpBuilder &b, Location loc,
                                                  ArrayRef<Entry> products,
                                                  ValueRange sums) {
   IndexMath ix{b, loc};
-  bool decayed = bool(r.decay);
+  // A per-head decay factors out of the sums: chunkSums applies it.
+  bool decayed = r.decay && r.perKeyDecay;
   auto loop = scf::ForOp::create(
       b, loc, ix.c(0), ix.c(kSlice), ix.c(1), sums,
       [&](OpBuilder &nb, Location nl, Value dd, ValueRange carried) {
@@ -546,6 +548,28 @@ RecurrenceKernels::chunkSums(OpBuilder &b, Location loc, Value firstStep,
         return accumulate(nb, nl, lhs, out.scores, out.products, carried);
       });
   out.sums.assign(sums.begin(), sums.end());
+  if (r.decay && !r.perKeyDecay) {
+    // exp(b_t - b_s) per score and exp(b_t) per product, from the decay
+    // the last slice staged (the same in every column).
+    auto decayOf = [&](Value row) {
+      return load(b, loc, gS, ix.mul(row, ix.c(kSlice)));
+    };
+    for (auto [i, e] : llvm::enumerate(out.scores)) {
+      Value seen = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ule,
+                                         e.col, e.row);
+      Value diff = arith::SelectOp::create(
+          b, loc, seen,
+          arith::SubFOp::create(b, loc, decayOf(e.row), decayOf(e.col)),
+          zero(b, loc));
+      out.sums[i] = arith::MulFOp::create(b, loc, out.sums[i],
+                                          math::ExpOp::create(b, loc, diff));
+    }
+    for (auto [i, e] : llvm::enumerate(out.products)) {
+      Value &sum = out.sums[out.scores.size() + i];
+      sum = arith::MulFOp::create(b, loc, sum,
+                                  math::ExpOp::create(b, loc, decayOf(e.row)));
+    }
+  }
   return out;
 }
 
