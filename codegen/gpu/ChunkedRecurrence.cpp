@@ -202,6 +202,10 @@ public:
   /// cum[b, h, t, d]: the log decay summed from the start of t's chunk.
   void buildCumulativeDecay(OpBuilder &b, Location loc, Value cum);
 
+  /// The kernel walking the chunks (the file comment): `state` holds each
+  /// block's state columns, [B, Hkv, tiles, Dk, W] in the accumulator
+  /// type; the output goes to `out`, the final state to `present` (when
+  /// given).
   void buildMain(OpBuilder &b, Location loc, Value cum, Value state, Value out,
                  Value present);
 
