@@ -255,3 +255,15 @@ func.func @chunked(%q: tensor<1x4x100x40xf32>, %k: tensor<1x2x100x40xf32>, %v: t
   %o, %s = attic.chunked_linear_attention %q, %k, %v past(%past : tensor<1x2x40x70xf32>) decay(%g : tensor<1x2x100x40xf32>) beta(%b : tensor<1x2x100xf32>) {update_rule = #attic.update_rule<gated_delta>, chunk_size = 64} : tensor<1x4x100x40xf32>, tensor<1x2x100x40xf32>, tensor<1x2x100x70xf32> -> tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>
   return %o, %s : tensor<1x4x100x70xf32>, tensor<1x2x40x70xf32>
 }
+
+// -----
+
+// A chunk of 128 steps does not fit in shared memory (its 128 x 128 scores
+// alone take 64 KiB): the op is left for its loops, nothing created.
+// CHECK-LABEL: func.func @chunked_too_large
+// CHECK-NOT:     gpu.launch
+// CHECK:         attic.chunked_linear_attention
+func.func @chunked_too_large(%q: tensor<1x1x256x16xf32>, %k: tensor<1x1x256x16xf32>, %v: tensor<1x1x256x16xf32>) -> (tensor<1x1x256x16xf32>, tensor<1x1x16x16xf32>) {
+  %o, %s = attic.chunked_linear_attention %q, %k, %v {chunk_size = 128} : tensor<1x1x256x16xf32>, tensor<1x1x256x16xf32>, tensor<1x1x256x16xf32> -> tensor<1x1x256x16xf32>, tensor<1x1x16x16xf32>
+  return %o, %s : tensor<1x1x256x16xf32>, tensor<1x1x16x16xf32>
+}
