@@ -47,57 +47,39 @@ constexpr int64_t kSlice = 16;
 /// Most value columns a block handles.
 constexpr int64_t kMaxTile = 64;
 
-/// A ChunkedRecurrence's sizes and, once flattened, its buffers.
-struct Problem {
-  Value query, key, value, pastState, decay, beta;
+/// A ChunkedRecurrence with its sizes; flatten() turns its tensors into
+/// flat buffers.
+struct Problem : ChunkedRecurrence {
   std::optional<KeyVisibility> visibility;
-  bool perKeyDecay = false, sharedBeta = false, normalize = false;
-  int64_t batches = 0, heads = 0, kvHeads = 0, steps = 0, keys = 0, dk = 0,
-          dv = 0, chunk = 1, keyOffset = 0;
-  std::function<Value(OpBuilder &, Location, Value)> featureMap;
-  double scale = 1.0;
+  bool perKeyDecay, sharedBeta;
+  int64_t batches, heads, kvHeads, steps, keys, dk, dv, keyOffset;
   Type elementType;
 
-  /// The sizes of `spec`, with its tensors (not yet flat) as buffers.
-  static Problem sizesOf(const ChunkedRecurrence &spec) {
-    Problem r;
-    auto qType = cast<RankedTensorType>(spec.query.getType()),
-         kType = cast<RankedTensorType>(spec.key.getType()),
-         vType = cast<RankedTensorType>(spec.value.getType());
-    r.batches = qType.getDimSize(0);
-    r.heads = qType.getDimSize(1);
-    r.steps = qType.getDimSize(2);
-    r.dk = qType.getDimSize(3);
-    r.kvHeads = kType.getDimSize(1);
-    r.keys = kType.getDimSize(2);
-    r.dv = vType.getDimSize(3);
-    r.keyOffset = r.keys - r.steps;
-    r.chunk = spec.chunk;
-    r.query = spec.query;
-    r.key = spec.key;
-    r.value = spec.value;
-    r.pastState = spec.pastState;
-    r.decay = spec.decay;
-    r.beta = spec.beta;
-    r.perKeyDecay =
-        r.decay && cast<RankedTensorType>(r.decay.getType()).getRank() == 4;
-    r.sharedBeta =
-        r.beta && cast<RankedTensorType>(r.beta.getType()).getDimSize(1) == 1;
-    r.normalize = spec.normalize;
-    r.scale = spec.scale;
-    r.featureMap = spec.featureMap;
-    r.elementType = qType.getElementType();
-    return r;
+  explicit Problem(const ChunkedRecurrence &spec) : ChunkedRecurrence(spec) {
+    auto qType = cast<RankedTensorType>(query.getType()),
+         kType = cast<RankedTensorType>(key.getType()),
+         vType = cast<RankedTensorType>(value.getType());
+    batches = qType.getDimSize(0);
+    heads = qType.getDimSize(1);
+    steps = qType.getDimSize(2);
+    dk = qType.getDimSize(3);
+    kvHeads = kType.getDimSize(1);
+    keys = kType.getDimSize(2);
+    dv = vType.getDimSize(3);
+    keyOffset = keys - steps;
+    perKeyDecay =
+        decay && cast<RankedTensorType>(decay.getType()).getRank() == 4;
+    sharedBeta =
+        beta && cast<RankedTensorType>(beta.getType()).getDimSize(1) == 1;
+    elementType = qType.getElementType();
   }
 
-  /// Replaces the tensors by their flat buffers.
-  void flatten(OpBuilder &b, Location loc, const ChunkedRecurrence &spec) {
+  void flatten(OpBuilder &b, Location loc) {
+    if (mask)
+      visibility = KeyVisibility::create(b, loc, mask, Value(), keys);
     for (Value *x : {&query, &key, &value, &pastState, &decay, &beta})
       if (*x)
         *x = flatBuffer(b, loc, *x);
-    if (spec.mask || spec.kvLengths)
-      visibility =
-          KeyVisibility::create(b, loc, spec.mask, spec.kvLengths, keys);
   }
 };
 
@@ -146,28 +128,6 @@ FailureOr<Layout> layoutFor(const Problem &r, FloatType acc) {
   l.width = l.tile + ones;
   l.tiles = llvm::divideCeil(r.dv, l.tile);
   return l;
-}
-
-/// An entry of a rows x cols row-major array that a thread holds: entries
-/// thread + 256 i; `inside` is false past the end (row and col then name
-/// the last entry).
-struct Entry {
-  Value row, col, inside;
-};
-
-SmallVector<Entry> entriesOf(OpBuilder &b, Location loc, Value thread,
-                             int64_t rows, int64_t cols) {
-  IndexMath ix{b, loc};
-  int64_t n = rows * cols;
-  SmallVector<Entry> entries;
-  for (int64_t i = 0, e = llvm::divideCeil(n, kThreads); i < e; ++i) {
-    Value index = ix.add(thread, ix.c(i * kThreads));
-    Value at = ix.min(index, ix.c(n - 1));
-    entries.push_back({arith::DivUIOp::create(b, loc, at, ix.c(cols)),
-                       arith::RemUIOp::create(b, loc, at, ix.c(cols)),
-                       ix.lt(index, ix.c(n))});
-  }
-  return entries;
 }
 
 Value load(OpBuilder &b, Location loc, Value buffer, Value index) {
@@ -243,13 +203,14 @@ private:
   /// exp(b) lhs S0 (at `products`) to `sums`, in that order (without the
   /// decay when it is per head).
   SmallVector<Value> accumulate(OpBuilder &b, Location loc, Value lhs,
-                                ArrayRef<Entry> scores,
-                                ArrayRef<Entry> products, ValueRange sums);
+                                ArrayRef<ThreadEntry> scores,
+                                ArrayRef<ThreadEntry> products,
+                                ValueRange sums);
   /// The thread's entries of the chunk's scores lhs K^T o D and of the
   /// products exp(b) lhs S0 (lhs: the queries of `head`, or the keys
   /// without one), summed over the key dimensions.
   struct ChunkSums {
-    SmallVector<Entry> scores, products;
+    SmallVector<ThreadEntry> scores, products;
     /// Those of the scores, then those of the products.
     SmallVector<Value> sums;
   };
@@ -257,7 +218,7 @@ private:
                       Value keyBase, Value head);
   /// Stores the scores held in `sums` into aS, zero where col > row (or
   /// col >= row with `strict`).
-  void storeScores(OpBuilder &b, Location loc, ArrayRef<Entry> scores,
+  void storeScores(OpBuilder &b, Location loc, ArrayRef<ThreadEntry> scores,
                    ValueRange sums, bool strict);
 
   /// U for the delta rules, in place of V in uS.
@@ -331,7 +292,7 @@ Value RecurrenceKernels::keyInside(OpBuilder &b, Location loc, Value key,
   if (r.visibility)
     inside = arith::AndIOp::create(
         b, loc, inside,
-        r.visibility->visible(b, loc, batch, clampKey(b, loc, key)));
+        r.visibility->masked(b, loc, batch, clampKey(b, loc, key)));
   return inside;
 }
 
@@ -469,8 +430,8 @@ ValueRange RecurrenceKernels::overSlices(
 
 SmallVector<Value> RecurrenceKernels::accumulate(OpBuilder &b, Location loc,
                                                  Value lhs,
-                                                 ArrayRef<Entry> scores,
-                                                 ArrayRef<Entry> products,
+                                                 ArrayRef<ThreadEntry> scores,
+                                                 ArrayRef<ThreadEntry> products,
                                                  ValueRange sums) {
   IndexMath ix{b, loc};
   // A per-head decay factors out of the sums: chunkSums applies it.
@@ -484,7 +445,7 @@ SmallVector<Value> RecurrenceKernels::accumulate(OpBuilder &b, Location loc,
         };
         SmallVector<Value> next;
         unsigned i = 0;
-        for (const Entry &s : scores) {
+        for (const ThreadEntry &s : scores) {
           // lhs[t, d] k[s, d] exp(b[t, d] - b[s, d]); the exponent of the
           // entries masked out later is 0, so that they stay finite.
           Value x = arith::MulFOp::create(nb, nl, at(lhs, s.row, kSlice, dd),
@@ -500,7 +461,7 @@ SmallVector<Value> RecurrenceKernels::accumulate(OpBuilder &b, Location loc,
           }
           next.push_back(arith::AddFOp::create(nb, nl, carried[i++], x));
         }
-        for (const Entry &p : products) {
+        for (const ThreadEntry &p : products) {
           Value x = at(lhs, p.row, kSlice, dd);
           if (decayed)
             x = arith::MulFOp::create(
@@ -515,10 +476,10 @@ SmallVector<Value> RecurrenceKernels::accumulate(OpBuilder &b, Location loc,
 }
 
 void RecurrenceKernels::storeScores(OpBuilder &b, Location loc,
-                                    ArrayRef<Entry> scores, ValueRange sums,
-                                    bool strict) {
+                                    ArrayRef<ThreadEntry> scores,
+                                    ValueRange sums, bool strict) {
   for (size_t i = 0; i < scores.size(); ++i) {
-    const Entry &s = scores[i];
+    const ThreadEntry &s = scores[i];
     Value sum = sums[i];
     when(b, loc, s.inside, [&](OpBuilder &nb, Location nl) {
       IndexMath nx{nb, nl};
@@ -537,8 +498,8 @@ RecurrenceKernels::chunkSums(OpBuilder &b, Location loc, Value firstStep,
                              Value keyBase, Value head) {
   IndexMath ix{b, loc};
   ChunkSums out;
-  out.scores = entriesOf(b, loc, thread, l.chunk, l.chunk);
-  out.products = entriesOf(b, loc, thread, l.chunk, l.width);
+  out.scores = threadEntries(b, loc, thread, kThreads, l.chunk, l.chunk);
+  out.products = threadEntries(b, loc, thread, kThreads, l.chunk, l.width);
   SmallVector<Value> init(out.scores.size() + out.products.size(),
                           zero(b, loc));
   Value lhs = head ? qS : kS;
@@ -586,7 +547,7 @@ void RecurrenceKernels::solveDelta(OpBuilder &b, Location loc, Value firstStep,
   // The strictly lower Gram matrix, and W = V - exp(b) K S0 in place of V.
   storeScores(b, loc, scores, sums, /*strict=*/true);
   for (size_t i = 0; i < products.size(); ++i) {
-    const Entry &p = products[i];
+    const ThreadEntry &p = products[i];
     Value product = sums[scores.size() + i];
     when(b, loc, p.inside, [&](OpBuilder &nb, Location nl) {
       IndexMath nx{nb, nl};
@@ -638,7 +599,7 @@ void RecurrenceKernels::writeOutput(OpBuilder &b, Location loc, Value firstStep,
   // O[t, e] = exp(b) Q S0 + sum_{s <= t} P[t, s] U[s, e].
   SmallVector<Value> outputs;
   for (size_t i = 0; i < products.size(); ++i) {
-    const Entry &p = products[i];
+    const ThreadEntry &p = products[i];
     Value product = sums[scores.size() + i];
     auto loop = scf::ForOp::create(
         b, loc, ix.c(0), ix.add(p.row, ix.c(1)), ix.c(1), ValueRange{product},
@@ -653,7 +614,7 @@ void RecurrenceKernels::writeOutput(OpBuilder &b, Location loc, Value firstStep,
   }
   if (r.normalize) {
     for (size_t i = 0; i < products.size(); ++i) {
-      const Entry &p = products[i];
+      const ThreadEntry &p = products[i];
       Value o = outputs[i];
       Value isOnes = arith::CmpIOp::create(b, loc, arith::CmpIPredicate::eq,
                                            p.col, ix.c(l.tile));
@@ -663,7 +624,7 @@ void RecurrenceKernels::writeOutput(OpBuilder &b, Location loc, Value firstStep,
     gpu::BarrierOp::create(b, loc);
   }
   for (size_t i = 0; i < products.size(); ++i) {
-    const Entry &p = products[i];
+    const ThreadEntry &p = products[i];
     Value o = outputs[i];
     Value t = ix.add(firstStep, p.row), e = ix.add(firstCol, p.col);
     Value inside = allOf(b, loc,
@@ -696,7 +657,8 @@ void RecurrenceKernels::updateState(OpBuilder &b, Location loc, Value keyBase,
                                     Value keyEnd, Value firstStep) {
   int64_t c = l.chunk, w = l.width;
   bool decayed = r.decay && firstStep;
-  SmallVector<Entry> entries = entriesOf(b, loc, thread, kSlice, w);
+  SmallVector<ThreadEntry> entries =
+      threadEntries(b, loc, thread, kThreads, kSlice, w);
   overSlices(
       b, loc, ValueRange{},
       [&](OpBuilder &nb, Location nl, Value d0) {
@@ -707,7 +669,7 @@ void RecurrenceKernels::updateState(OpBuilder &b, Location loc, Value keyBase,
       [&](OpBuilder &nb, Location nl, Value d0, ValueRange) {
         // S[d, e] = exp(b_last[d]) S0[d, e]
         //           + sum_s k[s, d] exp(b_last[d] - b[s, d]) U[s, e].
-        for (const Entry &p : entries) {
+        for (const ThreadEntry &p : entries) {
           IndexMath nx{nb, nl};
           Value last;
           if (decayed)
@@ -917,24 +879,15 @@ Value cuda::KeyVisibility::masked(OpBuilder &b, Location loc, Value batch,
   return memref::LoadOp::create(b, loc, maskFlat, at);
 }
 
-Value cuda::KeyVisibility::visible(OpBuilder &b, Location loc, Value batch,
-                                   Value key) const {
-  Value inside = masked(b, loc, batch, key);
-  if (!lengthsFlat)
-    return inside;
-  return arith::AndIOp::create(
-      b, loc, inside, IndexMath{b, loc}.lt(key, length(b, loc, batch)));
-}
-
 FailureOr<ChunkedRecurrenceBuffers> cuda::buildChunkedRecurrenceOnGpu(
     OpBuilder &b, Location loc, const ChunkedRecurrence &spec, bool withState) {
-  Problem r = Problem::sizesOf(spec);
+  Problem r(spec);
   FloatType acc = accumulatorType(r.elementType);
   FailureOr<Layout> layout = layoutFor(r, acc);
   if (failed(layout))
     return failure();
   const Layout &l = *layout;
-  r.flatten(b, loc, spec);
+  r.flatten(b, loc);
   RecurrenceKernels kernels(r, l, acc);
 
   Value cum;

@@ -35,8 +35,6 @@ struct KeyVisibility {
   Value length(OpBuilder &b, Location loc, Value batch) const;
   /// An i1: whether the mask lets `batch` see `key` (in [0, Skv)).
   Value masked(OpBuilder &b, Location loc, Value batch, Value key) const;
-  /// An i1: whether `key` of `batch` is visible (mask and kv_lengths).
-  Value visible(OpBuilder &b, Location loc, Value batch, Value key) const;
 };
 
 /// What the kernels compute, on tensors of static shapes and any float
@@ -50,9 +48,9 @@ struct ChunkedRecurrence {
   /// or [B, Hkv, T, Dk] (per key dimension), and beta [B, Hkv, T] or
   /// [B, 1, T] (its presence selects the delta rules).
   Value pastState, decay, beta;
-  /// Optional, as attic.linearized_attention's: keys they hide are zero
-  /// keys and values.
-  Value mask, kvLengths;
+  /// Optional, a key padding mask as attic.linearized_attention's (causal,
+  /// it takes no kv_lengths): keys it hides are zero keys and values.
+  Value mask;
   /// Steps per chunk (clamped to [1, T]).
   int64_t chunk = 1;
   /// Applied to every query and key entry, in the accumulator type, as it

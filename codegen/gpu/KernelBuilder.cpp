@@ -115,6 +115,23 @@ void cuda::fillTile(
       });
 }
 
+SmallVector<ThreadEntry> cuda::threadEntries(OpBuilder &b, Location loc,
+                                             Value thread, int64_t threads,
+                                             int64_t rows, int64_t cols) {
+  auto c = [&](int64_t v) { return arith::ConstantIndexOp::create(b, loc, v); };
+  int64_t n = rows * cols;
+  SmallVector<ThreadEntry> entries;
+  for (int64_t i = 0, e = llvm::divideCeil(n, threads); i < e; ++i) {
+    Value index = arith::AddIOp::create(b, loc, thread, c(i * threads));
+    Value at = arith::MinUIOp::create(b, loc, index, c(n - 1));
+    entries.push_back({arith::DivUIOp::create(b, loc, at, c(cols)),
+                       arith::RemUIOp::create(b, loc, at, c(cols)),
+                       arith::CmpIOp::create(b, loc, arith::CmpIPredicate::ult,
+                                             index, c(n))});
+  }
+  return entries;
+}
+
 Value cuda::shuffleXor(OpBuilder &b, Location loc, Value value,
                        int64_t offset) {
   Type type = value.getType();

@@ -66,6 +66,17 @@ void fillTile(
     Value thread, int64_t threads,
     function_ref<Value(OpBuilder &, Location, Value row, Value col)> element);
 
+/// An entry of a `rows` x `cols` row-major array whose entries the block's
+/// `threads` threads share out, entry thread + threads * i to a thread:
+/// `inside` is false past the end (row and col then name the last entry).
+struct ThreadEntry {
+  Value row, col, inside;
+};
+/// This thread's entries (`thread` its index), in order of i.
+SmallVector<ThreadEntry> threadEntries(OpBuilder &b, Location loc, Value thread,
+                                       int64_t threads, int64_t rows,
+                                       int64_t cols);
+
 /// `value` of the lane `lane ^ offset` of the warp (32- or 64-bit scalars).
 Value shuffleXor(OpBuilder &b, Location loc, Value value, int64_t offset);
 

@@ -65,7 +65,6 @@ LogicalResult lowerCausalLinearizedAttention(RewriterBase &rewriter,
                                              LinearizedAttentionOp op) {
   ChunkedRecurrence r = recurrenceOf(op);
   r.mask = op.getMask();
-  r.kvLengths = op.getKvLengths();
   r.normalize = true;
   FloatType acc = accumulatorType(op.getQuery().getType().getElementType());
   AttentionKernel kernel = op.getKernel();
@@ -104,7 +103,6 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
   int64_t entries = d * width;
   if (entries * (acc.getWidth() / 8) > kSharedBytes)
     return rewriter.notifyMatchFailure(op, "the state exceeds shared memory");
-  int64_t perThread = llvm::divideCeil(entries, kThreads);
   AttentionKernel kernel = op.getKernel();
 
   Location loc = op.getLoc();
@@ -131,11 +129,14 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
     Value thread = launch.getThreadIds().x;
     Value head = launch.getBlockIds().x, batch = launch.getBlockIds().y;
     IndexMath ix{b, loc};
+    // This thread's entries (r, c) of the state.
+    SmallVector<ThreadEntry> held =
+        threadEntries(b, loc, thread, kThreads, d, width);
     // The keys visible: [0, L) with L = kv_lengths[b] clamped to [0, Skv].
     Value end = visibility.length(b, loc, batch);
     Value rowBase =
         ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), head), ix.c(skv));
-    SmallVector<Value> init(perThread, constF(b, loc, acc, 0.0));
+    SmallVector<Value> init(held.size(), constF(b, loc, acc, 0.0));
     auto tiles = scf::ForOp::create(
         b, loc, ix.c(0), end, ix.c(kKeyTile), init,
         [&](OpBuilder &tb, Location tl, Value first, ValueRange sums) {
@@ -183,21 +184,16 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
           stage(kTile, d, /*isKey=*/true);
           stage(vTile, width, /*isKey=*/false);
           gpu::BarrierOp::create(tb, tl);
-          // This thread's entries (r, c) = divmod(thread + t 256, Dv + 1).
           auto keyLoop = scf::ForOp::create(
               tb, tl, tx.c(0), keys, tx.c(1), sums,
               [&](OpBuilder &kb, Location kl, Value j, ValueRange s) {
                 IndexMath kx{kb, kl};
                 SmallVector<Value> next;
-                for (int64_t t = 0; t < perThread; ++t) {
-                  Value e = kx.min(kx.add(thread, kx.c(t * kThreads)),
-                                   kx.c(entries - 1));
-                  Value r = arith::DivUIOp::create(kb, kl, e, kx.c(width));
-                  Value c = arith::RemUIOp::create(kb, kl, e, kx.c(width));
+                for (auto [t, entry] : llvm::enumerate(held)) {
                   Value kv = memref::LoadOp::create(
-                      kb, kl, kTile, kx.add(kx.mul(j, kx.c(d)), r));
+                      kb, kl, kTile, kx.add(kx.mul(j, kx.c(d)), entry.row));
                   Value vv = memref::LoadOp::create(
-                      kb, kl, vTile, kx.add(kx.mul(j, kx.c(width)), c));
+                      kb, kl, vTile, kx.add(kx.mul(j, kx.c(width)), entry.col));
                   next.push_back(math::FmaOp::create(kb, kl, kv, vv, s[t]));
                 }
                 scf::YieldOp::create(kb, kl, next);
@@ -206,12 +202,12 @@ LogicalResult cuda::lowerLinearizedAttentionToGpu(RewriterBase &rewriter,
         });
     Value stateBase =
         ix.mul(ix.add(ix.mul(batch, ix.c(kvHeads)), head), ix.c(entries));
-    for (int64_t t = 0; t < perThread; ++t) {
-      Value e = ix.add(thread, ix.c(t * kThreads));
-      Value inside = ix.lt(e, ix.c(entries));
-      scf::IfOp::create(b, loc, inside, [&](OpBuilder &nb, Location l) {
-        memref::StoreOp::create(nb, l, tiles.getResult(t), states.flat,
-                                IndexMath{nb, l}.add(stateBase, e));
+    for (auto [t, entry] : llvm::enumerate(held)) {
+      Value at =
+          ix.add(stateBase, ix.add(ix.mul(entry.row, ix.c(width)), entry.col));
+      Value sum = tiles.getResult(t);
+      scf::IfOp::create(b, loc, entry.inside, [&](OpBuilder &nb, Location l) {
+        memref::StoreOp::create(nb, l, sum, states.flat, at);
         scf::YieldOp::create(nb, l);
       });
     }
