@@ -175,6 +175,13 @@ private:
     return castFloat(b, loc, load(b, loc, buffer, index), acc);
   }
 
+  /// Whether column `col` of the block's tile is a column of V (not the
+  /// column of ones, nor past Dv).
+  Value isValueColumn(OpBuilder &b, Location loc, Value col) {
+    IndexMath ix{b, loc};
+    return arith::AndIOp::create(b, loc, ix.lt(col, ix.c(l.tile)),
+                                 ix.lt(ix.add(firstCol, col), ix.c(r.dv)));
+  }
   /// Whether key row `key` takes part: in [0, end) and visible.
   Value keyInside(OpBuilder &b, Location loc, Value key, Value end);
   /// `key` clamped to the key rows.
@@ -312,8 +319,7 @@ void RecurrenceKernels::stageValues(OpBuilder &b, Location loc, Value keyBase,
              IndexMath sx{sb, sl};
              Value key = sx.add(keyBase, row);
              Value e = sx.add(firstCol, col);
-             Value isValue = arith::AndIOp::create(
-                 sb, sl, sx.lt(col, sx.c(l.tile)), sx.lt(e, sx.c(r.dv)));
+             Value isValue = isValueColumn(sb, sl, col);
              Value x =
                  read(sb, sl, r.value,
                       sx.add(kvRow(sb, sl, r.keys, clampKey(sb, sl, key), r.dv),
@@ -627,9 +633,9 @@ void RecurrenceKernels::writeOutput(OpBuilder &b, Location loc, Value firstStep,
     const ThreadEntry &p = products[i];
     Value o = outputs[i];
     Value t = ix.add(firstStep, p.row), e = ix.add(firstCol, p.col);
-    Value inside = allOf(b, loc,
-                         {p.inside, ix.lt(t, ix.c(r.steps)),
-                          ix.lt(p.col, ix.c(l.tile)), ix.lt(e, ix.c(r.dv))});
+    Value inside = allOf(
+        b, loc,
+        {p.inside, ix.lt(t, ix.c(r.steps)), isValueColumn(b, loc, p.col)});
     when(b, loc, inside, [&](OpBuilder &nb, Location nl) {
       IndexMath nx{nb, nl};
       Value x = o;
@@ -768,8 +774,7 @@ void RecurrenceKernels::buildMain(OpBuilder &b, Location loc, Value cumFlat,
           Value d = arith::DivUIOp::create(nb, nl, i, nx.c(w));
           Value col = arith::RemUIOp::create(nb, nl, i, nx.c(w));
           Value e = nx.add(firstCol, col);
-          Value isValue = arith::AndIOp::create(
-              nb, nl, nx.lt(col, nx.c(l.tile)), nx.lt(e, nx.c(r.dv)));
+          Value isValue = isValueColumn(nb, nl, col);
           Value at =
               nx.add(kvRow(nb, nl, r.dk, d, r.dv), nx.min(e, nx.c(r.dv - 1)));
           x = arith::SelectOp::create(nb, nl, isValue,
@@ -825,14 +830,13 @@ void RecurrenceKernels::buildMain(OpBuilder &b, Location loc, Value cumFlat,
         Value d = arith::DivUIOp::create(nb, nl, i, nx.c(w));
         Value col = arith::RemUIOp::create(nb, nl, i, nx.c(w));
         Value e = nx.add(firstCol, col);
-        Value isValue = arith::AndIOp::create(nb, nl, nx.lt(col, nx.c(l.tile)),
-                                              nx.lt(e, nx.c(r.dv)));
-        when(nb, nl, isValue, [&](OpBuilder &wb, Location wl) {
-          IndexMath wx{wb, wl};
-          Value x = load(wb, wl, state, wx.add(stateBase, i));
-          store(wb, wl, castFloat(wb, wl, x, r.elementType), present,
-                wx.add(kvRow(wb, wl, r.dk, d, r.dv), e));
-        });
+        when(nb, nl, isValueColumn(nb, nl, col),
+             [&](OpBuilder &wb, Location wl) {
+               IndexMath wx{wb, wl};
+               Value x = load(wb, wl, state, wx.add(stateBase, i));
+               store(wb, wl, castFloat(wb, wl, x, r.elementType), present,
+                     wx.add(kvRow(wb, wl, r.dk, d, r.dv), e));
+             });
         scf::YieldOp::create(nb, nl);
       });
 }
