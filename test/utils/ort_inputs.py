@@ -1,9 +1,10 @@
 #!/usr/bin/python3
-"""Writes the inputs of an ONNX test directory's first data set for
+"""Writes the inputs of one data set of an ONNX test directory (the
+first, test_data_set_0, unless named) for
 ort_compare.js: OUT/manifest.json (name, element type, dims and file of
 each graph input) and the raw little-endian data of each as OUT/<i>.bin.
 
-Usage: ort_inputs.py TEST_DIR OUT
+Usage: ort_inputs.py TEST_DIR OUT [DATA_SET]
 """
 
 import json
@@ -19,6 +20,7 @@ TYPES = {"float32": "float32", "float64": "float64", "int64": "int64",
 
 def main():
     test_dir, out = sys.argv[1:3]
+    data_set = sys.argv[3] if len(sys.argv) > 3 else "test_data_set_0"
     os.makedirs(out, exist_ok=True)
     model = onnx.load(os.path.join(test_dir, "model.onnx"))
     initialized = {t.name for t in model.graph.initializer}
@@ -26,7 +28,7 @@ def main():
     inputs = []
     for i, name in enumerate(names):
         tensor = onnx.TensorProto()
-        with open(os.path.join(test_dir, "test_data_set_0", f"input_{i}.pb"), "rb") as f:
+        with open(os.path.join(test_dir, data_set, f"input_{i}.pb"), "rb") as f:
             tensor.ParseFromString(f.read())
         array = numpy_helper.to_array(tensor)
         array.astype(array.dtype.newbyteorder("<")).tofile(os.path.join(out, f"{i}.bin"))
