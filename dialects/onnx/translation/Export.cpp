@@ -2,13 +2,16 @@
 //
 // Writes the one function of a module of onnx ops as a ModelProto:
 //
-//   1. the opsets: the module's, the default domain raised to what the
-//      dialect's spellings and the ops need, and the IR version to match
-//   2. the function's arguments become the graph's inputs, onnx.Constant
-//      ops initializers
-//   3. each other op, in order, a node with its ONNX attributes; every
-//      value a unique name (node outputs "<node>_<i>" unless the graph
-//      returns them under their own name) and, when typed, a value_info
+//   1. the opsets: the module's, the default domain's raised only where
+//      an op needs a newer one (Attention, LinearAttention), and the IR
+//      version to match
+//   2. the function's arguments become the graph's inputs (their dynamic
+//      dimensions named by `onnx.dims`), onnx.Constant ops initializers
+//   3. each other op, in order, a node with its ONNX attributes as the
+//      opset spells them (those at their default left out, a reduction's
+//      axes an attribute before 18 and an input since); every value a
+//      unique name (node outputs "<node>_<i>" unless the graph returns
+//      them under their own name) and, when typed, a value_info
 //   4. the returned values the graph's outputs (an Identity node where an
 //      input or initializer is returned, or a value twice)
 //
@@ -64,16 +67,52 @@ onnx::TensorProto::DataType dataType(Type t) {
   }
 }
 
-/// Whether `attr` of `op` is an attribute newer than the op's first opset,
-/// at its default: left out, so that the node is valid at that opset
-/// (Attention-23 has no window sizes).
-bool isNewerDefault(Operation *op, NamedAttribute attr) {
-  if (!isa<AttentionOp>(op))
-    return false;
-  StringRef name = attr.getName().getValue();
-  auto value = dyn_cast<IntegerAttr>(attr.getValue());
-  return (name == "left_window_size" || name == "right_window_size") && value &&
-         value.getInt() == -1;
+/// The attributes an op of kind `name` has at their defaults (those the
+/// op's properties start with), kept in `cache`.
+DictionaryAttr
+defaultsOf(OperationName name,
+           llvm::DenseMap<OperationName, DictionaryAttr> &cache) {
+  DictionaryAttr &defaults = cache[name];
+  if (!defaults) {
+    OperationState state(UnknownLoc::get(name.getContext()), name);
+    Operation *blank = Operation::create(state);
+    defaults = blank->getAttrDictionary();
+    blank->destroy();
+  }
+  return defaults;
+}
+
+/// Whether `attr` of `op` is left out of its node: an attribute at its
+/// ONNX default (the dialect materializes defaults, and some, such as
+/// Cast's `saturate` or ReduceMax's `noop_with_empty_axes`, do not exist at
+/// every opset the node may be written at), or one that the node's spelling
+/// at `opset` does not have (Split's `num_outputs` before 18).
+bool isLeftOut(Operation *op, NamedAttribute attr, int64_t opset,
+               llvm::DenseMap<OperationName, DictionaryAttr> &defaults) {
+  if (defaultsOf(op->getName(), defaults).get(attr.getName()) ==
+      attr.getValue())
+    return true;
+  if (isa<AttentionOp>(op)) {
+    StringRef name = attr.getName().getValue();
+    auto value = dyn_cast<IntegerAttr>(attr.getValue());
+    return (name == "left_window_size" || name == "right_window_size") &&
+           value && value.getInt() == -1;
+  }
+  return isa<SplitOp>(op) && opset < 18 &&
+         attr.getName().getValue() == "num_outputs";
+}
+
+/// Whether `op` is a reduction whose axes ONNX took as an attribute before
+/// opset 18 (and as an input since).
+bool hadAxesAttribute(Operation *op) {
+  if (isa<ReduceMaxOp, ReduceMeanOp, ReduceLogSumExpOp>(op))
+    return true;
+  auto node = dyn_cast<NodeOp>(op);
+  return node && (node.getDomain().empty() || node.getDomain() == "ai.onnx") &&
+         llvm::is_contained({"ReduceL1", "ReduceL2", "ReduceLogSum",
+                             "ReduceMin", "ReduceProd", "ReduceSumSquare",
+                             "ReduceMax", "ReduceMean", "ReduceLogSumExp"},
+                            node.getOpType());
 }
 
 /// The lowest opset of the default domain that expresses `op`.
@@ -88,7 +127,7 @@ int64_t opsetNeeded(Operation *op) {
   }
   if (isa<LinearAttentionOp>(op))
     return 27;
-  return 18;
+  return 0;
 }
 
 /// The IR version ONNX pairs with a default-domain opset.
@@ -121,7 +160,10 @@ private:
       return "";
     return names.lookup(value);
   }
-  LogicalResult setType(Operation *at, Type type, onnx::TypeProto *proto);
+  /// Writes `type` into `proto`; its dynamic dimensions named as in
+  /// `dims` (an `onnx.dims` list) where given.
+  LogicalResult setType(Operation *at, Type type, onnx::TypeProto *proto,
+                        ArrayAttr dims = nullptr);
   LogicalResult tensor(Operation *at, DenseElementsAttr value,
                        onnx::TensorProto *proto);
   LogicalResult attribute(Operation *op, StringRef name, Attribute value,
@@ -129,6 +171,10 @@ private:
   LogicalResult node(Operation *op, onnx::GraphProto &graph);
 
   func::FuncOp func;
+  /// The default domain's opset the model is written at.
+  int64_t opset = 0;
+  /// The default attributes of each kind of op written.
+  llvm::DenseMap<OperationName, DictionaryAttr> defaults;
   llvm::DenseMap<Value, std::string> names;
   llvm::StringSet<> used;
   /// The names the graph returns values under, by value.
@@ -136,7 +182,7 @@ private:
 };
 
 LogicalResult Exporter::setType(Operation *at, Type type,
-                                onnx::TypeProto *proto) {
+                                onnx::TypeProto *proto, ArrayAttr dims) {
   auto shaped = dyn_cast<TensorType>(type);
   if (!shaped)
     return at->emitError() << "cannot be exported: a value of type " << type
@@ -154,10 +200,14 @@ LogicalResult Exporter::setType(Operation *at, Type type,
   }
   if (auto ranked = dyn_cast<RankedTensorType>(type)) {
     auto *shape = tensorType->mutable_shape();
-    for (int64_t d : ranked.getShape()) {
+    for (auto [i, d] : llvm::enumerate(ranked.getShape())) {
       auto *dim = shape->add_dim();
+      auto name = dims && i < dims.size() ? dyn_cast<StringAttr>(dims[i])
+                                          : StringAttr();
       if (!ShapedType::isDynamic(d))
         dim->set_dim_value(d);
+      else if (name && !name.empty())
+        dim->set_dim_param(name.str());
     }
   }
   return success();
@@ -287,13 +337,45 @@ LogicalResult Exporter::node(Operation *op, onnx::GraphProto &graph) {
   }
   n->set_name(unique(base.empty() ? n->op_type() : base));
   for (NamedAttribute a : attrs) {
-    if (isNewerDefault(op, a))
+    if (isLeftOut(op, a, opset, defaults) ||
+        (hadAxesAttribute(op) && opset >= 18 && a.getName() == "axes"))
       continue;
     if (failed(attribute(op, a.getName(), a.getValue(), n->add_attribute())))
       return failure();
   }
   for (Value operand : op->getOperands())
     n->add_input(nameOf(operand));
+  // The axes of a reduction as the opset spells them: an attribute before
+  // 18 (from the dialect's constant input), an input since (from the
+  // attribute of a node read at an older opset).
+  if (hadAxesAttribute(op) && opset < 18 && n->input_size() > 1) {
+    std::optional<SmallVector<int64_t>> axes =
+        constantInts(op->getOperand(1));
+    if (!isa<NoneType>(op->getOperand(1).getType())) {
+      if (!axes)
+        return op->emitError() << "cannot be exported at opset " << opset
+                               << ": its axes are not constant, and "
+                                  "reductions before opset 18 take them as "
+                                  "an attribute";
+      onnx::AttributeProto *a = n->add_attribute();
+      a->set_name("axes");
+      a->set_type(onnx::AttributeProto::INTS);
+      for (int64_t axis : *axes)
+        a->add_ints(axis);
+    }
+    n->mutable_input()->DeleteSubrange(1, n->input_size() - 1);
+  }
+  if (hadAxesAttribute(op) && opset >= 18)
+    if (auto axes = dyn_cast_or_null<ArrayAttr>(attrs.get("axes"))) {
+      onnx::TensorProto *t = graph.add_initializer();
+      t->set_name(unique(n->name() + "_axes"));
+      t->set_data_type(onnx::TensorProto::INT64);
+      t->add_dims(axes.size());
+      for (Attribute axis : axes)
+        t->add_int64_data(cast<IntegerAttr>(axis).getInt());
+      n->mutable_input()->DeleteSubrange(1, n->input_size() - 1);
+      n->add_input(t->name());
+    }
   // Trailing absent inputs and outputs are left out.
   while (n->input_size() > 0 && n->input(n->input_size() - 1).empty())
     n->mutable_input()->RemoveLast();
@@ -324,16 +406,20 @@ LogicalResult Exporter::run(onnx::ModelProto &model, ModuleOp module) {
   auto ret = cast<func::ReturnOp>(body.getTerminator());
 
   // 1. The opsets and the IR version.
-  int64_t opset = 18, ir = 0;
+  // The model's own opset (the dialect's spellings, 18, for a module that
+  // declares none), raised only where an op needs a newer one.
+  int64_t ir = 0;
+  std::optional<int64_t> declared;
   SmallVector<std::pair<std::string, int64_t>> others;
   if (auto imports = module->getAttrOfType<DictionaryAttr>("onnx.opset_import"))
     for (NamedAttribute entry : imports) {
       int64_t version = cast<IntegerAttr>(entry.getValue()).getInt();
       if (entry.getName() == "ai.onnx")
-        opset = std::max(opset, version);
+        declared = version;
       else
         others.push_back({entry.getName().str(), version});
     }
+  opset = declared.value_or(18);
   func.walk([&](Operation *op) {
     opset = std::max(opset, opsetNeeded(op));
     // A domain a node uses and the model did not import: version 1.
@@ -368,7 +454,9 @@ LogicalResult Exporter::run(onnx::ModelProto &model, ModuleOp module) {
     names[arg] = unique_;
     onnx::ValueInfoProto *info = graph.add_input();
     info->set_name(unique_);
-    if (failed(setType(func, arg.getType(), info->mutable_type())))
+    if (failed(setType(
+            func, arg.getType(), info->mutable_type(),
+            func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "onnx.dims"))))
       return failure();
   }
   // The names the outputs are returned under, for values a node defines
@@ -409,7 +497,8 @@ LogicalResult Exporter::run(onnx::ModelProto &model, ModuleOp module) {
     }
     onnx::ValueInfoProto *info = graph.add_output();
     info->set_name(name);
-    if (failed(setType(ret, value.getType(), info->mutable_type())))
+    if (failed(setType(ret, value.getType(), info->mutable_type(),
+                       func.getResultAttrOfType<ArrayAttr>(i, "onnx.dims"))))
       return failure();
   }
   return success();
