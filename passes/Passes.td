@@ -468,6 +468,32 @@ def RaiseTosaPass : Pass<"attic-raise-tosa"> {
   ];
 }
 
+def SimplifyONNXShapesPass : Pass<"attic-simplify-onnx-shapes"> {
+  let summary = "Fold the shape computations of ONNX graphs";
+  let description = [{
+    Models exported with dynamic axes compute shapes, scales and masks from
+    `Shape`. With the symbolic shapes of every value (the graph's named
+    dimensions, `onnx.dims`, as identities, so that `seq - seq` is 0),
+    this folds what is static whatever the dynamic axes: integer values of
+    known elements (a head size from `Shape -> Gather`) and ops of small
+    constant operands (`Cast`, `Pow`, `Sqrt`, `Div`, `ConstantOfShape`,
+    `Concat`, `Range`, ...) become constants, a `Reshape` target computed
+    from shapes becomes a constant of 0s (dimensions copied from the
+    input), sizes and one -1, result types take every dimension known
+    statically, and what nothing reads is erased. `attic-raise-onnx` runs
+    it first.
+
+    ```mlir
+    %s = onnx.Shape %v : (tensor<?x8x?x64xf32>) -> tensor<4xi64>
+    %d = onnx.Gather %s, %three : (tensor<4xi64>, tensor<i64>) -> tensor<i64>
+    %f = onnx.Cast %d {to = 1 : i64} : (tensor<i64>) -> tensor<f32>
+    %c = onnx.Sqrt %f : (tensor<f32>) -> tensor<f32>
+    // becomes
+    %c = onnx.Constant {value = dense<8.0> : tensor<f32>} : tensor<f32>
+    ```
+  }];
+}
+
 def SoftAttentionPass : Pass<"attic-soft-attention"> {
   let summary = "Approximate gaussian attention through Nystrom landmarks";
   let description = [{

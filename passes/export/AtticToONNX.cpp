@@ -29,6 +29,7 @@
 
 #include "dialects/attic/AtticOps.h"
 #include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/SymbolicShapes.h"
 
 #include "mlir/IR/PatternMatch.h"
 #include "llvm/ADT/TypeSwitch.h"
@@ -112,7 +113,11 @@ FailureOr<AttentionMask> exportedMask(OpBuilder &b, AttentionOp op,
   bool diagonal = op.getCausal() || op.getLeftWindow() || op.getRightWindow();
   // ONNX puts the diagonal at the top left without a cache; attic at the
   // end of the keys: the same for square scores.
-  bool square = !ShapedType::isDynamic(sq) && sq == skv;
+  // (Dynamic lengths are square when they are the same symbol: a
+  // self-attention's queries and keys both of length `seq`.)
+  onnxir::SymbolicShapes shapes;
+  bool square = (!ShapedType::isDynamic(sq) && sq == skv) ||
+                shapes.sameDim(op.getQuery(), 2, op.getKey(), 2);
   AttentionMask result{op.getMask(), op.getCausal(), op.getLeftWindow(),
                        op.getRightWindow()};
   if (diagonal && (!square || op.getKvLengths())) {
@@ -133,15 +138,38 @@ FailureOr<AttentionMask> exportedMask(OpBuilder &b, AttentionOp op,
   if (Value mask = result.mask) {
     auto maskType = cast<RankedTensorType>(mask.getType());
     int64_t rank = maskType.getRank();
-    bool full = rank >= 2 && maskType.getDimSize(rank - 2) == sq &&
-                maskType.getDimSize(rank - 1) == skv;
-    if (!full && !ShapedType::isDynamic(sq) && !ShapedType::isDynamic(skv))
+    auto fits = [&](int64_t d, int64_t size, Value of, int64_t dim) {
+      return (!ShapedType::isDynamic(size) && d == size) ||
+             shapes.sameDim(mask, d - rank, of, dim);
+    };
+    bool full = rank >= 2 &&
+                fits(maskType.getDimSize(rank - 2), sq, op.getQuery(), 2) &&
+                fits(maskType.getDimSize(rank - 1), skv, op.getKey(), 2);
+    // ONNX Runtime takes masks [.., Sq, Skv] only: one that broadcasts
+    // over the queries (a key padding mask) is expanded, to lengths read
+    // from Q and K's shapes where they are dynamic.
+    if (!full) {
+      Value target;
+      if (!ShapedType::isDynamic(sq) && !ShapedType::isDynamic(skv)) {
+        target = i64Constant(b, loc, {sq, skv});
+      } else {
+        auto length = [&](Value x) -> Value {
+          return onnxir::ShapeOp::create(
+              b, loc, RankedTensorType::get({1}, b.getI64Type()), x,
+              b.getI64IntegerAttr(3), b.getI64IntegerAttr(2));
+        };
+        target = onnxir::ConcatOp::create(
+            b, loc, RankedTensorType::get({2}, b.getI64Type()),
+            ValueRange{length(op.getQuery()), length(op.getKey())},
+            b.getI64IntegerAttr(0));
+      }
       result.mask = onnxir::ExpandOp::create(
           b, loc,
           RankedTensorType::get(
               raise::broadcastShape(maskType.getShape(), {sq, skv}),
               maskType.getElementType()),
-          mask, i64Constant(b, loc, {sq, skv}));
+          mask, target);
+    }
   }
   return result;
 }

@@ -31,6 +31,7 @@
 
 #include "dialects/attic/AtticOps.h"
 #include "dialects/onnx/ONNXOps.h"
+#include "dialects/onnx/SymbolicShapes.h"
 
 #include "mlir/IR/PatternMatch.h"
 
@@ -40,6 +41,9 @@
 using namespace mlir;
 using namespace mlir::attic;
 using namespace mlir::attic::raise;
+using mlir::onnxir::DimExpr;
+using mlir::onnxir::SymbolicShape;
+using mlir::onnxir::SymbolicShapes;
 
 namespace {
 
@@ -69,56 +73,195 @@ struct Chain {
   SmallVector<Mask> boolMasks, floatMasks;
 };
 
-/// Whether `value`, [.., Sq, Skv], is a lower triangle of a square score
-/// matrix: a constant (i1: true on and below the diagonal; float: 0 there
-/// and a fill above), or Trilu(constant ones, lower).
-bool isLowerTriangle(Value value) {
-  value = stripCasts(value);
-  if (auto trilu = value.getDefiningOp<onnxir::TriluOp>()) {
-    auto k = trilu.getK();
-    if (trilu.getUpper() != 0 || !(isa<NoneType>(k.getType()) ||
-                                   constantInts(k) == SmallVector<int64_t>{0}))
-      return false;
-    auto ones = trilu.getInput().getDefiningOp<onnxir::ConstantOp>();
-    auto dense = ones ? dyn_cast<DenseElementsAttr>(ones.getValue())
-                      : DenseElementsAttr();
-    if (!dense || !dense.isSplat())
-      return false;
-    return dense.getElementType().isInteger(1)
-               ? dense.getSplatValue<bool>()
-               : dense.getSplatValue<APFloat>().convertToDouble() == 1.0;
+/// A mask whose last two dimensions are set (true, or nonzero) exactly on
+/// one side of a diagonal: where j <= i + k (lower) or j >= i + k (upper).
+struct Band {
+  DimExpr k;
+  bool upper = false;
+  /// For float masks, the value of the set entries.
+  std::optional<double> value;
+
+  /// The entries not set: the band on the other side of the diagonal.
+  Band complement() const {
+    return {k + DimExpr::constant(upper ? -1 : 1), !upper, std::nullopt};
   }
-  auto constant = value.getDefiningOp<onnxir::ConstantOp>();
+};
+
+/// The value of every entry of `v` when it is uniform: a splat constant, or
+/// ConstantOfShape of a value (of any shape).
+std::optional<double> uniformValue(Value v) {
+  v = stripCasts(v);
+  Attribute attr;
+  if (auto c = v.getDefiningOp<onnxir::ConstantOfShapeOp>())
+    attr = c.getValue() ? *c.getValue() : Attribute();
+  else if (auto c = v.getDefiningOp<onnxir::ConstantOp>())
+    attr = c.getValue();
+  auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
+  if (auto c = v.getDefiningOp<onnxir::ConstantOfShapeOp>(); c && !dense)
+    return 0.0; // ONNX's default value
+  if (!dense || !dense.isSplat())
+    return std::nullopt;
+  if (dense.getElementType().isInteger(1))
+    return dense.getSplatValue<bool>() ? 1.0 : 0.0;
+  if (isa<FloatType>(dense.getElementType()))
+    return dense.getSplatValue<APFloat>().convertToDouble();
+  return std::nullopt;
+}
+
+/// The band `value` is, seen through the ways exporters build causal
+/// masks: a constant lower or upper triangle, Trilu of a uniform tensor,
+/// slices of either (a registered tril buffer cut to the sequence), Not
+/// and Equal(x, 0) (the complement), casts and leading unit dimensions.
+std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
+  value = stripCasts(value);
+  if (depth > 8)
+    return std::nullopt;
+  auto rankOf = [](Value v) {
+    auto t = dyn_cast<RankedTensorType>(v.getType());
+    return t ? t.getRank() : -1;
+  };
+  Operation *def = value.getDefiningOp();
+  if (!def)
+    return std::nullopt;
+  if (auto cast = dyn_cast<onnxir::CastOp>(def))
+    return bandOf(cast.getInput(), shapes, depth + 1);
+  if (auto trilu = dyn_cast<onnxir::TriluOp>(def)) {
+    std::optional<double> fill = uniformValue(trilu.getInput());
+    std::optional<SmallVector<int64_t>> k =
+        isa<NoneType>(trilu.getK().getType()) ? SmallVector<int64_t>{0}
+                                              : constantInts(trilu.getK());
+    if (!fill || *fill == 0 || !k || k->size() != 1)
+      return std::nullopt;
+    return Band{DimExpr::constant((*k)[0]), trilu.getUpper() != 0, *fill};
+  }
+  if (auto n = dyn_cast<onnxir::NotOp>(def)) {
+    std::optional<Band> band = bandOf(n.getX(), shapes, depth + 1);
+    return band ? std::optional<Band>(band->complement()) : std::nullopt;
+  }
+  if (auto eq = dyn_cast<onnxir::EqualOp>(def)) {
+    for (auto [x, zero] : {std::pair(eq.getA(), eq.getB()),
+                           std::pair(eq.getB(), eq.getA())})
+      if (uniformValue(zero) == 0.0)
+        if (std::optional<Band> band = bandOf(x, shapes, depth + 1))
+          return band->complement();
+    return std::nullopt;
+  }
+  if (auto unsqueeze = dyn_cast<onnxir::UnsqueezeOp>(def)) {
+    // Leading unit dimensions only: the last two stay the last two.
+    std::optional<SmallVector<int64_t>> axes = constantInts(unsqueeze.getAxes());
+    int64_t rank = rankOf(unsqueeze.getExpanded());
+    if (!axes || rank < 2 || llvm::any_of(*axes, [&](int64_t a) {
+          return (a < 0 ? a + rank : a) >= rank - 2;
+        }))
+      return std::nullopt;
+    return bandOf(unsqueeze.getData(), shapes, depth + 1);
+  }
+  if (auto slice = dyn_cast<onnxir::SliceOp>(def)) {
+    std::optional<Band> band = bandOf(slice.getData(), shapes, depth + 1);
+    int64_t rank = rankOf(slice.getData());
+    std::optional<SymbolicShape> starts = shapes.valuesOf(slice.getStarts());
+    if (!band || rank < 2 || !starts)
+      return std::nullopt;
+    SmallVector<int64_t> axes;
+    if (isa<NoneType>(slice.getAxes().getType()))
+      axes = llvm::to_vector(llvm::seq<int64_t>(0, starts->size()));
+    else if (auto a = constantInts(slice.getAxes()))
+      axes = *a;
+    if (axes.size() != starts->size())
+      return std::nullopt;
+    if (!isa<NoneType>(slice.getSteps().getType())) {
+      std::optional<SmallVector<int64_t>> steps = constantInts(slice.getSteps());
+      if (!steps || llvm::any_of(*steps, [](int64_t s) { return s != 1; }))
+        return std::nullopt;
+    }
+    // Entry (i, j) of the slice is entry (i + r0, j + c0) of the data.
+    DimExpr r0, c0;
+    for (auto [a, start] : llvm::zip(axes, *starts)) {
+      int64_t axis = a < 0 ? a + rank : a;
+      std::optional<int64_t> c = start.getConstant();
+      if (c && *c < 0)
+        return std::nullopt;
+      if (axis == rank - 2)
+        r0 = start;
+      else if (axis == rank - 1)
+        c0 = start;
+    }
+    band->k = band->k + r0 - c0;
+    return band;
+  }
+  auto constant = dyn_cast<onnxir::ConstantOp>(def);
   auto dense = constant ? dyn_cast<DenseElementsAttr>(constant.getValue())
                         : DenseElementsAttr();
   auto type =
       dense ? dyn_cast<RankedTensorType>(dense.getType()) : RankedTensorType();
-  if (!type || type.getRank() < 2 || !type.hasStaticShape())
-    return false;
+  if (!type || type.getRank() < 2 || !type.hasStaticShape() ||
+      type.getNumElements() > (1 << 24))
+    return std::nullopt;
   int64_t rows = type.getDimSize(type.getRank() - 2);
   int64_t cols = type.getDimSize(type.getRank() - 1);
-  if (rows != cols)
-    return false;
   bool isBool = type.getElementType().isInteger(1);
   if (!isBool && !isa<FloatType>(type.getElementType()))
-    return false;
-  auto bools =
-      isBool ? llvm::to_vector(dense.getValues<bool>()) : SmallVector<bool>();
-  auto floats = isBool ? SmallVector<APFloat>()
-                       : llvm::to_vector(dense.getValues<APFloat>());
-  for (int64_t n = 0, e = type.getNumElements(); n < e; ++n) {
-    int64_t i = (n / cols) % rows, j = n % cols;
-    bool visible = j <= i;
-    if (isBool) {
-      if (bools[n] != visible)
-        return false;
-      continue;
-    }
-    double f = floats[n].convertToDouble();
-    if (visible ? f != 0.0 : !isMaskingFill(f))
-      return false;
+    return std::nullopt;
+  SmallVector<double> v;
+  if (isBool)
+    for (bool b : dense.getValues<bool>())
+      v.push_back(b);
+  else
+    for (const APFloat &f : dense.getValues<APFloat>())
+      v.push_back(f.convertToDouble());
+  if (v.empty() || rows == 0 || cols == 0)
+    return std::nullopt;
+  // The diagonal from the first row: set entries at its start (lower) or
+  // its end (upper).
+  int64_t n0 = 0;
+  while (n0 < cols && v[n0] != 0)
+    ++n0;
+  Band band;
+  if (n0 > 0) {
+    band = {DimExpr::constant(n0 - 1), false, v[0]};
+  } else {
+    int64_t first = 0;
+    while (first < cols && v[first] == 0)
+      ++first;
+    band = {DimExpr::constant(first), true,
+            first < cols ? std::optional<double>(v[first]) : std::nullopt};
   }
-  return true;
+  int64_t k = *band.k.getConstant();
+  for (int64_t idx = 0, e = v.size(); idx < e; ++idx) {
+    int64_t i = (idx / cols) % rows, j = idx % cols;
+    bool set = band.upper ? j >= i + k : j <= i + k;
+    if (set != (v[idx] != 0) || (set && v[idx] != *band.value))
+      return std::nullopt;
+  }
+  if (isBool)
+    band.value.reset();
+  return band;
+}
+
+/// Whether the mask `m` (an i1 mask attending where true, or where false
+/// when negated; or an added float mask) of scores [.., Sq, Skv] is the
+/// causal mask: attends exactly where j <= i + (Skv - Sq).
+bool isCausalMask(Value mask, bool negated, bool additive, Value scores,
+                  SymbolicShapes &shapes) {
+  std::optional<Band> band = bandOf(mask, shapes);
+  std::optional<DimExpr> sq = shapes.dimOf(scores, -2),
+                         skv = shapes.dimOf(scores, -1);
+  if (!band || !sq || !skv)
+    return false;
+  // The mask's rows and columns are the scores' (not a broadcast).
+  if (!shapes.sameDim(mask, -2, scores, -2) ||
+      !shapes.sameDim(mask, -1, scores, -1))
+    return false;
+  Band attend = *band;
+  if (additive) {
+    // Added: the set entries mask (a fill), the others are 0.
+    if (!band->value || !isMaskingFill(*band->value))
+      return false;
+    attend = band->complement();
+  } else if (negated) {
+    attend = band->complement();
+  }
+  return !attend.upper && attend.k == *skv - *sq;
 }
 
 /// Peels scale factors a in Mul(x, a) / Mul(a, x) off `value`.
@@ -351,10 +494,17 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     auto known = [](int64_t a, int64_t b) {
       return a == b || ShapedType::isDynamic(a) || ShapedType::isDynamic(b);
     };
+    // The head counts: static (grouped-query heads when they differ), or
+    // the same symbol (heads folded into a dynamic batch).
+    SymbolicShapes shapes;
+    bool sameHeads = rank >= 3 && !chain.transposeK &&
+                     shapes.sameDim(chain.q, rank - 3, chain.k, rank - 3);
+    bool staticHeads = !ShapedType::isDynamic(q4[1]) &&
+                       !ShapedType::isDynamic(k4[1]) && k4[1] != 0 &&
+                       q4[1] % k4[1] == 0;
     if (!known(q4[0], k4[0]) || !known(k4[0], v4[0]) || !known(k4[1], v4[1]) ||
         !known(k4[2], v4[2]) || !known(q4[3], k4[3]) ||
-        ShapedType::isDynamic(q4[1]) || ShapedType::isDynamic(k4[1]) ||
-        k4[1] == 0 || q4[1] % k4[1] != 0)
+        !(staticHeads || sameHeads))
       return nearMiss(rewriter, op,
                       "Q, K, V shapes do not fit "
                       "attention");
@@ -378,9 +528,9 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
           return nearMiss(rewriter, op,
                           "a float mask of another "
                           "element type");
-        bool square =
-            !ShapedType::isDynamic(scores[2]) && scores[2] == scores[3];
-        if (!m.negated && square && !chain.causal && isLowerTriangle(m.value)) {
+        if (!chain.causal &&
+            isCausalMask(m.value, m.negated, list == &chain.floatMasks,
+                         masked, shapes)) {
           chain.causal = true;
           continue;
         }

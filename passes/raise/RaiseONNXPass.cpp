@@ -6,6 +6,7 @@
 
 #include "dialects/attic/AtticDialect.h"
 
+#include "mlir/Dialect/Func/IR/FuncOps.h"
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
 #include "mlir/IR/PatternMatch.h"
 #include "mlir/Transforms/GreedyPatternRewriteDriver.h"
@@ -43,11 +44,17 @@ struct NearMissListener final : RewriterBase::Listener {
 LogicalResult
 mlir::attic::raiseONNX(Operation *root,
                        function_ref<void(Location, StringRef)> onNearMiss) {
+  root->walk([](func::FuncOp func) { simplifyONNXShapes(func); });
   RewritePatternSet patterns(root->getContext());
   populateRaiseSoftmaxPatterns(patterns);
   populateRaiseAttentionPatterns(patterns);
   populateRaiseLossPatterns(patterns);
   populateRaiseCleanupPatterns(patterns);
+  // The attic canonicalizations (the likelihood of a raised log-softmax
+  // is a cross-entropy), whichever of the two was raised first.
+  root->getContext()
+      ->getOrLoadDialect<AtticDialect>()
+      ->getCanonicalizationPatterns(patterns);
   GreedyRewriteConfig config;
   NearMissListener listener(onNearMiss);
   if (onNearMiss)

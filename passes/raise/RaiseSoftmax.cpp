@@ -134,13 +134,6 @@ struct RaiseMovedAxisLogSoftmax final : OpRewritePattern<onnxir::ReshapeOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(onnxir::ReshapeOp op,
                                 PatternRewriter &rewriter) const override {
-    auto shape = op.getShape().getDefiningOp<onnxir::ShapeOp>();
-    if (!shape || shape.getStart() != 0 || shape.getEnd())
-      return rewriter.notifyMatchFailure(op, "not reshaped to Shape(x)");
-    Value x = shape.getData();
-    RankedTensorType type = rankedFloat(x);
-    if (!type || type.getRank() < 2)
-      return rewriter.notifyMatchFailure(op, "x is not ranked float");
     Value normalized, swapped;
     if (!isSwapLast2(op.getData(), normalized))
       return rewriter.notifyMatchFailure(op, "no transpose back");
@@ -161,9 +154,23 @@ struct RaiseMovedAxisLogSoftmax final : OpRewritePattern<onnxir::ReshapeOp> {
     if (!isSwapLast2(swapped, flat))
       return rewriter.notifyMatchFailure(op, "no transpose to the last axis");
     auto reshape = flat.getDefiningOp<onnxir::ReshapeOp>();
-    if (!reshape || reshape.getData() != x || reshape.getAllowzero() != 0 ||
+    if (!reshape || reshape.getAllowzero() != 0 ||
         constantInts(reshape.getShape()) != SmallVector<int64_t>{0, 0, -1})
       return rewriter.notifyMatchFailure(op, "not x viewed as [N, C, -1]");
+    Value x = reshape.getData();
+    RankedTensorType type = rankedFloat(x);
+    if (!type || type.getRank() < 2)
+      return rewriter.notifyMatchFailure(op, "x is not ranked float");
+    // Back to x's shape: Shape(x), or the constant it folds to when x's
+    // shape is static.
+    auto shape = op.getShape().getDefiningOp<onnxir::ShapeOp>();
+    bool back = shape ? shape.getData() == x && shape.getStart() == 0 &&
+                            !shape.getEnd()
+                      : type.hasStaticShape() &&
+                            constantInts(op.getShape()) ==
+                                SmallVector<int64_t>(type.getShape());
+    if (!back)
+      return rewriter.notifyMatchFailure(op, "not reshaped to Shape(x)");
     return raiseTo<LogSoftmaxOp>(rewriter, op, x, 1);
   }
 };

@@ -16,6 +16,9 @@
 namespace mlir {
 class Operation;
 class RewritePatternSet;
+namespace func {
+class FuncOp;
+} // namespace func
 } // namespace mlir
 
 namespace mlir::attic {
@@ -67,6 +70,14 @@ void populateRaiseTosaPatterns(RewritePatternSet &patterns);
 LogicalResult
 raiseONNX(Operation *root,
           function_ref<void(Location, StringRef reason)> onNearMiss = {});
+
+/// Folds the shape computations of `func` (a function of onnx ops) that
+/// its symbolic shapes make static, and refines its types: integer values
+/// of known elements and ops of small constant operands become constants,
+/// Reshape targets constants of 0s, sizes and one -1, result types take
+/// the dimensions known statically, and ops nothing reads are erased
+/// (SimplifyShapes.cpp). raiseONNX runs it first.
+void simplifyONNXShapes(func::FuncOp func);
 
 /// What raising leaves to tidy: onnx.Identity of a value whose type is
 /// cast compatible -> the value (cast), and tensor.cast chains folded.

@@ -400,10 +400,10 @@ def hidden(b, s):
     return torch.randn(b, s, E)
 
 
-def padding(b, s, attend=True):
+def padding(b, s, attend=True, shortest=1):
     """[B, S] bool: True = attend (or = padding with attend=False); each
-    row keeps at least its first key."""
-    lengths = torch.randint(1, s + 1, (b,))
+    row keeps at least its first `shortest` keys."""
+    lengths = torch.randint(shortest, s + 1, (b,))
     keep = torch.arange(s)[None, :] < lengths[:, None]
     return keep if attend else ~keep
 
@@ -432,7 +432,10 @@ FAMILIES = {
                         ["x", "memory", "pad"],
                         {"x": {0: "batch", 1: "seq"}, "memory": {0: "batch", 1: "mem"},
                          "pad": {0: "batch", 1: "mem"}}),
-    "window_padding": (WindowAttention, lambda b, s: (hidden(b, s), padding(b, s)),
+    # Keys kept so that every query sees one (PyTorch gives NaN rows where
+    # none is, Attic's fused attention 0).
+    "window_padding": (WindowAttention,
+                       lambda b, s: (hidden(b, s), padding(b, s, shortest=s - 2)),
                        ["x", "pad"], {"x": {0: "batch", 1: "seq"},
                                       "pad": {0: "batch", 1: "seq"}}),
     "relative_bias": (RelativeBiasAttention, lambda b, s: (hidden(b, s),), ["x"],
@@ -517,11 +520,12 @@ def write_tensor(path, name, t):
 def main():
     out = sys.argv[1]
     names = sys.argv[2:] or list(FAMILIES)
-    listing = {}
+    path = os.path.join(out, "corpus.json")
+    listing = json.load(open(path)) if os.path.exists(path) else {}
     for name in names:
         for opset in OPSETS:
             listing[f"{name}_o{opset}"] = export(name, opset, out)
-    with open(os.path.join(out, "corpus.json"), "w") as f:
+    with open(path, "w") as f:
         json.dump(listing, f, indent=1, sort_keys=True)
 
 

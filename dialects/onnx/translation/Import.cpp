@@ -3,9 +3,11 @@
 // Reads a ModelProto and writes its graph as one func.func of onnx ops:
 //
 //   1. the model: parse, check the default domain's opset (13 to 27), run
-//      ONNX shape inference so that intermediate values get types
+//      ONNX shape inference (with data propagation) so that intermediate
+//      values get types
 //   2. the graph's inputs become the function's arguments, its
-//      initializers onnx.Constant ops
+//      initializers onnx.Constant ops; the names of their symbolic
+//      dimensions (dim_param), and the outputs', are kept as `onnx.dims`
 //   3. each node, in order, becomes the typed op of its type when the
 //      dialect has one (operands and results padded with none to the op's
 //      arity, attributes under their ONNX names, older opsets brought to
@@ -155,6 +157,9 @@ private:
                                       const Twine &what);
   FailureOr<std::string> externalData(const onnx::TensorProto &t,
                                       const Twine &what);
+  /// The names of `info`'s symbolic dimensions (dim_param; "" for the
+  /// others), or null when it has none.
+  ArrayAttr symbolicDims(const onnx::ValueInfoProto &info);
   FailureOr<Attribute> attribute(const onnx::AttributeProto &a,
                                  const Twine &what);
   FailureOr<Attribute> constantValue(const onnx::NodeProto &node,
@@ -214,6 +219,22 @@ FailureOr<Type> Importer::valueType(const onnx::TypeProto &type,
                         ? d.dim_value()
                         : ShapedType::kDynamic);
   return Type(RankedTensorType::get(shape, *elt));
+}
+
+ArrayAttr Importer::symbolicDims(const onnx::ValueInfoProto &info) {
+  if (!info.type().has_tensor_type() ||
+      !info.type().tensor_type().has_shape())
+    return nullptr;
+  Builder b(context);
+  SmallVector<Attribute> names;
+  bool any = false;
+  for (const onnx::TensorShapeProto::Dimension &d :
+       info.type().tensor_type().shape().dim()) {
+    any |= d.has_dim_param() && !d.dim_param().empty();
+    names.push_back(
+        b.getStringAttr(d.has_dim_param() ? d.dim_param() : std::string()));
+  }
+  return any ? b.getArrayAttr(names) : nullptr;
 }
 
 FailureOr<std::string> Importer::externalData(const onnx::TensorProto &t,
@@ -615,7 +636,13 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
         }
   }
   try {
-    onnx::shape_inference::InferShapes(model);
+    // With data propagation, shapes computed by Shape -> Gather -> Concat
+    // chains are known where their values are static.
+    onnx::ShapeInferenceOptions options(/*check_type_val=*/false,
+                                        /*strict_mode_val=*/0,
+                                        /*data_prop_val=*/true);
+    onnx::shape_inference::InferShapes(
+        model, onnx::OpSchemaRegistry::Instance(), options);
   } catch (const std::exception &e) {
     error(Twine("ONNX shape inference failed: ") + e.what());
     return nullptr;
@@ -664,10 +691,15 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   Block *body = func.addEntryBlock();
   for (auto [i, info] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "onnx.name", b.getStringAttr(info->name()));
+    if (ArrayAttr dims = symbolicDims(*info))
+      func.setArgAttr(i, "onnx.dims", dims);
     values[info->name()] = body->getArgument(i);
   }
-  for (auto [i, info] : llvm::enumerate(graph.output()))
+  for (auto [i, info] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "onnx.name", b.getStringAttr(info.name()));
+    if (ArrayAttr dims = symbolicDims(info))
+      func.setResultAttr(i, "onnx.dims", dims);
+  }
   builder.setInsertionPointToStart(body);
   none = NoneOp::create(builder, fileLoc, builder.getNoneType());
   for (const onnx::TensorProto &t : graph.initializer()) {
