@@ -165,6 +165,21 @@ unsigned SymbolicShapes::named(StringRef name) {
   return it->second;
 }
 
+SymbolicShape SymbolicShapes::broadcastShapes(const SymbolicShape &a,
+                                              const SymbolicShape &b,
+                                              Operation *op) {
+  SymbolicShape out;
+  size_t rank = std::max(a.size(), b.size());
+  auto dimOf = [&](const SymbolicShape &x, size_t d) {
+    return d + x.size() >= rank ? x[d + x.size() - rank] : DimExpr::constant(1);
+  };
+  for (size_t d = 0; d < rank; ++d) {
+    std::optional<DimExpr> dim = broadcastDim(dimOf(a, d), dimOf(b, d));
+    out.push_back(dim ? *dim : fresh(op, d));
+  }
+  return out;
+}
+
 DimExpr SymbolicShapes::fresh(const void *key, unsigned index) {
   auto [it, inserted] = freshSymbols.try_emplace({key, index}, numSymbols);
   if (inserted)
@@ -183,8 +198,8 @@ SymbolicShapes::Info SymbolicShapes::fromType(Value value) {
       dims = func.getArgAttrOfType<ArrayAttr>(arg.getArgNumber(), "onnx.dims");
   SymbolicShape shape;
   for (auto [i, d] : llvm::enumerate(type.getShape())) {
-    auto name = dims && i < dims.size() ? dyn_cast<StringAttr>(dims[i])
-                                        : StringAttr();
+    auto name =
+        dims && i < dims.size() ? dyn_cast<StringAttr>(dims[i]) : StringAttr();
     if (!ShapedType::isDynamic(d))
       shape.push_back(DimExpr::constant(d));
     else if (name && !name.empty())
@@ -276,17 +291,7 @@ void SymbolicShapes::compute(Operation *op) {
       std::optional<SymbolicShape> s = shape(v);
       if (!s)
         return;
-      SymbolicShape merged;
-      size_t rank = std::max(out.size(), s->size());
-      for (size_t d = 0; d < rank; ++d) {
-        auto pick = [&](const SymbolicShape &x) {
-          return d + x.size() >= rank ? x[d + x.size() - rank]
-                                      : DimExpr::constant(1);
-        };
-        std::optional<DimExpr> dim = broadcastDim(pick(out), pick(*s));
-        merged.push_back(dim ? *dim : fresh(op, d));
-      }
-      out = std::move(merged);
+      out = broadcastShapes(out, *s, op);
     }
     setShape(0, out);
   };
@@ -294,7 +299,8 @@ void SymbolicShapes::compute(Operation *op) {
   auto arithmetic = [&](auto fn) {
     broadcast(op->getOperands());
     auto a = values(op->getOperand(0)), b = values(op->getOperand(1));
-    if (!a || !b || (a->size() != b->size() && a->size() != 1 && b->size() != 1))
+    if (!a || !b ||
+        (a->size() != b->size() && a->size() != 1 && b->size() != 1))
       return;
     SymbolicShape out;
     for (size_t i = 0, e = std::max(a->size(), b->size()); i < e; ++i) {
@@ -308,7 +314,9 @@ void SymbolicShapes::compute(Operation *op) {
   };
 
   llvm::TypeSwitch<Operation *>(op)
-      .Case([&](ConstantOp c) { results[0].values = constantValues(c.getValue()); })
+      .Case([&](ConstantOp c) {
+        results[0].values = constantValues(c.getValue());
+      })
       .Case([&](ShapeOp s) {
         std::optional<SymbolicShape> in = shape(s.getData());
         if (!in)
@@ -381,17 +389,18 @@ void SymbolicShapes::compute(Operation *op) {
           std::optional<int64_t> b = start.getConstant(), e = end.getConstant();
           if (size && b && e) {
             // ONNX's clamping, exactly.
-            int64_t lo = *b < 0 ? *b + *size : *b, hi = *e < 0 ? *e + *size : *e;
+            int64_t lo = *b < 0 ? *b + *size : *b,
+                    hi = *e < 0 ? *e + *size : *e;
             if (step > 0) {
               lo = std::clamp<int64_t>(lo, 0, *size);
               hi = std::clamp<int64_t>(hi, 0, *size);
-              out[*axis] = DimExpr::constant(
-                  hi > lo ? (hi - lo + step - 1) / step : 0);
+              out[*axis] =
+                  DimExpr::constant(hi > lo ? (hi - lo + step - 1) / step : 0);
             } else {
               lo = std::clamp<int64_t>(lo, -1, *size - 1);
               hi = std::clamp<int64_t>(hi, -1, *size - 1);
-              out[*axis] = DimExpr::constant(
-                  lo > hi ? (lo - hi - step - 1) / -step : 0);
+              out[*axis] =
+                  DimExpr::constant(lo > hi ? (lo - hi - step - 1) / -step : 0);
             }
             ranges.push_back({lo, hi});
             continue;
@@ -414,8 +423,8 @@ void SymbolicShapes::compute(Operation *op) {
         auto v = values(s.getData());
         if (v && rank == 1 && ranges.size() == 1 && steps[0] == 1) {
           auto [lo, hi] = ranges[0];
-          results[0].values = SymbolicShape(v->begin() + lo,
-                                            v->begin() + std::max(lo, hi));
+          results[0].values =
+              SymbolicShape(v->begin() + lo, v->begin() + std::max(lo, hi));
         }
       })
       .Case([&](ConcatOp c) {
@@ -514,15 +523,15 @@ void SymbolicShapes::compute(Operation *op) {
       })
       .Case([&](DivOp) {
         bool isInt = isa<IntegerType>(getElementTypeOrSelf(op->getResult(0)));
-        arithmetic([&](const DimExpr &a,
-                       const DimExpr &b) -> std::optional<DimExpr> {
-          if (!isInt)
-            return std::nullopt;
-          std::optional<int64_t> x = a.getConstant(), y = b.getConstant();
-          if (x && y && *y != 0)
-            return DimExpr::constant(*x / *y); // ONNX truncates
-          return a.divide(b);
-        });
+        arithmetic(
+            [&](const DimExpr &a, const DimExpr &b) -> std::optional<DimExpr> {
+              if (!isInt)
+                return std::nullopt;
+              std::optional<int64_t> x = a.getConstant(), y = b.getConstant();
+              if (x && y && *y != 0)
+                return DimExpr::constant(*x / *y); // ONNX truncates
+              return a.divide(b);
+            });
       })
       .Case([&](ReshapeOp r) {
         std::optional<SymbolicShape> data = shape(r.getData());
@@ -560,17 +569,7 @@ void SymbolicShapes::compute(Operation *op) {
         auto target = values(e.getShape());
         if (!in || !target)
           return;
-        SymbolicShape out;
-        size_t rank = std::max(in->size(), target->size());
-        for (size_t d = 0; d < rank; ++d) {
-          auto pick = [&](const SymbolicShape &x) {
-            return d + x.size() >= rank ? x[d + x.size() - rank]
-                                        : DimExpr::constant(1);
-          };
-          std::optional<DimExpr> dim = broadcastDim(pick(*in), pick(*target));
-          out.push_back(dim ? *dim : fresh(op, d));
-        }
-        setShape(0, out);
+        setShape(0, broadcastShapes(*in, *target, op));
       })
       .Case([&](ConstantOfShapeOp c) {
         if (auto target = values(c.getInput()))
@@ -585,7 +584,8 @@ void SymbolicShapes::compute(Operation *op) {
           for (APInt i : p->getAsValueRange<IntegerAttr>())
             perm.push_back(i.getSExtValue());
         else
-          perm = llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, in->size())));
+          perm =
+              llvm::to_vector(llvm::reverse(llvm::seq<int64_t>(0, in->size())));
         SymbolicShape out;
         for (int64_t p : perm) {
           if (p < 0 || p >= static_cast<int64_t>(in->size()))
@@ -604,17 +604,9 @@ void SymbolicShapes::compute(Operation *op) {
           x.insert(x.begin(), DimExpr::constant(1));
         if (vecB)
           y.push_back(DimExpr::constant(1));
-        SymbolicShape batchA(x.begin(), x.end() - 2), batchB(y.begin(), y.end() - 2);
-        SymbolicShape out;
-        size_t rank = std::max(batchA.size(), batchB.size());
-        for (size_t d = 0; d < rank; ++d) {
-          auto pick = [&](const SymbolicShape &s) {
-            return d + s.size() >= rank ? s[d + s.size() - rank]
-                                        : DimExpr::constant(1);
-          };
-          std::optional<DimExpr> dim = broadcastDim(pick(batchA), pick(batchB));
-          out.push_back(dim ? *dim : fresh(op, d));
-        }
+        SymbolicShape batchA(x.begin(), x.end() - 2),
+            batchB(y.begin(), y.end() - 2);
+        SymbolicShape out = broadcastShapes(batchA, batchB, op);
         if (!vecA)
           out.push_back(x[x.size() - 2]);
         if (!vecB)
@@ -646,8 +638,8 @@ void SymbolicShapes::compute(Operation *op) {
         } else if (op->getNumResults() >= 1) {
           // Equal parts of a symbolic size, when it divides.
           for (unsigned i = 0; i < op->getNumResults(); ++i) {
-            std::optional<DimExpr> part = (*in)[*axis].divide(
-                DimExpr::constant(op->getNumResults()));
+            std::optional<DimExpr> part =
+                (*in)[*axis].divide(DimExpr::constant(op->getNumResults()));
             if (!part)
               return;
             sizes.push_back(*part);
@@ -677,8 +669,8 @@ void SymbolicShapes::compute(Operation *op) {
           return broadcast(op->getOperands());
         if (llvm::is_contained({"Cos", "Sin", "Abs", "Clip", "Gelu", "Floor",
                                 "Ceil", "Round", "Sign", "IsNaN", "IsInf",
-                                "Dropout", "LeakyRelu", "HardSigmoid",
-                                "Selu", "Softsign", "Mish", "HardSwish"},
+                                "Dropout", "LeakyRelu", "HardSigmoid", "Selu",
+                                "Softsign", "Mish", "HardSwish"},
                                type) &&
             op->getNumOperands() >= 1) {
           if (auto s = shape(op->getOperand(0)))
@@ -686,7 +678,8 @@ void SymbolicShapes::compute(Operation *op) {
           return;
         }
         if (type == "Range" && op->getNumOperands() == 3) {
-          auto start = values(op->getOperand(0)), limit = values(op->getOperand(1)),
+          auto start = values(op->getOperand(0)),
+               limit = values(op->getOperand(1)),
                delta = values(op->getOperand(2));
           if (!start || !limit || !delta || start->size() != 1 ||
               limit->size() != 1 || delta->size() != 1)
@@ -695,7 +688,8 @@ void SymbolicShapes::compute(Operation *op) {
                                  e = (*limit)[0].getConstant(),
                                  d = (*delta)[0].getConstant();
           if (b && e && d && *d != 0) {
-            int64_t n = std::max<int64_t>(0, (*e - *b + *d - (*d > 0 ? 1 : -1)) / *d);
+            int64_t n =
+                std::max<int64_t>(0, (*e - *b + *d - (*d > 0 ? 1 : -1)) / *d);
             setShape(0, {DimExpr::constant(n)});
             if (n <= kMaxValues) {
               SymbolicShape out;

@@ -79,6 +79,10 @@ private:
   void compute(Operation *op);
   Info fromType(Value value);
   DimExpr fresh(const void *key, unsigned index);
+  /// The NumPy broadcast of two shapes; a dimension it cannot tell is a
+  /// symbol of `op`'s.
+  SymbolicShape broadcastShapes(const SymbolicShape &a, const SymbolicShape &b,
+                                Operation *op);
   unsigned named(StringRef name);
 
   llvm::DenseMap<Value, Info> infos;

@@ -139,8 +139,8 @@ std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
     return band ? std::optional<Band>(band->complement()) : std::nullopt;
   }
   if (auto eq = dyn_cast<onnxir::EqualOp>(def)) {
-    for (auto [x, zero] : {std::pair(eq.getA(), eq.getB()),
-                           std::pair(eq.getB(), eq.getA())})
+    for (auto [x, zero] :
+         {std::pair(eq.getA(), eq.getB()), std::pair(eq.getB(), eq.getA())})
       if (uniformValue(zero) == 0.0)
         if (std::optional<Band> band = bandOf(x, shapes, depth + 1))
           return band->complement();
@@ -148,7 +148,8 @@ std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
   }
   if (auto unsqueeze = dyn_cast<onnxir::UnsqueezeOp>(def)) {
     // Leading unit dimensions only: the last two stay the last two.
-    std::optional<SmallVector<int64_t>> axes = constantInts(unsqueeze.getAxes());
+    std::optional<SmallVector<int64_t>> axes =
+        constantInts(unsqueeze.getAxes());
     int64_t rank = rankOf(unsqueeze.getExpanded());
     if (!axes || rank < 2 || llvm::any_of(*axes, [&](int64_t a) {
           return (a < 0 ? a + rank : a) >= rank - 2;
@@ -170,7 +171,8 @@ std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
     if (axes.size() != starts->size())
       return std::nullopt;
     if (!isa<NoneType>(slice.getSteps().getType())) {
-      std::optional<SmallVector<int64_t>> steps = constantInts(slice.getSteps());
+      std::optional<SmallVector<int64_t>> steps =
+          constantInts(slice.getSteps());
       if (!steps || llvm::any_of(*steps, [](int64_t s) { return s != 1; }))
         return std::nullopt;
     }
@@ -529,8 +531,8 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
                           "a float mask of another "
                           "element type");
         if (!chain.causal &&
-            isCausalMask(m.value, m.negated, list == &chain.floatMasks,
-                         masked, shapes)) {
+            isCausalMask(m.value, m.negated, list == &chain.floatMasks, masked,
+                         shapes)) {
           chain.causal = true;
           continue;
         }

@@ -164,11 +164,11 @@ struct RaiseMovedAxisLogSoftmax final : OpRewritePattern<onnxir::ReshapeOp> {
     // Back to x's shape: Shape(x), or the constant it folds to when x's
     // shape is static.
     auto shape = op.getShape().getDefiningOp<onnxir::ShapeOp>();
-    bool back = shape ? shape.getData() == x && shape.getStart() == 0 &&
-                            !shape.getEnd()
-                      : type.hasStaticShape() &&
-                            constantInts(op.getShape()) ==
-                                SmallVector<int64_t>(type.getShape());
+    bool back =
+        shape ? shape.getData() == x && shape.getStart() == 0 && !shape.getEnd()
+              : type.hasStaticShape() &&
+                    constantInts(op.getShape()) ==
+                        SmallVector<int64_t>(type.getShape());
     if (!back)
       return rewriter.notifyMatchFailure(op, "not reshaped to Shape(x)");
     return raiseTo<LogSoftmaxOp>(rewriter, op, x, 1);

@@ -65,7 +65,6 @@ struct Tensor {
     return n;
   }
   double at(int64_t i) const { return values[splat ? 0 : i]; }
-  bool isFloat() const { return isa<FloatType>(elt); }
 };
 
 std::optional<Tensor> tensorOf(Value value) {
@@ -109,7 +108,7 @@ std::optional<Tensor> tensorOf(Value value) {
 DenseElementsAttr attrOf(const Tensor &t) {
   auto type = RankedTensorType::get(t.shape, t.elt);
   int64_t n = t.splat ? 1 : t.size();
-  if (t.isFloat()) {
+  if (isa<FloatType>(t.elt)) {
     auto ft = cast<FloatType>(t.elt);
     SmallVector<APFloat> values;
     for (int64_t i = 0; i < n; ++i) {
@@ -220,13 +219,21 @@ std::optional<Tensor> evaluate(Operation *op) {
         return t;
       })
       .Case([&](IdentityOp) { return std::optional<Tensor>(in[0]); })
-      .Case([&](SqrtOp) { return unary([](double x) { return std::sqrt(x); }); })
+      .Case(
+          [&](SqrtOp) { return unary([](double x) { return std::sqrt(x); }); })
       .Case([&](NegOp) { return unary([](double x) { return -x; }); })
       .Case([&](ReciprocalOp) { return unary([](double x) { return 1 / x; }); })
-      .Case([&](NotOp) { return unary([](double x) { return double(x == 0); }); })
-      .Case([&](AddOp) { return binary([](double a, double b) { return a + b; }); })
-      .Case([&](SubOp) { return binary([](double a, double b) { return a - b; }); })
-      .Case([&](MulOp) { return binary([](double a, double b) { return a * b; }); })
+      .Case(
+          [&](NotOp) { return unary([](double x) { return double(x == 0); }); })
+      .Case([&](AddOp) {
+        return binary([](double a, double b) { return a + b; });
+      })
+      .Case([&](SubOp) {
+        return binary([](double a, double b) { return a - b; });
+      })
+      .Case([&](MulOp) {
+        return binary([](double a, double b) { return a * b; });
+      })
       .Case([&](DivOp) -> std::optional<Tensor> {
         if (isInt)
           return binary([](double a, double b) {
@@ -234,11 +241,21 @@ std::optional<Tensor> evaluate(Operation *op) {
           });
         return binary([](double a, double b) { return a / b; });
       })
-      .Case([&](PowOp) { return binary([](double a, double b) { return std::pow(a, b); }); })
-      .Case([&](EqualOp) { return binary([](double a, double b) { return double(a == b); }); })
-      .Case([&](LessOp) { return binary([](double a, double b) { return double(a < b); }); })
-      .Case([&](AndOp) { return binary([](double a, double b) { return double(a && b); }); })
-      .Case([&](OrOp) { return binary([](double a, double b) { return double(a || b); }); })
+      .Case([&](PowOp) {
+        return binary([](double a, double b) { return std::pow(a, b); });
+      })
+      .Case([&](EqualOp) {
+        return binary([](double a, double b) { return double(a == b); });
+      })
+      .Case([&](LessOp) {
+        return binary([](double a, double b) { return double(a < b); });
+      })
+      .Case([&](AndOp) {
+        return binary([](double a, double b) { return double(a && b); });
+      })
+      .Case([&](OrOp) {
+        return binary([](double a, double b) { return double(a || b); });
+      })
       .Case([&](WhereOp) {
         return broadcast(in, elt, [](ArrayRef<double> a) {
           return a[0] != 0 ? a[1] : a[2];
@@ -248,10 +265,8 @@ std::optional<Tensor> evaluate(Operation *op) {
         Tensor t;
         t.elt = elt;
         t.splat = true;
-        for (double d : in[0].values)
-          t.shape.push_back(static_cast<int64_t>(d));
-        if (in[0].splat && in[0].size() > 1)
-          return std::nullopt;
+        for (int64_t i = 0; i < in[0].size(); ++i)
+          t.shape.push_back(static_cast<int64_t>(in[0].at(i)));
         double v = 0;
         if (auto value = c.getValue())
           if (auto dense = dyn_cast<DenseElementsAttr>(*value)) {
@@ -266,17 +281,18 @@ std::optional<Tensor> evaluate(Operation *op) {
         t.values = {v};
         return t;
       })
-      .Case<UnsqueezeOp, SqueezeOp, ReshapeOp>([&](Operation *) -> std::optional<Tensor> {
-        // The elements unchanged, in the result's (static) shape.
-        auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
-        if (!type || !type.hasStaticShape())
-          return std::nullopt;
-        Tensor t = in[0];
-        t.shape = llvm::to_vector(type.getShape());
-        if (!t.splat && t.size() != static_cast<int64_t>(t.values.size()))
-          return std::nullopt;
-        return t;
-      })
+      .Case<UnsqueezeOp, SqueezeOp, ReshapeOp>(
+          [&](Operation *) -> std::optional<Tensor> {
+            // The elements unchanged, in the result's (static) shape.
+            auto type = dyn_cast<RankedTensorType>(op->getResult(0).getType());
+            if (!type || !type.hasStaticShape())
+              return std::nullopt;
+            Tensor t = in[0];
+            t.shape = llvm::to_vector(type.getShape());
+            if (!t.splat && t.size() != static_cast<int64_t>(t.values.size()))
+              return std::nullopt;
+            return t;
+          })
       .Case([&](ConcatOp c) -> std::optional<Tensor> {
         if (in.empty() || in[0].shape.size() != 1)
           return std::nullopt;
@@ -325,7 +341,8 @@ std::optional<Tensor> evaluate(Operation *op) {
           double b = in[0].at(0), e = in[1].at(0), d = in[2].at(0);
           if (d == 0)
             return std::nullopt;
-          int64_t n = std::max<int64_t>(0, static_cast<int64_t>(std::ceil((e - b) / d)));
+          int64_t n = std::max<int64_t>(
+              0, static_cast<int64_t>(std::ceil((e - b) / d)));
           if (n > kMaxFolded)
             return std::nullopt;
           Tensor t;
@@ -469,9 +486,8 @@ void mlir::attic::simplifyONNXShapes(func::FuncOp func) {
   // The function returns what its body now computes (the outputs'
   // dynamic axes keep their names in `onnx.dims`).
   auto ret = cast<func::ReturnOp>(func.getBody().front().getTerminator());
-  func.setFunctionType(FunctionType::get(func.getContext(),
-                                         func.getArgumentTypes(),
-                                         ret.getOperandTypes()));
+  func.setFunctionType(FunctionType::get(
+      func.getContext(), func.getArgumentTypes(), ret.getOperandTypes()));
 }
 
 namespace mlir::attic {

@@ -39,6 +39,12 @@ def heads(x, h=H):
     return x.view(b, s, h, -1).transpose(1, 2)
 
 
+def tril_buffer(dtype):
+    """The [1, 1, MAX, MAX] lower triangle GPT-style models register."""
+    ones = torch.ones(MAX_POSITIONS, MAX_POSITIONS, dtype=dtype)
+    return torch.tril(ones).view(1, 1, MAX_POSITIONS, MAX_POSITIONS)
+
+
 def merge(x):
     """[B, H, S, D] -> [B, S, H D]"""
     b, h, s, d = x.size()
@@ -97,9 +103,7 @@ class GPT2Attention(nn.Module):
         super().__init__()
         self.c_attn = nn.Linear(E, 3 * E)
         self.c_proj = nn.Linear(E, E)
-        self.register_buffer("bias", torch.tril(torch.ones(
-            MAX_POSITIONS, MAX_POSITIONS, dtype=torch.bool)).view(
-                1, 1, MAX_POSITIONS, MAX_POSITIONS))
+        self.register_buffer("bias", tril_buffer(torch.bool))
 
     def forward(self, x):
         q, k, v = self.c_attn(x).split(E, dim=2)
@@ -122,8 +126,7 @@ class NanoGPTAttention(nn.Module):
         super().__init__()
         self.c_attn = nn.Linear(E, 3 * E)
         self.c_proj = nn.Linear(E, E)
-        self.register_buffer("bias", torch.tril(torch.ones(
-            MAX_POSITIONS, MAX_POSITIONS)).view(1, 1, MAX_POSITIONS, MAX_POSITIONS))
+        self.register_buffer("bias", tril_buffer(torch.float32))
 
     def forward(self, x):
         b, t, c = x.size()

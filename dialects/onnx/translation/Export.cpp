@@ -84,20 +84,15 @@ defaultsOf(OperationName name,
 
 /// Whether `attr` of `op` is left out of its node: an attribute at its
 /// ONNX default (the dialect materializes defaults, and some, such as
-/// Cast's `saturate` or ReduceMax's `noop_with_empty_axes`, do not exist at
-/// every opset the node may be written at), or one that the node's spelling
+/// Cast's `saturate`, ReduceMax's `noop_with_empty_axes` or Attention's
+/// window sizes, do not exist at every opset the node may be written at),
+/// or one that the node's spelling
 /// at `opset` does not have (Split's `num_outputs` before 18).
 bool isLeftOut(Operation *op, NamedAttribute attr, int64_t opset,
                llvm::DenseMap<OperationName, DictionaryAttr> &defaults) {
   if (defaultsOf(op->getName(), defaults).get(attr.getName()) ==
       attr.getValue())
     return true;
-  if (isa<AttentionOp>(op)) {
-    StringRef name = attr.getName().getValue();
-    auto value = dyn_cast<IntegerAttr>(attr.getValue());
-    return (name == "left_window_size" || name == "right_window_size") &&
-           value && value.getInt() == -1;
-  }
   return isa<SplitOp>(op) && opset < 18 &&
          attr.getName().getValue() == "num_outputs";
 }
@@ -349,8 +344,7 @@ LogicalResult Exporter::node(Operation *op, onnx::GraphProto &graph) {
   // 18 (from the dialect's constant input), an input since (from the
   // attribute of a node read at an older opset).
   if (hadAxesAttribute(op) && opset < 18 && n->input_size() > 1) {
-    std::optional<SmallVector<int64_t>> axes =
-        constantInts(op->getOperand(1));
+    std::optional<SmallVector<int64_t>> axes = constantInts(op->getOperand(1));
     if (!isa<NoneType>(op->getOperand(1).getType())) {
       if (!axes)
         return op->emitError() << "cannot be exported at opset " << opset

@@ -222,8 +222,7 @@ FailureOr<Type> Importer::valueType(const onnx::TypeProto &type,
 }
 
 ArrayAttr Importer::symbolicDims(const onnx::ValueInfoProto &info) {
-  if (!info.type().has_tensor_type() ||
-      !info.type().tensor_type().has_shape())
+  if (!info.type().has_tensor_type() || !info.type().tensor_type().has_shape())
     return nullptr;
   Builder b(context);
   SmallVector<Attribute> names;
