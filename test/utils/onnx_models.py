@@ -13,8 +13,8 @@ Each model is named after what it shows:
   external_data.onnx    an initializer stored in external_data.bin
   attention_scores_output.onnx
                         an Attention node whose qk_matmul_output is used
-  dynamic_reshape.onnx  a Reshape to a shape computed at run time: imports,
-                        does not compile
+  dynamic_reshape.onnx  a Reshape to a shape computed from a dynamic
+                        dimension: imports, compiles once --shape fixes it
   bad_*.onnx            models Attic must refuse with one clear error
 
 Usage: onnx_models.py OUTDIR
@@ -145,11 +145,11 @@ def main():
         [tensor_info("x", [2, 12])], [tensor_info("a", [2, 12])], 18)
 
     # Imports, but its shapes are only known at run time: a Reshape to a
-    # shape the graph computes from an input of unknown length.
+    # shape the graph computes from an input of dynamic length.
     models["dynamic_reshape"] = model(
         [helper.make_node("Shape", ["s"], ["shape"], name="shape_of"),
          helper.make_node("Reshape", ["x", "shape"], ["y"], name="reshape")],
-        [tensor_info("x", [12]), tensor_info("s", ["n", 4])],
+        [tensor_info("x", ["n", 4]), tensor_info("s", ["n", 2, 2])],
         [tensor_info("y", None)], 13)
 
     # An Attention node whose scores are an output too: raising leaves it.

@@ -2,7 +2,8 @@
 //
 //   attic-onnx import MODEL.onnx [-o OUT.mlir]
 //   attic-onnx compile MODEL.onnx|MODEL.mlir -o OUT.o [--header=OUT.h]
-//                      [--passes=P] [--mcpu=CPU] [--vectorize=false]
+//                      [--shape=INPUT=DxDx...]... [--passes=P]
+//                      [--mcpu=CPU] [--vectorize=false]
 //                      [--target=cpu|cuda] [--gpu-chip=SM]
 //   attic-onnx run MODEL.onnx|TEST_DIR [-i FILE]... [--expect=FILE]...
 //                  [--passes=P] [--rtol=R] [--atol=A]
@@ -14,12 +15,16 @@
 // then the pass pipeline P, e.g. a form) and writes a position-independent
 // object file, with a C entry point per function (`_mlir_ciface_<name>`)
 // that the header declares. Link it into a shared library or a program
-// with -lm. With --target=cuda the functions run their work on an NVIDIA
+// with -lm. An ONNX model's dynamic input dimensions (batch, sequence)
+// are fixed with --shape, one per input: the model is specialized to
+// them before shape inference. With --target=cuda the functions run their work on an NVIDIA
 // GPU (kernels embedded for --gpu-chip); link with -lAtticCudaRuntime,
 // whose managed memory the arguments must live in and the results do.
 //
 // `run` compiles an ONNX model the same way and runs it on inputs (.pb or
-// .npy), comparing the results with expected outputs; given a directory
+// .npy), comparing the results with expected outputs, the model
+// specialized to the inputs' shapes (compiled once per distinct set of
+// shapes); given a directory
 // laid out as ONNX's backend tests (model.onnx and test_data_set_*/ with
 // input_<i> and output_<i>), it runs every data set. It prints a line per
 // output with its largest errors and a verdict, and exits 1 when one
@@ -58,6 +63,8 @@
 #include "llvm/Support/Path.h"
 #include "llvm/Support/raw_ostream.h"
 
+#include <map>
+
 using namespace mlir;
 using namespace mlir::attic;
 namespace cl = llvm::cl;
@@ -79,6 +86,12 @@ static cl::opt<std::string>
     headerFile("header", cl::desc("Also write a C header of the entry points"),
                cl::value_desc("file.h"), cl::sub(compileCommand),
                cl::cat(compileOptions));
+static cl::list<std::string> inputShapes(
+    "shape",
+    cl::desc("The shape of an ONNX model's input, fixing its dynamic "
+             "dimensions (e.g. --shape=input_ids=2x128); once per input"),
+    cl::value_desc("input=DxDx..."), cl::sub(compileCommand),
+    cl::cat(compileOptions));
 static cl::opt<std::string>
     passes("passes", cl::desc("A pass pipeline to run before the CPU pipeline"),
            cl::sub(compileCommand), cl::cat(compileOptions));
@@ -316,9 +329,11 @@ void printImportDiagnostic(Diagnostic &diag, StringRef path) {
   llvm::errs() << message << "\n";
 }
 
-/// Imports the ONNX model at `path`; an error is printed, and the program
-/// exits.
-OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path) {
+/// Imports the ONNX model at `path`, its inputs given `shapes`; an error is
+/// printed, and the program exits.
+OwningOpRef<ModuleOp>
+importOnnxFile(MLIRContext &context, StringRef path,
+               ArrayRef<onnxir::InputShape> shapes = {}) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
       path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -329,33 +344,113 @@ OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path) {
     return success();
   });
   OwningOpRef<ModuleOp> module =
-      onnxir::importModel(&context, (*buffer)->getBuffer(), path);
+      onnxir::importModel(&context, (*buffer)->getBuffer(), path, shapes);
   if (!module)
     std::exit(1);
   return module;
 }
 
-/// Imports the ONNX model at `path` and brings it to what a user's passes
-/// and the CPU pipeline take: raised to attic ops, the other operators
-/// lowered. An error is printed, and the program exits.
-OwningOpRef<ModuleOp> importForCompilation(MLIRContext &context,
-                                           StringRef path) {
-  OwningOpRef<ModuleOp> module = importOnnxFile(context, path);
-  check(cpu::runPassPipeline(*module, "attic-raise-onnx,attic-lower-onnx",
-                             "compiling " + path.str()));
+/// `--shape` values (name=2x128) as input shapes; a malformed one exits.
+SmallVector<onnxir::InputShape> parseInputShapes(ArrayRef<std::string> specs) {
+  SmallVector<onnxir::InputShape> shapes;
+  for (StringRef spec : specs) {
+    auto [name, dims] = spec.rsplit('=');
+    auto bad = [&](const llvm::Twine &why) {
+      fail("--shape=" + spec + ": " + why +
+           " (expected input=DxDx..., e.g. input_ids=2x128)");
+    };
+    if (name.empty() || spec.find('=') == StringRef::npos)
+      bad("no input name");
+    onnxir::InputShape shape{name.str(), {}};
+    SmallVector<StringRef> parts;
+    if (!dims.empty())
+      dims.split(parts, 'x');
+    for (StringRef part : parts) {
+      int64_t d;
+      if (part.getAsInteger(10, d) || d < 0)
+        bad("'" + part + "' is not a dimension");
+      shape.shape.push_back(d);
+    }
+    for (const onnxir::InputShape &other : shapes)
+      if (other.name == shape.name)
+        bad("input '" + shape.name + "' is given twice");
+    shapes.push_back(std::move(shape));
+  }
+  return shapes;
+}
+
+/// The dynamic dimensions of the first function's arguments, as "input
+/// 'x' dimension 1 ('seq')", or "" when all are static.
+std::string dynamicInputDims(ModuleOp module) {
+  auto funcs = module.getOps<func::FuncOp>();
+  if (funcs.empty())
+    return "";
+  func::FuncOp func = *funcs.begin();
+  std::string text;
+  for (auto [i, type] : llvm::enumerate(func.getArgumentTypes())) {
+    auto name = func.getArgAttrOfType<StringAttr>(i, "onnx.name");
+    auto dims = func.getArgAttrOfType<ArrayAttr>(i, "onnx.dims");
+    auto shaped = dyn_cast<ShapedType>(type);
+    if (!shaped || !shaped.hasRank())
+      continue;
+    for (auto [d, size] : llvm::enumerate(shaped.getShape())) {
+      if (!ShapedType::isDynamic(size))
+        continue;
+      std::string param;
+      if (dims && d < dims.size())
+        if (auto s = dyn_cast<StringAttr>(dims[d]); s && !s.empty())
+          param = " ('" + s.str() + "')";
+      text += (text.empty() ? "" : ", ") + std::string("input '") +
+              (name ? name.str() : "#" + std::to_string(i)) + "' dimension " +
+              std::to_string(d) + param;
+    }
+  }
+  return text;
+}
+
+/// Exits on `e`; when the model had dynamic input dimensions (`dynamic`,
+/// as dynamicInputDims gives them), the message names them and how to
+/// fix them, since they are a likely cause.
+void checkCompiles(llvm::Error e, StringRef dynamic) {
+  if (!e)
+    return;
+  std::string message = llvm::toString(std::move(e));
+  if (!dynamic.empty())
+    message += "; the model has dynamic dimensions (" + dynamic.str() +
+               "): give their sizes with --shape=INPUT=DxDx...";
+  fail(message);
+}
+
+/// Imports the ONNX model at `path`, its inputs given `shapes`, and brings
+/// it to what a user's passes and the CPU pipeline take: raised to attic
+/// ops, the other operators lowered. An error is printed, and the program
+/// exits.
+OwningOpRef<ModuleOp>
+importForCompilation(MLIRContext &context, StringRef path,
+                     ArrayRef<onnxir::InputShape> shapes = {}) {
+  OwningOpRef<ModuleOp> module = importOnnxFile(context, path, shapes);
+  checkCompiles(cpu::runPassPipeline(*module,
+                                     "attic-raise-onnx,attic-lower-onnx",
+                                     "compiling " + path.str()),
+                dynamicInputDims(*module));
   return module;
 }
 
 int compile(MLIRContext &context) {
   OwningOpRef<ModuleOp> module;
   if (StringRef(inputFile).ends_with(".onnx")) {
-    module = importForCompilation(context, inputFile);
+    module = importForCompilation(context, inputFile,
+                                  parseInputShapes(inputShapes));
   } else {
+    if (!inputShapes.empty())
+      fail("--shape applies to an ONNX model; " + inputFile +
+           " is MLIR, whose types are its shapes");
     auto parsed = cpu::parseModuleFile(&context, inputFile);
     if (!parsed)
       fail(llvm::toString(parsed.takeError()));
     module = std::move(*parsed);
   }
+  std::string dynamic = dynamicInputDims(*module);
 
   // Everything is produced in memory first: a failure leaves no file.
   std::string header;
@@ -366,11 +461,12 @@ int compile(MLIRContext &context) {
   if (compileTarget == "cuda") {
     CudaPipelineOptions gpuOptions;
     gpuOptions.chip = gpuChip;
-    check(cuda::lowerForCuda(*module, passes, gpuOptions));
+    checkCompiles(cuda::lowerForCuda(*module, passes, gpuOptions), dynamic);
   } else if (compileTarget == "cpu") {
     CpuPipelineOptions pipelineOptions;
     pipelineOptions.vectorize = vectorize;
-    check(cpu::lowerForCpu(*module, passes, pipelineOptions));
+    checkCompiles(cpu::lowerForCpu(*module, passes, pipelineOptions),
+                  dynamic);
   } else {
     fail("unknown --target '" + compileTarget + "' (expected cpu or cuda)");
   }
@@ -716,13 +812,43 @@ int runModel(MLIRContext &context) {
   if (isDir && (!runInputs.empty() || !runExpects.empty()))
     fail("a test directory brings its own data sets; give --input and "
          "--expect only with a model file");
-  OwningOpRef<ModuleOp> module = importForCompilation(context, modelPath);
-  auto funcs = llvm::to_vector(module->getOps<func::FuncOp>());
-  StringRef name = funcs.front().getSymName();
-  std::unique_ptr<cpu::JitFunction> function =
-      check(cpu::JitFunction::compile(*module, name, runPasses));
-  size_t numInputs = function->getArgumentTypes().size();
-  size_t numOutputs = function->getResultTypes().size();
+  // The model as declared: its inputs, their names and (dynamic) types.
+  OwningOpRef<ModuleOp> declared = importOnnxFile(context, modelPath);
+  func::FuncOp signature = *declared->getOps<func::FuncOp>().begin();
+  size_t numInputs = signature.getNumArguments();
+  size_t numOutputs = signature.getNumResults();
+
+  // The model specialized to each distinct set of input shapes, compiled;
+  // a model without dynamic dimensions is compiled before any data is
+  // read.
+  std::map<SmallVector<SmallVector<int64_t>>, std::unique_ptr<cpu::JitFunction>>
+      compiled;
+  auto compileFor =
+      [&](ArrayRef<SmallVector<int64_t>> inputShapes) -> cpu::JitFunction & {
+    std::unique_ptr<cpu::JitFunction> &function =
+        compiled[SmallVector<SmallVector<int64_t>>(inputShapes)];
+    if (!function) {
+      SmallVector<onnxir::InputShape> shapes;
+      for (auto [i, shape] : llvm::enumerate(inputShapes)) {
+        auto name = signature.getArgAttrOfType<StringAttr>(i, "onnx.name");
+        shapes.push_back({name ? name.str() : "", shape});
+      }
+      OwningOpRef<ModuleOp> module =
+          importForCompilation(context, modelPath, shapes);
+      StringRef name = (*module->getOps<func::FuncOp>().begin()).getSymName();
+      function = check(cpu::JitFunction::compile(*module, name, runPasses));
+    }
+    return *function;
+  };
+  if (dynamicInputDims(*declared).empty() &&
+      llvm::all_of(signature.getArgumentTypes(), [](Type t) {
+        return isa<RankedTensorType>(t);
+      })) {
+    SmallVector<SmallVector<int64_t>> shapes;
+    for (Type t : signature.getArgumentTypes())
+      shapes.push_back(llvm::to_vector(cast<RankedTensorType>(t).getShape()));
+    compileFor(shapes);
+  }
 
   SmallVector<DataSet> sets;
   if (isDir) {
@@ -748,13 +874,18 @@ int runModel(MLIRContext &context) {
     SmallVector<cpu::HostArray> args, expected;
     for (auto [i, path] : llvm::enumerate(set.inputs)) {
       cpu::HostArray array = check(run::readArray(&context, path));
-      check(cpu::checkArgument(array, function->getArgumentTypes()[i],
-                               path + " (input " + llvm::Twine(i) + ")"));
+      if (auto type = dyn_cast<RankedTensorType>(signature.getArgumentTypes()[i]))
+        check(cpu::checkArgument(array, type,
+                                 path + " (input " + llvm::Twine(i) + ")"));
       args.push_back(std::move(array));
     }
     for (const std::string &path : set.expected)
       expected.push_back(check(run::readArray(&context, path)));
-    SmallVector<cpu::HostArray> results = check(function->call(args));
+    SmallVector<SmallVector<int64_t>> shapes;
+    for (const cpu::HostArray &array : args)
+      shapes.push_back(array.shape);
+    SmallVector<cpu::HostArray> results =
+        check(compileFor(shapes).call(args));
     bool ok = true;
     for (auto [i, want] : llvm::enumerate(expected)) {
       llvm::outs() << (set.name.empty() ? "" : set.name + ": ") << "output "

@@ -137,8 +137,9 @@ void appendRaw(std::string &raw, uint64_t bits, unsigned width) {
 
 class Importer {
 public:
-  Importer(MLIRContext *context, StringRef modelPath)
-      : context(context), modelPath(modelPath),
+  Importer(MLIRContext *context, StringRef modelPath,
+           ArrayRef<InputShape> inputShapes)
+      : context(context), modelPath(modelPath), inputShapes(inputShapes),
         fileLoc(FileLineColLoc::get(context, modelPath, 0, 0)) {}
 
   OwningOpRef<ModuleOp> run(onnx::ModelProto &model);
@@ -165,6 +166,8 @@ private:
   FailureOr<Attribute> constantValue(const onnx::NodeProto &node,
                                      const Twine &what);
   LogicalResult node(OpBuilder &b, const onnx::NodeProto &node);
+  /// Gives the graph inputs named in `inputShapes` their shapes.
+  LogicalResult specialize(onnx::GraphProto &graph);
   Type typeOf(StringRef name) {
     auto it = types.find(name);
     if (it != types.end())
@@ -174,6 +177,7 @@ private:
 
   MLIRContext *context;
   StringRef modelPath;
+  ArrayRef<InputShape> inputShapes;
   Location fileLoc;
   int64_t opset = 0;
   /// The declared or inferred type of every named value that has one.
@@ -587,6 +591,51 @@ LogicalResult Importer::node(OpBuilder &b, const onnx::NodeProto &node) {
   return success();
 }
 
+LogicalResult Importer::specialize(onnx::GraphProto &graph) {
+  llvm::StringSet<> initialized;
+  for (const onnx::TensorProto &t : graph.initializer())
+    initialized.insert(t.name());
+  for (const InputShape &given : inputShapes) {
+    onnx::ValueInfoProto *input = nullptr;
+    std::string names;
+    for (onnx::ValueInfoProto &info : *graph.mutable_input()) {
+      if (initialized.contains(info.name()))
+        continue;
+      if (info.name() == given.name)
+        input = &info;
+      names += (names.empty() ? "" : ", ") + info.name();
+    }
+    std::string what = "input '" + given.name + "'";
+    if (!input)
+      return error("the model has no " + what + " (its inputs: " + names +
+                   ")");
+    if (!input->type().has_tensor_type())
+      return error(what + " is not a tensor; it takes no shape");
+    for (int64_t d : given.shape)
+      if (d < 0)
+        return error(what + ": a dimension of the given shape is negative");
+    onnx::TypeProto::Tensor *t = input->mutable_type()->mutable_tensor_type();
+    if (t->has_shape()) {
+      const onnx::TensorShapeProto &declared = t->shape();
+      if (declared.dim_size() != static_cast<int>(given.shape.size()))
+        return error(what + " has rank " + Twine(declared.dim_size()) +
+                     "; the given shape has " + Twine(given.shape.size()) +
+                     " dimensions");
+      for (auto [i, d] : llvm::enumerate(given.shape))
+        if (declared.dim(i).has_dim_value() &&
+            declared.dim(i).dim_value() != d)
+          return error(what + " dimension " + Twine(i) + " is " +
+                       Twine(declared.dim(i).dim_value()) +
+                       "; the given shape has " + Twine(d));
+    }
+    onnx::TensorShapeProto *shape = t->mutable_shape();
+    shape->clear_dim();
+    for (int64_t d : given.shape)
+      shape->add_dim()->set_dim_value(d);
+  }
+  return success();
+}
+
 OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   Builder b(context);
   // 1. The opsets, then shape inference.
@@ -634,6 +683,8 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
           return nullptr;
         }
   }
+  if (failed(specialize(*model.mutable_graph())))
+    return nullptr;
   try {
     // With data propagation, shapes computed by Shape -> Gather -> Concat
     // chains are known where their values are static.
@@ -744,7 +795,8 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
 
 OwningOpRef<ModuleOp> mlir::onnxir::importModel(MLIRContext *context,
                                                 StringRef bytes,
-                                                StringRef modelPath) {
+                                                StringRef modelPath,
+                                                ArrayRef<InputShape> inputShapes) {
   context->loadDialect<ONNXDialect, func::FuncDialect>();
   onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
@@ -755,5 +807,5 @@ OwningOpRef<ModuleOp> mlir::onnxir::importModel(MLIRContext *context,
            "ModelProto; truncated or corrupt?)";
     return nullptr;
   }
-  return Importer(context, modelPath).run(model);
+  return Importer(context, modelPath, inputShapes).run(model);
 }

@@ -11,7 +11,17 @@
 #include "mlir/IR/BuiltinOps.h"
 #include "mlir/IR/OwningOpRef.h"
 
+#include <string>
+
 namespace mlir::onnxir {
+
+/// A shape to give a graph input in place of its declared one (whose
+/// symbolic dimensions it fixes): the model is specialized to it before
+/// shape inference, so that every shape computed from it is static.
+struct InputShape {
+  std::string name;
+  SmallVector<int64_t> shape;
+};
 
 /// Imports an ONNX model, `bytes` being its serialized ModelProto and
 /// `modelPath` the file it came from (named in messages; external data is
@@ -22,9 +32,12 @@ namespace mlir::onnxir {
 /// dialect has it for the node's default-domain type at opsets 13 to 27,
 /// onnx.Node otherwise). Value types come from the model's declarations
 /// and ONNX shape inference. Every problem is reported as one error
-/// naming the node or value and the reason, and gives null.
+/// naming the node or value and the reason, and gives null. Each of
+/// `inputShapes` must name a graph input and agree with its declared rank
+/// and static dimensions.
 OwningOpRef<ModuleOp> importModel(MLIRContext *context, llvm::StringRef bytes,
-                                  llvm::StringRef modelPath);
+                                  llvm::StringRef modelPath,
+                                  ArrayRef<InputShape> inputShapes = {});
 
 } // namespace mlir::onnxir
 
