@@ -1,0 +1,231 @@
+//===- LinearAlgebra.cpp - MatMul and Gemm to linalg
+//------------------------===//
+//
+// MatMul (numpy.matmul: vectors, broadcast batch dimensions) and Gemm
+// (alpha A' B' + beta C) as contraction generics that accumulate in f32 at
+// least.
+//
+//===----------------------------------------------------------------------===//
+
+#include "codegen/onnx/Common.h"
+#include "codegen/reference/Builders.h"
+#include "dialects/attic/AtticOps.h"
+#include "dialects/onnx/ONNXOps.h"
+
+#include "mlir/Dialect/Arith/IR/Arith.h"
+#include "mlir/Dialect/Linalg/IR/Linalg.h"
+#include "mlir/Dialect/Math/IR/Math.h"
+#include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/Matchers.h"
+#include "llvm/ADT/TypeSwitch.h"
+
+#include <limits>
+
+using namespace mlir;
+using namespace mlir::attic;
+using namespace mlir::attic::onnx_lowering;
+using namespace mlir::attic::reference;
+using utils::IteratorType;
+
+namespace {
+
+/// A multiply-accumulate body in `acc`'s type.
+Value multiplyAdd(OpBuilder &b, Location loc, Value x, Value y, Value acc) {
+  Type t = acc.getType();
+  if (isa<FloatType>(t)) {
+    Value p = arith::MulFOp::create(b, loc, castFloat(b, loc, x, t),
+                                    castFloat(b, loc, y, t));
+    return arith::AddFOp::create(b, loc, acc, p);
+  }
+  return arith::AddIOp::create(b, loc, acc,
+                               arith::MulIOp::create(b, loc, x, y));
+}
+
+/// The type products accumulate in: f32 at least for floats.
+Type productAccumulator(Type elt) {
+  return isa<FloatType>(elt) ? Type(accumulatorType(elt)) : elt;
+}
+
+/// MatMul as numpy.matmul: a 1-D operand is a vector (a unit dimension
+/// added, then dropped from the result), batch dimensions broadcast.
+Lowered lowerMatMul(OpBuilder &b, onnxir::MatMulOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  Value lhs = op.getA(), rhs = op.getB();
+  RankedTensorType lhsType = ranked(lhs), rhsType = ranked(rhs);
+  auto resultType = cast<RankedTensorType>(op.getType());
+  if (lhsType.getRank() == 0 || rhsType.getRank() == 0)
+    return op.emitOpError("cannot be compiled: MatMul of a 0-D tensor");
+  // Vectors as matrices.
+  bool lhsVector = lhsType.getRank() == 1, rhsVector = rhsType.getRank() == 1;
+  if (lhsVector) {
+    lhsType = RankedTensorType::get({1, lhsType.getDimSize(0)},
+                                    lhsType.getElementType());
+    lhs = insertUnitDims(b, loc, lhs, lhsType, {0});
+  }
+  if (rhsVector) {
+    rhsType = RankedTensorType::get({rhsType.getDimSize(0), 1},
+                                    rhsType.getElementType());
+    rhs = insertUnitDims(b, loc, rhs, rhsType, {1});
+  }
+  int64_t batch = std::max(lhsType.getRank(), rhsType.getRank()) - 2;
+  int64_t n = batch + 3; // batch..., m, n, k
+  // The full result [batch..., M, N], before vectors drop their dimension.
+  SmallVector<int64_t> full;
+  SmallVector<OpFoldResult> sizes;
+  for (int64_t d = 0; d < batch; ++d) {
+    int64_t li = d - (batch - (lhsType.getRank() - 2));
+    int64_t ri = d - (batch - (rhsType.getRank() - 2));
+    int64_t ls = li >= 0 ? lhsType.getDimSize(li) : 1;
+    int64_t rs = ri >= 0 ? rhsType.getDimSize(ri) : 1;
+    Value source = ls != 1 ? lhs : rhs;
+    int64_t at = ls != 1 ? li : ri;
+    int64_t size = ls != 1 ? ls : rs;
+    full.push_back(size);
+    sizes.push_back(
+        ShapedType::isDynamic(size)
+            ? OpFoldResult(
+                  tensor::DimOp::create(b, loc, source, at).getResult())
+            : OpFoldResult(b.getIndexAttr(size)));
+  }
+  auto dimSize = [&](Value v, RankedTensorType t, int64_t d) -> OpFoldResult {
+    if (t.isDynamicDim(d))
+      return tensor::DimOp::create(b, loc, v, d).getResult();
+    return b.getIndexAttr(t.getDimSize(d));
+  };
+  full.push_back(lhsType.getDimSize(lhsType.getRank() - 2));
+  full.push_back(rhsType.getDimSize(rhsType.getRank() - 1));
+  sizes.push_back(dimSize(lhs, lhsType, lhsType.getRank() - 2));
+  sizes.push_back(dimSize(rhs, rhsType, rhsType.getRank() - 1));
+
+  // Maps over (batch..., m, n, k).
+  auto operandMap = [&](RankedTensorType t, bool isLhs) {
+    SmallVector<AffineExpr> exprs;
+    int64_t r = t.getRank();
+    for (int64_t i = 0; i < r - 2; ++i) {
+      int64_t d = batch - (r - 2) + i;
+      bool broadcast = t.getDimSize(i) == 1 && full[d] != 1;
+      exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(d, ctx));
+    }
+    AffineExpr m = getAffineDimExpr(batch, ctx),
+               nn = getAffineDimExpr(batch + 1, ctx),
+               k = getAffineDimExpr(batch + 2, ctx);
+    exprs.push_back(isLhs ? m : k);
+    exprs.push_back(isLhs ? k : nn);
+    return AffineMap::get(n, 0, exprs, ctx);
+  };
+  SmallVector<AffineExpr> outExprs;
+  for (int64_t d = 0; d < batch + 2; ++d)
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+  SmallVector<AffineMap> maps = {operandMap(lhsType, true),
+                                 operandMap(rhsType, false),
+                                 AffineMap::get(n, 0, outExprs, ctx)};
+  SmallVector<IteratorType> iterators(n - 1, IteratorType::parallel);
+  iterators.push_back(IteratorType::reduction);
+  Type elt = resultType.getElementType();
+  Type acc = productAccumulator(elt);
+  Value init = filled(b, loc, sizes, acc, 0.0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), ValueRange{lhs, rhs}, init, maps, iterators,
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(
+                nb, l, multiplyAdd(nb, l, args[0], args[1], args[2]));
+          })
+          .getResult(0);
+  // Back to the element type, without the vectors' unit dimensions.
+  RankedTensorType fullType = RankedTensorType::get(full, elt);
+  Value result = castTensor(b, loc, product, fullType);
+  SmallVector<int64_t> dropped;
+  if (lhsVector)
+    dropped.push_back(batch);
+  if (rhsVector)
+    dropped.push_back(batch + 1);
+  if (!dropped.empty())
+    result = tensor::CollapseShapeOp::create(
+        b, loc, resultType, result,
+        unitReassociation(fullType.getRank(), dropped));
+  if (result.getType() != resultType)
+    result = tensor::CastOp::create(b, loc, resultType, result);
+  return SmallVector<Value>{result};
+}
+
+/// Gemm: alpha A' B' + beta C in one contraction and one broadcast map.
+Lowered lowerGemm(OpBuilder &b, onnxir::GemmOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto resultType = cast<RankedTensorType>(op.getType());
+  Type elt = resultType.getElementType();
+  Type acc = productAccumulator(elt);
+  bool transA = op.getTransA() != 0, transB = op.getTransB() != 0;
+  Value a = op.getA(), bm = op.getB();
+  AffineExpr m = getAffineDimExpr(0, ctx), n = getAffineDimExpr(1, ctx),
+             k = getAffineDimExpr(2, ctx);
+  SmallVector<AffineMap> maps = {
+      AffineMap::get(3, 0,
+                     transA ? ArrayRef<AffineExpr>{k, m}
+                            : ArrayRef<AffineExpr>{m, k},
+                     ctx),
+      AffineMap::get(3, 0,
+                     transB ? ArrayRef<AffineExpr>{n, k}
+                            : ArrayRef<AffineExpr>{k, n},
+                     ctx),
+      AffineMap::get(3, 0, {m, n}, ctx)};
+  SmallVector<OpFoldResult> sizes = {
+      transA ? OpFoldResult(getSizes(b, loc, a)[1]) : getSizes(b, loc, a)[0],
+      transB ? OpFoldResult(getSizes(b, loc, bm)[0]) : getSizes(b, loc, bm)[1]};
+  Value init = filled(b, loc, sizes, acc, 0.0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), ValueRange{a, bm}, init, maps,
+          {IteratorType::parallel, IteratorType::parallel,
+           IteratorType::reduction},
+          [](OpBuilder &nb, Location l, ValueRange args) {
+            linalg::YieldOp::create(
+                nb, l, multiplyAdd(nb, l, args[0], args[1], args[2]));
+          })
+          .getResult(0);
+  double alpha = op.getAlpha().convertToDouble();
+  double beta = op.getBeta().convertToDouble();
+  SmallVector<Value> operands = {product};
+  bool hasC = !isNone(op.getC()) && beta != 0.0;
+  if (hasC)
+    operands.push_back(op.getC());
+  FailureOr<Value> result = broadcastGeneric(
+      b, loc, op, resultType, operands,
+      [&](OpBuilder &nb, Location l, ValueRange args) {
+        Value y = args[0];
+        bool isFloat = isa<FloatType>(acc);
+        if (alpha != 1.0)
+          y = isFloat ? Value(arith::MulFOp::create(
+                            nb, l, y, scalarConstant(nb, l, acc, alpha)))
+                      : Value(arith::MulIOp::create(
+                            nb, l, y, scalarConstant(nb, l, acc, alpha)));
+        if (hasC) {
+          Value c = convertScalar(nb, l, args[1], acc);
+          if (beta != 1.0)
+            c = isFloat ? Value(arith::MulFOp::create(
+                              nb, l, c, scalarConstant(nb, l, acc, beta)))
+                        : Value(arith::MulIOp::create(
+                              nb, l, c, scalarConstant(nb, l, acc, beta)));
+          y = isFloat ? Value(arith::AddFOp::create(nb, l, y, c))
+                      : Value(arith::AddIOp::create(nb, l, y, c));
+        }
+        return convertScalar(nb, l, y, elt);
+      });
+  if (failed(result))
+    return failure();
+  return SmallVector<Value>{*result};
+}
+
+} // namespace
+
+std::optional<Lowered> onnx_lowering::lowerLinearAlgebraOp(OpBuilder &b,
+                                                           Operation *op) {
+  using namespace onnxir;
+  return TypeSwitch<Operation *, std::optional<Lowered>>(op)
+      .Case([&](MatMulOp o) { return lowerMatMul(b, o); })
+      .Case([&](GemmOp o) { return lowerGemm(b, o); })
+      .Default([](Operation *) { return std::nullopt; });
+}
