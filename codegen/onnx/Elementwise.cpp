@@ -20,6 +20,7 @@
 #include "mlir/IR/Matchers.h"
 #include "llvm/ADT/TypeSwitch.h"
 
+#include <cmath>
 #include <limits>
 
 using namespace mlir;
@@ -277,6 +278,156 @@ Lowered lowerTrilu(OpBuilder &b, onnxir::TriluOp op) {
   return SmallVector<Value>{*result};
 }
 
+/// x as f32, then `f`, then back to x's type: for the functions whose
+/// polynomial MLIR has in f32 only (erf).
+Value inF32(OpBuilder &b, Location loc, Value x, function_ref<Value(Value)> f) {
+  return castFloat(b, loc, f(castFloat(b, loc, x, b.getF32Type())),
+                   x.getType());
+}
+
+/// Gelu: x Phi(x) = x (1 + erf(x / sqrt 2)) / 2 (erf in f32), or with
+/// approximate "tanh", x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x^3))) / 2.
+Value gelu(OpBuilder &b, Location loc, Value x, bool tanhApproximation) {
+  Type t = x.getType();
+  Value inner;
+  if (tanhApproximation) {
+    Value cube =
+        arith::MulFOp::create(b, loc, x, arith::MulFOp::create(b, loc, x, x));
+    Value sum = arith::AddFOp::create(
+        b, loc, x,
+        arith::MulFOp::create(b, loc, constF(b, loc, t, 0.044715), cube));
+    inner = math::TanhOp::create(
+        b, loc,
+        arith::MulFOp::create(b, loc, constF(b, loc, t, std::sqrt(2.0 / M_PI)),
+                              sum));
+  } else {
+    inner = inF32(b, loc, x, [&](Value v) -> Value {
+      return math::ErfOp::create(
+          b, loc,
+          arith::MulFOp::create(b, loc, v,
+                                constF(b, loc, v.getType(), M_SQRT1_2)));
+    });
+  }
+  Value onePlus = arith::AddFOp::create(b, loc, constF(b, loc, t, 1.0), inner);
+  return arith::MulFOp::create(
+      b, loc, arith::MulFOp::create(b, loc, constF(b, loc, t, 0.5), x),
+      onePlus);
+}
+
+/// The largest (or smallest) of `x` and `y`: NaN if either is.
+Value extremum(OpBuilder &b, Location loc, Value x, Value y, bool largest) {
+  if (isa<FloatType>(x.getType()))
+    return largest ? Value(arith::MaximumFOp::create(b, loc, x, y))
+                   : Value(arith::MinimumFOp::create(b, loc, x, y));
+  return largest ? Value(arith::MaxSIOp::create(b, loc, x, y))
+                 : Value(arith::MinSIOp::create(b, loc, x, y));
+}
+
+/// An elementwise operator the dialect has no typed op for (an onnx.Node
+/// of the default domain) as a generic over its present operands; none
+/// when `node` is not one.
+std::optional<Lowered> lowerElementwiseNode(OpBuilder &b, onnxir::NodeOp node) {
+  StringRef type = node.getOpType();
+  SmallVector<Value> operands;
+  for (Value v : node.getInputs())
+    if (!isNone(v))
+      operands.push_back(v);
+  if (operands.empty() || node.getNumResults() != 1)
+    return std::nullopt;
+  Type elt = ranked(operands[0]).getElementType();
+  bool isFloat = isa<FloatType>(elt);
+  auto floatOnly = [&](auto f) -> FailureOr<ScalarFn> {
+    if (!isFloat)
+      return node.emitOpError()
+             << "cannot be compiled: " << type
+             << " needs floating-point elements, got " << elt;
+    return ScalarFn([f](OpBuilder &b, Location l, ValueRange a) {
+      return Value(f(b, l, a[0]));
+    });
+  };
+  FailureOr<ScalarFn> fn = ScalarFn();
+  if (type == "Sin")
+    fn = floatOnly([](OpBuilder &b, Location l, Value x) {
+      return math::SinOp::create(b, l, x);
+    });
+  else if (type == "Cos")
+    fn = floatOnly([](OpBuilder &b, Location l, Value x) {
+      return math::CosOp::create(b, l, x);
+    });
+  else if (type == "Floor")
+    fn = floatOnly([](OpBuilder &b, Location l, Value x) {
+      return math::FloorOp::create(b, l, x);
+    });
+  else if (type == "Ceil")
+    fn = floatOnly([](OpBuilder &b, Location l, Value x) {
+      return math::CeilOp::create(b, l, x);
+    });
+  else if (type == "Gelu") {
+    auto approximate = node.getNodeAttrs().getAs<StringAttr>("approximate");
+    bool tanh = approximate && approximate.getValue() == "tanh";
+    if (approximate && !tanh && approximate.getValue() != "none")
+      return Lowered(node.emitOpError()
+                     << "cannot be compiled: Gelu's approximate must be "
+                        "'none' or 'tanh', got '"
+                     << approximate.getValue() << "'");
+    if (!tanh && elt.isF64())
+      return Lowered(node.emitOpError()
+                     << "cannot be compiled: Gelu is computed in f32 only "
+                        "(its erf), got "
+                     << elt);
+    fn = floatOnly([tanh](OpBuilder &b, Location l, Value x) {
+      return gelu(b, l, x, tanh);
+    });
+  } else if (type == "Abs")
+    fn = ScalarFn([](OpBuilder &b, Location l, ValueRange a) {
+      Value x = a[0];
+      if (isa<FloatType>(x.getType()))
+        return Value(math::AbsFOp::create(b, l, x));
+      Value zero = scalarConstant(b, l, x.getType(), 0);
+      Value negative =
+          arith::CmpIOp::create(b, l, arith::CmpIPredicate::slt, x, zero);
+      return Value(arith::SelectOp::create(
+          b, l, negative, arith::SubIOp::create(b, l, zero, x), x));
+    });
+  else if (type == "Greater")
+    fn = compare(arith::CmpFPredicate::OGT, arith::CmpIPredicate::sgt);
+  else if (type == "GreaterOrEqual")
+    fn = compare(arith::CmpFPredicate::OGE, arith::CmpIPredicate::sge);
+  else if (type == "LessOrEqual")
+    fn = compare(arith::CmpFPredicate::OLE, arith::CmpIPredicate::sle);
+  else if (type == "Max" || type == "Min") {
+    bool largest = type == "Max";
+    fn = ScalarFn([largest](OpBuilder &b, Location l, ValueRange a) {
+      Value r = a[0];
+      for (Value x : a.drop_front())
+        r = extremum(b, l, r, x, largest);
+      return r;
+    });
+  } else if (type == "Clip") {
+    // Clip(x, min, max): absent bounds do not bound.
+    bool hasMin = node.getInputs().size() > 1 && !isNone(node.getInputs()[1]);
+    bool hasMax = node.getInputs().size() > 2 && !isNone(node.getInputs()[2]);
+    fn = ScalarFn([hasMin, hasMax](OpBuilder &b, Location l, ValueRange a) {
+      Value r = a[0];
+      if (hasMin)
+        r = extremum(b, l, r, a[1], /*largest=*/true);
+      if (hasMax)
+        r = extremum(b, l, r, a[hasMin ? 2 : 1], /*largest=*/false);
+      return r;
+    });
+  }
+  if (failed(fn))
+    return Lowered(failure());
+  if (!*fn)
+    return std::nullopt;
+  auto resultType = cast<RankedTensorType>(node.getResult(0).getType());
+  FailureOr<Value> result =
+      broadcastGeneric(b, node.getLoc(), node, resultType, operands, *fn);
+  if (failed(result))
+    return Lowered(failure());
+  return Lowered(SmallVector<Value>{*result});
+}
+
 } // namespace
 
 std::optional<Lowered> onnx_lowering::lowerElementwiseOp(OpBuilder &b,
@@ -289,6 +440,7 @@ std::optional<Lowered> onnx_lowering::lowerElementwiseOp(OpBuilder &b,
       .Case([&](CastOp o) { return lowerCast(b, o); })
       .Case([&](ExpandOp o) { return lowerExpand(b, o); })
       .Case([&](TriluOp o) { return lowerTrilu(b, o); })
+      .Case([&](NodeOp o) { return lowerElementwiseNode(b, o); })
       .Case([&](ErfOp o) -> std::optional<Lowered> {
         // A polynomial in f32 (below); f64 would need more terms.
         Type elt = ranked(o.getX()).getElementType();
@@ -299,9 +451,9 @@ std::optional<Lowered> onnx_lowering::lowerElementwiseOp(OpBuilder &b,
         FailureOr<Value> result = broadcastGeneric(
             b, o.getLoc(), o, cast<RankedTensorType>(o.getType()), o.getX(),
             [](OpBuilder &nb, Location l, ValueRange args) {
-              Value x = castFloat(nb, l, args[0], nb.getF32Type());
-              return castFloat(nb, l, math::ErfOp::create(nb, l, x),
-                               args[0].getType());
+              return inF32(nb, l, args[0], [&](Value x) -> Value {
+                return math::ErfOp::create(nb, l, x);
+              });
             });
         if (failed(result))
           return failure();

@@ -20,6 +20,7 @@
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <limits>
+#include <map>
 
 using namespace mlir;
 using namespace mlir::attic;
@@ -219,6 +220,189 @@ Lowered lowerGemm(OpBuilder &b, onnxir::GemmOp op) {
   return SmallVector<Value>{*result};
 }
 
+/// An Einsum term's labels: a letter's character code, or kEllipsis + k
+/// for the k-th of the dimensions an ellipsis stands for (counted from
+/// the last).
+constexpr int kEllipsis = 1 << 10;
+
+/// The labels of `term` for an operand of rank `rank`, its ellipsis (at
+/// most one) standing for the dimensions no letter names; failure when
+/// `term` does not fit.
+FailureOr<SmallVector<int>> einsumLabels(StringRef term, int64_t rank) {
+  size_t dots = term.find("...");
+  StringRef letters = term;
+  std::string joined;
+  if (dots != StringRef::npos) {
+    joined = (term.take_front(dots) + term.drop_front(dots + 3)).str();
+    letters = joined;
+  }
+  if (StringRef(letters).contains('.') || !llvm::all_of(letters, llvm::isAlpha))
+    return failure();
+  int64_t fill = rank - static_cast<int64_t>(letters.size());
+  if (fill < 0 || (fill > 0 && dots == StringRef::npos))
+    return failure();
+  SmallVector<int> labels;
+  for (char c : term.take_front(dots == StringRef::npos ? term.size() : dots))
+    labels.push_back(c);
+  if (dots != StringRef::npos) {
+    for (int64_t k = fill - 1; k >= 0; --k)
+      labels.push_back(kEllipsis + k);
+    for (char c : term.drop_front(dots + 3))
+      labels.push_back(c);
+  }
+  return labels;
+}
+
+/// Einsum as one contraction generic: a loop per label, the output's
+/// parallel (given after `->`, or else the ellipsis's dimensions and the
+/// letters that occur once, in alphabetical order), the others reduced;
+/// the product of the operands accumulates in f32 at least. A letter
+/// repeated in an operand reads its diagonal; an ellipsis's dimensions
+/// broadcast (an operand's static 1 against a larger size).
+Lowered lowerEinsum(OpBuilder &b, onnxir::NodeOp op) {
+  Location loc = op.getLoc();
+  MLIRContext *ctx = b.getContext();
+  auto equation = op.getNodeAttrs().getAs<StringAttr>("equation");
+  if (!equation)
+    return op.emitOpError("cannot be compiled: Einsum has no equation");
+  std::string text;
+  for (char c : equation.getValue())
+    if (c != ' ')
+      text += c;
+  auto bad = [&](const Twine &why) -> Lowered {
+    return op.emitOpError() << "cannot be compiled: Einsum equation '"
+                            << equation.getValue() << "': " << why;
+  };
+  auto [lhs, rhs] = StringRef(text).split("->");
+  bool explicitOutput = StringRef(text).contains("->");
+  SmallVector<StringRef> terms;
+  lhs.split(terms, ',');
+  if (terms.size() != op.getInputs().size())
+    return bad("it names " + Twine(terms.size()) + " operands, the node has " +
+               Twine(op.getInputs().size()));
+  // Each operand's labels; the ellipsis stands for as many dimensions as
+  // the longest one.
+  SmallVector<SmallVector<int>> operandLabels;
+  int64_t ellipsisDims = 0;
+  for (auto [term, operand] : llvm::zip(terms, op.getInputs())) {
+    FailureOr<SmallVector<int>> labels =
+        einsumLabels(term, ranked(operand).getRank());
+    if (failed(labels))
+      return bad("operand '" + term + "' does not fit its rank " +
+                 Twine(ranked(operand).getRank()));
+    for (int label : *labels)
+      if (label >= kEllipsis)
+        ellipsisDims = std::max<int64_t>(ellipsisDims, label - kEllipsis + 1);
+    operandLabels.push_back(std::move(*labels));
+  }
+  SmallVector<int> output;
+  if (explicitOutput) {
+    auto rank = [&]() -> int64_t {
+      size_t letters = llvm::count_if(rhs, llvm::isAlpha);
+      return letters + (rhs.contains("...") ? ellipsisDims : 0);
+    }();
+    FailureOr<SmallVector<int>> labels = einsumLabels(rhs, rank);
+    if (failed(labels))
+      return bad("the output '" + rhs + "' is malformed");
+    output = std::move(*labels);
+  } else {
+    for (int64_t k = ellipsisDims - 1; k >= 0; --k)
+      output.push_back(kEllipsis + k);
+    std::map<int, int> counts;
+    for (ArrayRef<int> labels : operandLabels)
+      for (int label : labels)
+        if (label < kEllipsis)
+          ++counts[label];
+    for (auto [label, count] : counts)
+      if (count == 1)
+        output.push_back(label);
+  }
+  // The loops: the output's labels, then the reduced ones.
+  SmallVector<int> loops;
+  for (int label : output) {
+    if (llvm::is_contained(loops, label))
+      return bad("an output label occurs twice");
+    loops.push_back(label);
+  }
+  for (ArrayRef<int> labels : operandLabels)
+    for (int label : labels)
+      if (!llvm::is_contained(loops, label))
+        loops.push_back(label);
+  if (llvm::any_of(output, [&](int label) {
+        return llvm::none_of(operandLabels, [&](ArrayRef<int> labels) {
+          return llvm::is_contained(labels, label);
+        });
+      }))
+    return bad("an output label names no operand dimension");
+  // Each loop's size: from an operand dimension that is not a broadcast 1.
+  int64_t n = loops.size();
+  SmallVector<OpFoldResult> sizes(n);
+  SmallVector<AffineMap> maps;
+  for (auto [labels, operand] : llvm::zip(operandLabels, op.getInputs())) {
+    RankedTensorType type = ranked(operand);
+    SmallVector<OpFoldResult> operandSizes = getSizes(b, loc, operand);
+    for (auto [i, label] : llvm::enumerate(labels)) {
+      int64_t d = llvm::find(loops, label) - loops.begin();
+      if (!sizes[d] || (label >= kEllipsis && type.getDimSize(i) != 1))
+        sizes[d] = operandSizes[i];
+    }
+  }
+  for (auto [labels, operand] : llvm::zip(operandLabels, op.getInputs())) {
+    RankedTensorType type = ranked(operand);
+    SmallVector<AffineExpr> exprs;
+    for (auto [i, label] : llvm::enumerate(labels)) {
+      int64_t d = llvm::find(loops, label) - loops.begin();
+      std::optional<int64_t> loopSize = getConstantIntValue(sizes[d]);
+      bool broadcast = label >= kEllipsis && type.getDimSize(i) == 1 &&
+                       (!loopSize || *loopSize != 1);
+      exprs.push_back(broadcast ? getAffineConstantExpr(0, ctx)
+                                : getAffineDimExpr(d, ctx));
+    }
+    maps.push_back(AffineMap::get(n, 0, exprs, ctx));
+  }
+  SmallVector<AffineExpr> outExprs;
+  SmallVector<OpFoldResult> outSizes;
+  for (int64_t d = 0; d < static_cast<int64_t>(output.size()); ++d) {
+    outExprs.push_back(getAffineDimExpr(d, ctx));
+    outSizes.push_back(sizes[d]);
+  }
+  maps.push_back(AffineMap::get(n, 0, outExprs, ctx));
+  SmallVector<IteratorType> iterators(output.size(), IteratorType::parallel);
+  iterators.append(n - output.size(), IteratorType::reduction);
+  auto resultType = cast<RankedTensorType>(op.getResult(0).getType());
+  if (resultType.getRank() != static_cast<int64_t>(output.size()))
+    return bad("its output has rank " + Twine(output.size()) +
+               ", the node's result " + Twine(resultType.getRank()));
+  Type acc = productAccumulator(resultType.getElementType());
+  bool isFloat = isa<FloatType>(acc);
+  Value init = filled(b, loc, outSizes, acc, 0.0);
+  Value product =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), op.getInputs(), init, maps, iterators,
+          [&](OpBuilder &nb, Location l, ValueRange args) {
+            auto widen = [&](Value x) {
+              return isFloat ? castFloat(nb, l, x, acc) : x;
+            };
+            Value p = widen(args.front());
+            for (Value x : args.drop_front().drop_back())
+              p = isFloat ? Value(arith::MulFOp::create(nb, l, p, widen(x)))
+                          : Value(arith::MulIOp::create(nb, l, p, x));
+            Value sum =
+                isFloat ? Value(arith::AddFOp::create(nb, l, args.back(), p))
+                        : Value(arith::AddIOp::create(nb, l, args.back(), p));
+            linalg::YieldOp::create(nb, l, sum);
+          })
+          .getResult(0);
+  Value result =
+      castTensor(b, loc, product,
+                 RankedTensorType::get(
+                     cast<RankedTensorType>(product.getType()).getShape(),
+                     resultType.getElementType()));
+  if (result.getType() != resultType)
+    result = tensor::CastOp::create(b, loc, resultType, result);
+  return SmallVector<Value>{result};
+}
+
 } // namespace
 
 std::optional<Lowered> onnx_lowering::lowerLinearAlgebraOp(OpBuilder &b,
@@ -227,5 +411,10 @@ std::optional<Lowered> onnx_lowering::lowerLinearAlgebraOp(OpBuilder &b,
   return TypeSwitch<Operation *, std::optional<Lowered>>(op)
       .Case([&](MatMulOp o) { return lowerMatMul(b, o); })
       .Case([&](GemmOp o) { return lowerGemm(b, o); })
+      .Case([&](NodeOp o) -> std::optional<Lowered> {
+        if (o.getOpType() == "Einsum")
+          return lowerEinsum(b, o);
+        return std::nullopt;
+      })
       .Default([](Operation *) { return std::nullopt; });
 }

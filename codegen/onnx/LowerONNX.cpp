@@ -50,19 +50,25 @@ Lowered lowerOp(OpBuilder &b, Operation *op) {
   using namespace onnxir;
   if (isa<NoneOp>(op))
     return SmallVector<Value>{}; // Removed once nothing uses it.
-  if (auto node = dyn_cast<NodeOp>(op)) {
+  auto node = dyn_cast<NodeOp>(op);
+  auto unsupported = [&]() -> Lowered {
     std::string type = node.getOpType().str();
     if (!node.getDomain().empty())
       type = node.getDomain().str() + "." + type;
     return op->emitError() << "the ONNX operator '" << type
                            << "' is not supported for compilation";
-  }
+  };
+  // Operators of other domains are not ONNX's to compute.
+  if (node && !node.getDomain().empty() && node.getDomain() != "ai.onnx")
+    return unsupported();
   if (failed(checkTypes(op)))
     return failure();
   for (auto family : {lowerElementwiseOp, lowerLinearAlgebraOp,
                       lowerReductionOp, lowerNormalizationOp, lowerShapeOp})
     if (std::optional<Lowered> lowered = family(b, op))
       return std::move(*lowered);
+  if (node)
+    return unsupported();
   return op->emitOpError("cannot be compiled yet: raise it to an attic op "
                          "first (attic-raise-onnx) or rewrite it");
 }

@@ -382,6 +382,98 @@ Lowered lowerGatherElements(OpBuilder &b, onnxir::GatherElementsOp op) {
   return SmallVector<Value>{result};
 }
 
+/// Size: the number of elements, an i64 scalar.
+Lowered lowerSize(OpBuilder &b, onnxir::NodeOp op) {
+  Location loc = op.getLoc();
+  if (op.getInputs().size() != 1 || op.getNumResults() != 1)
+    return op.emitOpError("cannot be compiled: Size takes one input and "
+                          "gives one output");
+  Value data = op.getInputs()[0];
+  IndexMath math{b, loc};
+  Value count = arith::ConstantIndexOp::create(b, loc, 1);
+  for (int64_t d = 0; d < ranked(data).getRank(); ++d)
+    count = arith::MulIOp::create(b, loc, count, math.dim(data, d));
+  Value size = tensor::FromElementsOp::create(
+      b, loc, RankedTensorType::get({}, b.getI64Type()),
+      ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(), count)});
+  Type type = op.getResult(0).getType();
+  if (size.getType() != type)
+    size = tensor::CastOp::create(b, loc, type, size);
+  return SmallVector<Value>{size};
+}
+
+/// One element of a tensor of one element (0-D or [1]).
+Value onlyElement(OpBuilder &b, Location loc, Value tensor) {
+  SmallVector<Value> at(ranked(tensor).getRank(),
+                        arith::ConstantIndexOp::create(b, loc, 0));
+  return tensor::ExtractOp::create(b, loc, tensor, at);
+}
+
+/// Range: start + i * delta for i below max(ceil((limit - start) / delta),
+/// 0), that length taken from the result type when it is static.
+Lowered lowerRange(OpBuilder &b, onnxir::NodeOp op) {
+  Location loc = op.getLoc();
+  if (op.getInputs().size() != 3 || op.getNumResults() != 1)
+    return op.emitOpError("cannot be compiled: Range takes start, limit and "
+                          "delta and gives one output");
+  auto type = cast<RankedTensorType>(op.getResult(0).getType());
+  Type elt = type.getElementType();
+  for (Value v : op.getInputs())
+    if (ranked(v).getNumElements() != 1 || ranked(v).getElementType() != elt)
+      return op.emitOpError() << "cannot be compiled: Range's inputs must be "
+                                 "scalars of its output's type "
+                              << elt;
+  if (type.getRank() != 1)
+    return op.emitOpError("cannot be compiled: Range's output must be 1-D");
+  bool isFloat = isa<FloatType>(elt);
+  Value start = onlyElement(b, loc, op.getInputs()[0]);
+  Value limit = onlyElement(b, loc, op.getInputs()[1]);
+  Value delta = onlyElement(b, loc, op.getInputs()[2]);
+  OpFoldResult size = b.getIndexAttr(type.getDimSize(0));
+  if (type.isDynamicDim(0)) {
+    Value count;
+    if (isFloat) {
+      Value steps = math::CeilOp::create(
+          b, loc,
+          arith::DivFOp::create(
+              b, loc, arith::SubFOp::create(b, loc, limit, start), delta));
+      count = arith::FPToSIOp::create(b, loc, b.getI64Type(), steps);
+    } else {
+      count = arith::CeilDivSIOp::create(
+          b, loc, arith::SubIOp::create(b, loc, limit, start), delta);
+    }
+    Value index = arith::IndexCastOp::create(b, loc, b.getIndexType(), count);
+    size = Value(arith::MaxSIOp::create(
+        b, loc, index, arith::ConstantIndexOp::create(b, loc, 0)));
+  }
+  Value init = emptyTensor(b, loc, {size}, elt);
+  AffineMap id = b.getMultiDimIdentityMap(1);
+  Value result =
+      linalg::GenericOp::create(
+          b, loc, init.getType(), ValueRange{}, init, {id},
+          {IteratorType::parallel},
+          [&](OpBuilder &nb, Location l, ValueRange) {
+            Value i = linalg::IndexOp::create(nb, l, 0);
+            Value value;
+            if (isFloat) {
+              Value x = arith::SIToFPOp::create(
+                  nb, l, elt,
+                  arith::IndexCastOp::create(nb, l, nb.getI64Type(), i));
+              value = arith::AddFOp::create(
+                  nb, l, start, arith::MulFOp::create(nb, l, x, delta));
+            } else {
+              Value x = arith::IndexCastOp::create(nb, l, elt, i);
+              value = arith::AddIOp::create(
+                  nb, l, start, arith::MulIOp::create(nb, l, x, delta));
+            }
+            linalg::YieldOp::create(nb, l, value);
+          })
+          .getResult(0);
+  if (result.getType() != type)
+    result = tensor::CastOp::create(b, loc, type, result);
+  return SmallVector<Value>{result};
+}
+
 } // namespace
 
 std::optional<Lowered> onnx_lowering::lowerShapeOp(OpBuilder &b,
@@ -410,5 +502,16 @@ std::optional<Lowered> onnx_lowering::lowerShapeOp(OpBuilder &b,
       .Case([&](ConcatOp o) { return lowerConcat(b, o); })
       .Case([&](GatherOp o) { return lowerGather(b, o); })
       .Case([&](GatherElementsOp o) { return lowerGatherElements(b, o); })
+      .Case([&](NodeOp o) -> std::optional<Lowered> {
+        if (o.getOpType() == "Range")
+          return lowerRange(b, o);
+        if (o.getOpType() == "Size")
+          return lowerSize(b, o);
+        // Flatten: the input's elements as the result's 2-D shape.
+        if (o.getOpType() == "Flatten" && o.getInputs().size() == 1 &&
+            o.getNumResults() == 1)
+          return reshapeTo(b, o, o.getInputs()[0]);
+        return std::nullopt;
+      })
       .Default([](Operation *) { return std::nullopt; });
 }

@@ -15,11 +15,16 @@ ELEMENT_TYPES = {np.dtype(np.float32): TensorProto.FLOAT,
 
 
 def write_case(out, name, nodes, inputs, outputs, initializers=(), opset=17,
-               ir_version=8, check=False):
+               ir_version=8, check=False, dims=None, more_sets=()):
     """inputs, outputs, initializers: (name, array) pairs; the arrays'
     shapes and types declare the graph's inputs and outputs. `check` runs
-    ONNX's model checker (which knows opsets up to 17 here)."""
-    info = lambda n, a: helper.make_tensor_value_info(n, ELEMENT_TYPES[a.dtype], list(a.shape))
+    ONNX's model checker (which knows opsets up to 17 here). `dims` maps a
+    graph input or output name to its declared dimensions where they are
+    symbolic (a str is a dim_param); `more_sets` are further data sets, each
+    a pair of lists of input and output arrays in order."""
+    dims = dims or {}
+    info = lambda n, a: helper.make_tensor_value_info(
+        n, ELEMENT_TYPES[a.dtype], dims.get(n, list(a.shape)))
     graph = helper.make_graph(
         nodes, name, [info(n, a) for n, a in inputs], [info(n, a) for n, a in outputs],
         [numpy_helper.from_array(a, n) for n, a in initializers])
@@ -32,7 +37,11 @@ def write_case(out, name, nodes, inputs, outputs, initializers=(), opset=17,
     os.makedirs(data, exist_ok=True)
     with open(os.path.join(out, name, "model.onnx"), "wb") as f:
         f.write(model.SerializeToString())
-    for kind, values in (("input", inputs), ("output", outputs)):
-        for i, (n, a) in enumerate(values):
-            with open(os.path.join(data, f"{kind}_{i}.pb"), "wb") as f:
-                f.write(numpy_helper.from_array(a, n).SerializeToString())
+    sets = [([a for _, a in inputs], [a for _, a in outputs])] + list(more_sets)
+    for k, (ins, outs) in enumerate(sets):
+        data = os.path.join(out, name, f"test_data_set_{k}")
+        os.makedirs(data, exist_ok=True)
+        for kind, names, arrays in (("input", inputs, ins), ("output", outputs, outs)):
+            for i, ((n, _), a) in enumerate(zip(names, arrays)):
+                with open(os.path.join(data, f"{kind}_{i}.pb"), "wb") as f:
+                    f.write(numpy_helper.from_array(a, n).SerializeToString())

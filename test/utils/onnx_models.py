@@ -115,6 +115,13 @@ def main():
         [helper.make_node("Add", ["x", "missing"], ["y"], name="add")],
         [tensor_info("x", [4])], [tensor_info("y", [4])], 13)
 
+    # A Shape of an undefined value at opset 18: ONNX's data propagation
+    # reads its input's type before anything checks that it exists.
+    models["bad_undefined_shape_input"] = model(
+        [helper.make_node("Shape", ["missing"], ["s"], name="shape_of"),
+         helper.make_node("Reshape", ["x", "s"], ["y"], name="reshape")],
+        [tensor_info("x", [4])], [tensor_info("y", [4])], 18)
+
     models["bad_string"] = model(
         [helper.make_node("Identity", ["x"], ["y"], name="id")],
         [tensor_info("x", [4], TensorProto.STRING)], [tensor_info("y", [4], TensorProto.STRING)], 13)

@@ -17,9 +17,10 @@
 // that the header declares. Link it into a shared library or a program
 // with -lm. An ONNX model's dynamic input dimensions (batch, sequence)
 // are fixed with --shape, one per input: the model is specialized to
-// them before shape inference. With --target=cuda the functions run their work on an NVIDIA
-// GPU (kernels embedded for --gpu-chip); link with -lAtticCudaRuntime,
-// whose managed memory the arguments must live in and the results do.
+// them before shape inference. With --target=cuda the functions run their work
+// on an NVIDIA GPU (kernels embedded for --gpu-chip); link with
+// -lAtticCudaRuntime, whose managed memory the arguments must live in and the
+// results do.
 //
 // `run` compiles an ONNX model the same way and runs it on inputs (.pb or
 // .npy), comparing the results with expected outputs, the model
@@ -331,9 +332,8 @@ void printImportDiagnostic(Diagnostic &diag, StringRef path) {
 
 /// Imports the ONNX model at `path`, its inputs given `shapes`; an error is
 /// printed, and the program exits.
-OwningOpRef<ModuleOp>
-importOnnxFile(MLIRContext &context, StringRef path,
-               ArrayRef<onnxir::InputShape> shapes = {}) {
+OwningOpRef<ModuleOp> importOnnxFile(MLIRContext &context, StringRef path,
+                                     ArrayRef<onnxir::InputShape> shapes = {}) {
   auto buffer = llvm::MemoryBuffer::getFileOrSTDIN(
       path, /*IsText=*/false, /*RequiresNullTerminator=*/false);
   if (!buffer)
@@ -439,8 +439,8 @@ importForCompilation(MLIRContext &context, StringRef path,
 int compile(MLIRContext &context) {
   OwningOpRef<ModuleOp> module;
   if (StringRef(inputFile).ends_with(".onnx")) {
-    module = importForCompilation(context, inputFile,
-                                  parseInputShapes(inputShapes));
+    module =
+        importForCompilation(context, inputFile, parseInputShapes(inputShapes));
   } else {
     if (!inputShapes.empty())
       fail("--shape applies to an ONNX model; " + inputFile +
@@ -465,8 +465,7 @@ int compile(MLIRContext &context) {
   } else if (compileTarget == "cpu") {
     CpuPipelineOptions pipelineOptions;
     pipelineOptions.vectorize = vectorize;
-    checkCompiles(cpu::lowerForCpu(*module, passes, pipelineOptions),
-                  dynamic);
+    checkCompiles(cpu::lowerForCpu(*module, passes, pipelineOptions), dynamic);
   } else {
     fail("unknown --target '" + compileTarget + "' (expected cpu or cuda)");
   }
@@ -841,9 +840,8 @@ int runModel(MLIRContext &context) {
     return *function;
   };
   if (dynamicInputDims(*declared).empty() &&
-      llvm::all_of(signature.getArgumentTypes(), [](Type t) {
-        return isa<RankedTensorType>(t);
-      })) {
+      llvm::all_of(signature.getArgumentTypes(),
+                   [](Type t) { return isa<RankedTensorType>(t); })) {
     SmallVector<SmallVector<int64_t>> shapes;
     for (Type t : signature.getArgumentTypes())
       shapes.push_back(llvm::to_vector(cast<RankedTensorType>(t).getShape()));
@@ -874,7 +872,8 @@ int runModel(MLIRContext &context) {
     SmallVector<cpu::HostArray> args, expected;
     for (auto [i, path] : llvm::enumerate(set.inputs)) {
       cpu::HostArray array = check(run::readArray(&context, path));
-      if (auto type = dyn_cast<RankedTensorType>(signature.getArgumentTypes()[i]))
+      if (auto type =
+              dyn_cast<RankedTensorType>(signature.getArgumentTypes()[i]))
         check(cpu::checkArgument(array, type,
                                  path + " (input " + llvm::Twine(i) + ")"));
       args.push_back(std::move(array));
@@ -884,8 +883,7 @@ int runModel(MLIRContext &context) {
     SmallVector<SmallVector<int64_t>> shapes;
     for (const cpu::HostArray &array : args)
       shapes.push_back(array.shape);
-    SmallVector<cpu::HostArray> results =
-        check(compileFor(shapes).call(args));
+    SmallVector<cpu::HostArray> results = check(compileFor(shapes).call(args));
     bool ok = true;
     for (auto [i, want] : llvm::enumerate(expected)) {
       llvm::outs() << (set.name.empty() ? "" : set.name + ": ") << "output "

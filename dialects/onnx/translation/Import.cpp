@@ -46,6 +46,12 @@ using llvm::Twine;
 namespace {
 
 constexpr int64_t kMinOpset = 13;
+
+/// The error for a node input that nothing defines.
+std::string undefinedInput(const std::string &node, StringRef name) {
+  return node + " reads '" + name.str() +
+         "', which no earlier node, graph input or initializer defines";
+}
 constexpr int64_t kMaxOpset = 27;
 
 /// The inputs and outputs of a typed op; -1 for variadic.
@@ -500,12 +506,8 @@ LogicalResult Importer::node(OpBuilder &b, const onnx::NodeProto &node) {
       continue;
     }
     auto it = values.find(name);
-    if (it == values.end()) {
-      error(loc, what + " reads '" + name +
-                     "', which no earlier node, graph input or initializer "
-                     "defines");
-      return failure();
-    }
+    if (it == values.end())
+      return error(loc, undefinedInput(what, name));
     operands.push_back(it->second);
   }
 
@@ -607,8 +609,7 @@ LogicalResult Importer::specialize(onnx::GraphProto &graph) {
     }
     std::string what = "input '" + given.name + "'";
     if (!input)
-      return error("the model has no " + what + " (its inputs: " + names +
-                   ")");
+      return error("the model has no " + what + " (its inputs: " + names + ")");
     if (!input->type().has_tensor_type())
       return error(what + " is not a tensor; it takes no shape");
     for (int64_t d : given.shape)
@@ -622,8 +623,7 @@ LogicalResult Importer::specialize(onnx::GraphProto &graph) {
                      "; the given shape has " + Twine(given.shape.size()) +
                      " dimensions");
       for (auto [i, d] : llvm::enumerate(given.shape))
-        if (declared.dim(i).has_dim_value() &&
-            declared.dim(i).dim_value() != d)
+        if (declared.dim(i).has_dim_value() && declared.dim(i).dim_value() != d)
           return error(what + " dimension " + Twine(i) + " is " +
                        Twine(declared.dim(i).dim_value()) +
                        "; the given shape has " + Twine(d));
@@ -667,10 +667,23 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
     return nullptr;
   }
   // What ONNX's shape inference assumes without checking (it divides by a
-  // Split's output count): every node has an output, and a Split's
-  // num_outputs is positive.
+  // Split's output count, and reads the type of a Shape's input): every
+  // node reads only values defined before it and has an output, and a
+  // Split's num_outputs is positive.
+  llvm::StringSet<> defined;
+  for (const onnx::ValueInfoProto &info : model.graph().input())
+    defined.insert(info.name());
+  for (const onnx::TensorProto &t : model.graph().initializer())
+    defined.insert(t.name());
   for (const onnx::NodeProto &node : model.graph().node()) {
     std::string what = "node '" + node.name() + "' (" + node.op_type() + ")";
+    for (const std::string &input : node.input())
+      if (!input.empty() && !defined.contains(input)) {
+        error(undefinedInput(what, input));
+        return nullptr;
+      }
+    for (const std::string &output : node.output())
+      defined.insert(output);
     if (node.output_size() == 0) {
       error(what + " has no outputs");
       return nullptr;
@@ -793,10 +806,10 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
 
 } // namespace
 
-OwningOpRef<ModuleOp> mlir::onnxir::importModel(MLIRContext *context,
-                                                StringRef bytes,
-                                                StringRef modelPath,
-                                                ArrayRef<InputShape> inputShapes) {
+OwningOpRef<ModuleOp>
+mlir::onnxir::importModel(MLIRContext *context, StringRef bytes,
+                          StringRef modelPath,
+                          ArrayRef<InputShape> inputShapes) {
   context->loadDialect<ONNXDialect, func::FuncDialect>();
   onnx::ModelProto model;
   if (bytes.size() > static_cast<size_t>(std::numeric_limits<int>::max()) ||
