@@ -129,6 +129,12 @@ LogicalResult ConstantOp::verify() {
 
 OpFoldResult ConstantOp::fold(FoldAdaptor) { return getValue(); }
 
+OpFoldResult CastOp::fold(FoldAdaptor) {
+  if (getInput().getType() == getOutput().getType())
+    return getInput();
+  return {};
+}
+
 OpFoldResult IdentityOp::fold(FoldAdaptor) {
   if (getInput().getType() == getOutput().getType())
     return getInput();

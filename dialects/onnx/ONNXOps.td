@@ -146,6 +146,8 @@ def ONNX_CastOp : ONNX_TypedOp<"Cast"> {
   let arguments = (ins ONNX_Tensor:$input, ONNX_I64Attr:$to,
                        DefaultValuedAttr<ONNX_I64Attr, "1">:$saturate);
   let results = (outs ONNX_Tensor:$output);
+  // A cast to the input's own type is the input.
+  let hasFolder = 1;
 }
 
 //===----------------------------------------------------------------------===//

@@ -72,6 +72,10 @@ DimExpr DimExpr::operator*(const DimExpr &other) const {
   return e;
 }
 
+bool DimExpr::isNonNegative() const {
+  return llvm::all_of(terms, [](const auto &term) { return term.second > 0; });
+}
+
 std::optional<DimExpr> DimExpr::divide(const DimExpr &other) const {
   if (other.terms.size() != 1)
     return std::nullopt;
@@ -121,13 +125,24 @@ std::optional<DimExpr> broadcastDim(const DimExpr &a, const DimExpr &b) {
 /// The elements of a constant integer tensor.
 std::optional<SymbolicShape> constantValues(Attribute attr) {
   auto dense = dyn_cast_or_null<DenseElementsAttr>(attr);
-  if (!dense || !isa<IntegerType>(dense.getElementType()) ||
-      dense.getElementType().isInteger(1) ||
+  if (!dense || dense.getElementType().isInteger(1) ||
       dense.getNumElements() > kMaxValues)
     return std::nullopt;
   SymbolicShape values;
-  for (const APInt &v : dense.getValues<APInt>())
-    values.push_back(DimExpr::constant(v.getSExtValue()));
+  if (isa<IntegerType>(dense.getElementType())) {
+    for (const APInt &v : dense.getValues<APInt>())
+      values.push_back(DimExpr::constant(v.getSExtValue()));
+    return values;
+  }
+  // Floats that are small integers (a position range's bounds).
+  if (!isa<FloatType>(dense.getElementType()))
+    return std::nullopt;
+  for (const APFloat &v : dense.getValues<APFloat>()) {
+    double d = v.convertToDouble();
+    if (d != std::trunc(d) || std::abs(d) > (1 << 24))
+      return std::nullopt;
+    values.push_back(DimExpr::constant(static_cast<int64_t>(d)));
+  }
   return values;
 }
 
@@ -498,8 +513,10 @@ void SymbolicShapes::compute(Operation *op) {
       })
       .Case([&](CastOp c) {
         unary();
-        if (isa<IntegerType>(getElementTypeOrSelf(c.getType())) &&
-            !getElementTypeOrSelf(c.getType()).isInteger(1))
+        // Integer values stay what they are as integers and as floats (a
+        // sequence length cast for a float position range).
+        Type to = getElementTypeOrSelf(c.getType());
+        if ((isa<IntegerType>(to) && !to.isInteger(1)) || isa<FloatType>(to))
           results[0].values = values(c.getInput());
       })
       .Case([&](IdentityOp) {
@@ -656,7 +673,42 @@ void SymbolicShapes::compute(Operation *op) {
       .Case<SoftmaxOp, LogSoftmaxOp, ExpOp, LogOp, NegOp, SqrtOp, NotOp,
             SoftplusOp, ReluOp, TanhOp, ErfOp, SigmoidOp, ReciprocalOp, EluOp,
             TriluOp>([&](Operation *) { unary(); })
-      .Case<EqualOp, LessOp, OrOp, AndOp, PowOp, WhereOp>(
+      .Case([&](EqualOp) {
+        // Equal when the polynomials are, unequal when their difference
+        // is a nonzero constant or one side is negative and the other a
+        // size (exporters compare a shape with -1).
+        arithmetic(
+            [](const DimExpr &a, const DimExpr &b) -> std::optional<DimExpr> {
+              if (a == b)
+                return DimExpr::constant(1);
+              std::optional<int64_t> difference = (a - b).getConstant();
+              std::optional<int64_t> x = a.getConstant(), y = b.getConstant();
+              if (difference || (x && *x < 0 && b.isNonNegative()) ||
+                  (y && *y < 0 && a.isNonNegative()))
+                return DimExpr::constant(0);
+              return std::nullopt;
+            });
+      })
+      .Case([&](WhereOp w) {
+        broadcast(op->getOperands());
+        auto c = values(w.getCondition()), x = values(w.getX()),
+             y = values(w.getY());
+        if (!c || !x || !y)
+          return;
+        size_t n = std::max({c->size(), x->size(), y->size()});
+        auto at = [&](const SymbolicShape &s, size_t i) -> const DimExpr * {
+          return s.size() == 1 ? &s[0] : i < s.size() ? &s[i] : nullptr;
+        };
+        SymbolicShape out;
+        for (size_t i = 0; i < n; ++i) {
+          const DimExpr *ci = at(*c, i), *xi = at(*x, i), *yi = at(*y, i);
+          if (!ci || !xi || !yi || !ci->getConstant())
+            return;
+          out.push_back(*ci->getConstant() ? *xi : *yi);
+        }
+        results[0].values = std::move(out);
+      })
+      .Case<LessOp, OrOp, AndOp, PowOp>(
           [&](Operation *) { broadcast(op->getOperands()); })
       .Case([&](LayerNormalizationOp) { unary(); })
       .Case([&](NodeOp node) {
@@ -676,6 +728,39 @@ void SymbolicShapes::compute(Operation *op) {
           if (auto s = shape(op->getOperand(0)))
             setShape(0, *s);
           return;
+        }
+        if (type == "Einsum") {
+          // Each output letter's size from an operand it labels (no
+          // ellipsis).
+          auto equation = node.getNodeAttrs().getAs<StringAttr>("equation");
+          if (!equation || equation.getValue().contains("..."))
+            return;
+          std::string text;
+          for (char ch : equation.getValue())
+            if (ch != ' ')
+              text += ch;
+          auto [lhs, rhs] = StringRef(text).split("->");
+          SmallVector<StringRef> terms;
+          lhs.split(terms, ',');
+          if (!StringRef(text).contains("->") ||
+              terms.size() != op->getNumOperands())
+            return;
+          std::map<char, DimExpr> sizes;
+          for (auto [term, operand] : llvm::zip(terms, op->getOperands())) {
+            std::optional<SymbolicShape> in = shape(operand);
+            if (!in || in->size() != term.size())
+              return;
+            for (auto [ch, d] : llvm::zip(term, *in))
+              sizes.emplace(ch, d);
+          }
+          SymbolicShape out;
+          for (char ch : rhs) {
+            auto it = sizes.find(ch);
+            if (it == sizes.end())
+              return;
+            out.push_back(it->second);
+          }
+          return setShape(0, out);
         }
         if (type == "Range" && op->getNumOperands() == 3) {
           auto start = values(op->getOperand(0)),

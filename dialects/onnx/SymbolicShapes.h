@@ -45,6 +45,9 @@ public:
   /// The exact quotient by `other`, when `other` is one term dividing each
   /// term of this polynomial (or both are constants and divide exactly).
   std::optional<DimExpr> divide(const DimExpr &other) const;
+  /// Whether the polynomial is known to be at least 0 for all sizes of
+  /// its symbols (which are dimensions): no coefficient is negative.
+  bool isNonNegative() const;
   bool operator==(const DimExpr &other) const { return terms == other.terms; }
   bool operator!=(const DimExpr &other) const { return !(*this == other); }
 

@@ -5,6 +5,7 @@
 #include "dialects/onnx/ONNXOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
+#include "mlir/IR/TypeUtilities.h"
 #include "llvm/ADT/TypeSwitch.h"
 
 #include <cmath>
@@ -51,6 +52,17 @@ Value raise::stripCasts(Value value) {
   while (auto cast = value.getDefiningOp<tensor::CastOp>())
     value = cast.getSource();
   return value;
+}
+
+Value raise::stripFloatCasts(Value value) {
+  while (true) {
+    value = stripCasts(value);
+    auto cast = value.getDefiningOp<onnxir::CastOp>();
+    if (!cast || !isa<FloatType>(getElementTypeOrSelf(cast.getInput())) ||
+        !isa<FloatType>(getElementTypeOrSelf(cast.getOutput())))
+      return value;
+    value = cast.getInput();
+  }
 }
 
 std::optional<int64_t> raise::keptReductionAxis(Operation *op, int64_t rank) {

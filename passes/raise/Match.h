@@ -31,6 +31,10 @@ bool isMaskingFill(double fill);
 /// `value` with any tensor.cast ops in front of it looked through.
 Value stripCasts(Value value);
 
+/// `value` with tensor.cast ops and onnx.Cast ops between float types in
+/// front of it looked through (a softmax computed in f32 for f16 scores).
+Value stripFloatCasts(Value value);
+
 /// The one axis, in [0, rank), that `op` (an onnx reduction) reduces with
 /// its dimension kept: constant axes of one entry and keepdims = 1.
 std::optional<int64_t> keptReductionAxis(Operation *op, int64_t rank);

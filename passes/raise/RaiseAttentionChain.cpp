@@ -2,18 +2,25 @@
 //
 // Attention as exporters write it, from the last MatMul back:
 //
-//   MatMul(Softmax(masked, -1), V)
+//   MatMul(Softmax(masked, -1), V)        (float Casts around the softmax
+//                                          looked through)
 //   masked = scores, or scores with masks applied in any order and number:
 //            Add(s, float mask)                  (either operand order)
 //            Where(bool mask, s, fill)           (true attends)
 //            Where(bool mask, fill, s)           (true masks: Not(mask))
 //            with fill -inf, the dtype's lowest value or <= -1e4;
-//            a constant or Trilu-built lower triangle (bool, or 0 / fill
-//            floats) of the square scores is `causal` instead
+//            And of masks (Or of negated ones, Not and leading Unsqueezes
+//            looked through) is each of them; a band of the scores is
+//            `causal` (j <= i + Skv - Sq) or a `left_window` /
+//            `right_window` instead: a constant or Trilu-built triangle
+//            (bool, or 0 / fill floats, scaled or not), its slices (a
+//            registered tril buffer), or comparisons of position indices
+//            (Unsqueeze(Range) plus constants, as arange(s)[:, None])
 //   capped = Mul(Tanh(Div(s, c)), c)             (softcap c), or s
 //   scores = Div(T, c) | Mul(T, c) | T           (scale 1/c, c, or 1)
 //   T      = MatMul(Q (* a), Kt (* b))           (scale a b: sqrt(scale)
-//                                                 on each side)
+//                                                 on each side, or a
+//                                                 division of Q or Kt)
 //   Kt     = Transpose(K) swapping the last two dimensions, or any [.., D,
 //            Skv] tensor (then K is its transpose)
 //
@@ -70,6 +77,7 @@ struct Chain {
   double scale = 1.0;
   std::optional<double> softcap;
   bool causal = false;
+  std::optional<int64_t> leftWindow, rightWindow;
   SmallVector<Mask> boolMasks, floatMasks;
 };
 
@@ -108,10 +116,92 @@ std::optional<double> uniformValue(Value v) {
   return std::nullopt;
 }
 
+/// A position index along the rows (i) or the columns (j) of a mask, plus
+/// an offset: Range(start, n, 1) made a column [n, 1] or a row [1, n] by
+/// Unsqueeze, with constants added or subtracted.
+struct PositionIndex {
+  bool column;
+  DimExpr offset;
+};
+
+std::optional<PositionIndex>
+positionIndexOf(Value value, SymbolicShapes &shapes, int depth = 0) {
+  value = stripCasts(value);
+  Operation *def = value.getDefiningOp();
+  if (!def || depth > 8)
+    return std::nullopt;
+  if (isa<onnxir::AddOp, onnxir::SubOp>(def)) {
+    for (int side : {0, 1}) {
+      std::optional<SymbolicShape> c =
+          shapes.valuesOf(def->getOperand(1 - side));
+      if (!c || c->size() != 1 || (isa<onnxir::SubOp>(def) && side == 1))
+        continue;
+      std::optional<PositionIndex> index =
+          positionIndexOf(def->getOperand(side), shapes, depth + 1);
+      if (!index)
+        continue;
+      index->offset = isa<onnxir::SubOp>(def) ? index->offset - (*c)[0]
+                                              : index->offset + (*c)[0];
+      return index;
+    }
+    return std::nullopt;
+  }
+  auto unsqueeze = dyn_cast<onnxir::UnsqueezeOp>(def);
+  auto node =
+      unsqueeze
+          ? stripCasts(unsqueeze.getData()).getDefiningOp<onnxir::NodeOp>()
+          : onnxir::NodeOp();
+  std::optional<SmallVector<int64_t>> axes =
+      unsqueeze ? constantInts(unsqueeze.getAxes()) : std::nullopt;
+  if (!node || node.getOpType() != "Range" || node.getInputs().size() != 3 ||
+      !axes || axes->size() != 1)
+    return std::nullopt;
+  std::optional<SymbolicShape> start = shapes.valuesOf(node.getInputs()[0]),
+                               delta = shapes.valuesOf(node.getInputs()[2]);
+  if (!start || !delta || start->size() != 1 || delta->size() != 1 ||
+      !(*delta)[0].isConstant(1))
+    return std::nullopt;
+  // [n] -> [1, n] (axis 0: a row of column indices j) or [n, 1] (axis 1 or
+  // -1: a column of row indices i).
+  int64_t axis = (*axes)[0] < 0 ? (*axes)[0] + 2 : (*axes)[0];
+  if (axis != 0 && axis != 1)
+    return std::nullopt;
+  return PositionIndex{axis == 0, (*start)[0]};
+}
+
+/// The band of a comparison of a column index j + a with a row index
+/// i + b (either side first): j <= i + k (lower) or j >= i + k (upper).
+std::optional<Band> comparisonBand(Operation *op, SymbolicShapes &shapes) {
+  StringRef kind;
+  if (isa<onnxir::LessOp>(op))
+    kind = "Less";
+  else if (auto node = dyn_cast<onnxir::NodeOp>(op);
+           node && node.getInputs().size() == 2 &&
+           llvm::is_contained({"LessOrEqual", "Greater", "GreaterOrEqual"},
+                              node.getOpType()))
+    kind = node.getOpType();
+  if (kind.empty())
+    return std::nullopt;
+  std::optional<PositionIndex> x = positionIndexOf(op->getOperand(0), shapes),
+                               y = positionIndexOf(op->getOperand(1), shapes);
+  if (!x || !y || x->column == y->column)
+    return std::nullopt;
+  // As j OP i + k: swapping the sides turns < into >.
+  bool flip = !x->column;
+  const PositionIndex &j = flip ? *y : *x, &i = flip ? *x : *y;
+  DimExpr k = i.offset - j.offset;
+  bool less = kind.starts_with("Less") != flip;
+  bool strict = kind == "Less" || kind == "Greater";
+  if (less)
+    return Band{strict ? k - DimExpr::constant(1) : k, false, std::nullopt};
+  return Band{strict ? k + DimExpr::constant(1) : k, true, std::nullopt};
+}
+
 /// The band `value` is, seen through the ways exporters build causal
-/// masks: a constant lower or upper triangle, Trilu of a uniform tensor,
-/// slices of either (a registered tril buffer cut to the sequence), Not
-/// and Equal(x, 0) (the complement), casts and leading unit dimensions.
+/// masks: comparisons of position indices, a constant lower or upper triangle,
+/// Trilu of a uniform tensor, slices of either (a registered tril buffer cut to
+/// the sequence), Not and Equal(x, 0) (the complement), casts and leading unit
+/// dimensions.
 std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
   value = stripCasts(value);
   if (depth > 8)
@@ -134,6 +224,21 @@ std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
       return std::nullopt;
     return Band{DimExpr::constant((*k)[0]), trilu.getUpper() != 0, *fill};
   }
+  if (auto mul = dyn_cast<onnxir::MulOp>(def)) {
+    // A float band scaled by a positive constant (baddbmm's beta).
+    for (auto [x, c] : {std::pair(mul.getA(), mul.getB()),
+                        std::pair(mul.getB(), mul.getA())}) {
+      std::optional<double> factor = constantFloat(c);
+      if (!factor || *factor <= 0)
+        continue;
+      std::optional<Band> band = bandOf(x, shapes, depth + 1);
+      if (band && band->value)
+        band->value = *band->value * *factor;
+      if (band)
+        return band;
+    }
+    return std::nullopt;
+  }
   if (auto n = dyn_cast<onnxir::NotOp>(def)) {
     std::optional<Band> band = bandOf(n.getX(), shapes, depth + 1);
     return band ? std::optional<Band>(band->complement()) : std::nullopt;
@@ -146,6 +251,8 @@ std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
           return band->complement();
     return std::nullopt;
   }
+  if (std::optional<Band> band = comparisonBand(def, shapes))
+    return band;
   if (auto unsqueeze = dyn_cast<onnxir::UnsqueezeOp>(def)) {
     // Leading unit dimensions only: the last two stay the last two.
     std::optional<SmallVector<int64_t>> axes =
@@ -240,46 +347,74 @@ std::optional<Band> bandOf(Value value, SymbolicShapes &shapes, int depth = 0) {
   return band;
 }
 
-/// Whether the mask `m` (an i1 mask attending where true, or where false
-/// when negated; or an added float mask) of scores [.., Sq, Skv] is the
-/// causal mask: attends exactly where j <= i + (Skv - Sq).
-bool isCausalMask(Value mask, bool negated, bool additive, Value scores,
-                  SymbolicShapes &shapes) {
+/// Where the mask `m` (an i1 mask attending where true, or where false
+/// when negated; or an added float mask) of `scores` [.., Sq, Skv] lets a
+/// query see its keys, when that is one band of the scores' own rows and
+/// columns (not a broadcast).
+std::optional<Band> attendedBand(Value mask, bool negated, bool additive,
+                                 Value scores, SymbolicShapes &shapes) {
   std::optional<Band> band = bandOf(mask, shapes);
-  std::optional<DimExpr> sq = shapes.dimOf(scores, -2),
-                         skv = shapes.dimOf(scores, -1);
-  if (!band || !sq || !skv)
-    return false;
-  // The mask's rows and columns are the scores' (not a broadcast).
-  if (!shapes.sameDim(mask, -2, scores, -2) ||
+  if (!band || !shapes.sameDim(mask, -2, scores, -2) ||
       !shapes.sameDim(mask, -1, scores, -1))
-    return false;
-  Band attend = *band;
+    return std::nullopt;
   if (additive) {
     // Added: the set entries mask (a fill), the others are 0.
     if (!band->value || !isMaskingFill(*band->value))
-      return false;
-    attend = band->complement();
-  } else if (negated) {
-    attend = band->complement();
+      return std::nullopt;
+    return band->complement();
   }
-  return !attend.upper && attend.k == *skv - *sq;
+  return negated ? band->complement() : *band;
 }
 
-/// Peels scale factors a in Mul(x, a) / Mul(a, x) off `value`.
-Value peelMul(Value value, double &scale) {
-  value = stripCasts(value);
-  if (auto mul = value.getDefiningOp<onnxir::MulOp>()) {
-    if (std::optional<double> a = constantFloat(mul.getB())) {
-      scale *= *a;
-      return mul.getA();
-    }
-    if (std::optional<double> a = constantFloat(mul.getA())) {
-      scale *= *a;
-      return mul.getB();
+/// Whether `unsqueeze` inserts its unit dimensions where NumPy
+/// broadcasting would put them anyway: before every dimension of the data
+/// that is not a static 1.
+bool insertsLeadingUnitDims(onnxir::UnsqueezeOp unsqueeze) {
+  std::optional<SmallVector<int64_t>> axes = constantInts(unsqueeze.getAxes());
+  auto result = dyn_cast<RankedTensorType>(unsqueeze.getExpanded().getType());
+  if (!axes || !result)
+    return false;
+  int64_t rank = result.getRank();
+  llvm::SmallDenseSet<int64_t> inserted;
+  for (int64_t a : *axes)
+    inserted.insert(a < 0 ? a + rank : a);
+  bool sized = false;
+  for (int64_t d = 0; d < rank; ++d) {
+    if (inserted.contains(d)) {
+      if (sized)
+        return false;
+    } else if (result.getDimSize(d) != 1) {
+      sized = true;
     }
   }
-  return value;
+  return true;
+}
+
+/// Adds the i1 mask `cond` (attending where true, or where false when
+/// negated) to `chain`, split into the masks it combines: Not flips it,
+/// And of attending masks (Or of negated ones) is each of them.
+void addBoolMask(Chain &chain, Value cond, bool negated, int depth = 0) {
+  cond = stripCasts(cond);
+  Operation *def = cond.getDefiningOp();
+  if (def && depth < 8) {
+    if (auto n = dyn_cast<onnxir::NotOp>(def))
+      return addBoolMask(chain, n.getX(), !negated, depth + 1);
+    if (auto cast = dyn_cast<onnxir::CastOp>(def);
+        cast && cast.getInput().getType() == cast.getType())
+      return addBoolMask(chain, cast.getInput(), negated, depth + 1);
+    // Unit dimensions in front of all but unit ones change nothing a mask
+    // broadcasts to.
+    if (auto unsqueeze = dyn_cast<onnxir::UnsqueezeOp>(def);
+        unsqueeze && insertsLeadingUnitDims(unsqueeze))
+      return addBoolMask(chain, unsqueeze.getData(), negated, depth + 1);
+    if ((!negated && isa<onnxir::AndOp>(def)) ||
+        (negated && isa<onnxir::OrOp>(def))) {
+      addBoolMask(chain, def->getOperand(0), negated, depth + 1);
+      addBoolMask(chain, def->getOperand(1), negated, depth + 1);
+      return;
+    }
+  }
+  chain.boolMasks.push_back({cond, negated});
 }
 
 /// A divisor: a constant, or Sqrt of one.
@@ -295,6 +430,29 @@ std::optional<double> constantDivisor(Value v) {
   if (d && *d != 0)
     return d;
   return std::nullopt;
+}
+
+/// Peels scale factors a in Mul(x, a) / Mul(a, x), and 1 / a in Div(x,
+/// a), off `value`.
+Value peelMul(Value value, double &scale) {
+  value = stripCasts(value);
+  if (auto div = value.getDefiningOp<onnxir::DivOp>()) {
+    if (std::optional<double> d = constantDivisor(div.getB())) {
+      scale /= *d;
+      return div.getA();
+    }
+  }
+  if (auto mul = value.getDefiningOp<onnxir::MulOp>()) {
+    if (std::optional<double> a = constantFloat(mul.getB())) {
+      scale *= *a;
+      return mul.getA();
+    }
+    if (std::optional<double> a = constantFloat(mul.getA())) {
+      scale *= *a;
+      return mul.getB();
+    }
+  }
+  return value;
 }
 
 /// Matches the scale, optional softcap and Q.Kt product of `scores`.
@@ -373,12 +531,12 @@ bool matchMaskedScores(Value value, Chain &chain) {
     }
     if (auto where = value.getDefiningOp<onnxir::WhereOp>()) {
       if (isMaskFill(where.getY())) {
-        chain.boolMasks.push_back({where.getCondition(), false});
+        addBoolMask(chain, where.getCondition(), false);
         value = where.getX();
         continue;
       }
       if (isMaskFill(where.getX())) {
-        chain.boolMasks.push_back({where.getCondition(), true});
+        addBoolMask(chain, where.getCondition(), true);
         value = where.getY();
         continue;
       }
@@ -442,7 +600,8 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
                                 PatternRewriter &rewriter) const override {
     Location loc = op.getLoc();
     // The softmax over the last axis, as the attic op or the node.
-    Value probs = stripCasts(op.getA());
+    // (Through float casts: the softmax computed in f32 for f16 scores.)
+    Value probs = stripFloatCasts(op.getA());
     Value masked;
     RankedTensorType probsType = rankedFloat(probs);
     if (!probsType || probsType.getRank() < 2)
@@ -457,6 +616,7 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     }
     if (!masked)
       return rewriter.notifyMatchFailure(op, "not a softmax along the keys");
+    masked = stripFloatCasts(masked);
     Chain chain;
     if (!matchMaskedScores(masked, chain))
       return rewriter.notifyMatchFailure(op, "no scaled Q.Kt under it");
@@ -499,8 +659,8 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     // The head counts: static (grouped-query heads when they differ), or
     // the same symbol (heads folded into a dynamic batch).
     SymbolicShapes shapes;
-    bool sameHeads = rank >= 3 && !chain.transposeK &&
-                     shapes.sameDim(chain.q, rank - 3, chain.k, rank - 3);
+    bool sameHeads =
+        rank >= 3 && shapes.sameDim(chain.q, rank - 3, chain.k, rank - 3);
     bool staticHeads = !ShapedType::isDynamic(q4[1]) &&
                        !ShapedType::isDynamic(k4[1]) && k4[1] != 0 &&
                        q4[1] % k4[1] == 0;
@@ -511,9 +671,14 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
                       "Q, K, V shapes do not fit "
                       "attention");
     SmallVector<int64_t> scores = {q4[0], q4[1], q4[2], k4[2]};
-    // Masks: those that broadcast to the scores; a lower triangle of
-    // square scores is `causal`.
+    // Masks: those that broadcast to the scores; bands of the scores are
+    // `causal` and the windows.
     SmallVector<Mask> boolMasks, floatMasks;
+    std::optional<DimExpr> off;
+    if (std::optional<DimExpr> sq = shapes.dimOf(masked, -2),
+        skv = shapes.dimOf(masked, -1);
+        sq && skv)
+      off = *skv - *sq;
     for (auto [list, out] : {std::pair(&chain.boolMasks, &boolMasks),
                              std::pair(&chain.floatMasks, &floatMasks)})
       for (const Mask &m : *list) {
@@ -530,11 +695,26 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
           return nearMiss(rewriter, op,
                           "a float mask of another "
                           "element type");
-        if (!chain.causal &&
-            isCausalMask(m.value, m.negated, list == &chain.floatMasks, masked,
-                         shapes)) {
-          chain.causal = true;
-          continue;
+        // A band of the scores is `causal` (j <= i + Skv - Sq) or a window
+        // on either side of that diagonal.
+        if (std::optional<Band> attend = attendedBand(
+                m.value, m.negated, list == &chain.floatMasks, masked, shapes);
+            attend && off) {
+          std::optional<int64_t> width =
+              (attend->upper ? *off - attend->k : attend->k - *off)
+                  .getConstant();
+          if (!attend->upper && attend->k == *off && !chain.causal) {
+            chain.causal = true;
+            continue;
+          }
+          if (width && *width >= 0) {
+            std::optional<int64_t> &window =
+                attend->upper ? chain.leftWindow : chain.rightWindow;
+            if (!window) {
+              window = *width;
+              continue;
+            }
+          }
         }
         out->push_back(m);
       }
@@ -589,7 +769,10 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
         rewriter, loc, resultType, q, k, v, mask, /*kv_lengths=*/Value(),
         rewriter.getF64FloatAttr(chain.scale),
         chain.causal ? rewriter.getUnitAttr() : UnitAttr(),
-        /*left_window=*/IntegerAttr(), /*right_window=*/IntegerAttr(),
+        chain.leftWindow ? rewriter.getI64IntegerAttr(*chain.leftWindow)
+                         : IntegerAttr(),
+        chain.rightWindow ? rewriter.getI64IntegerAttr(*chain.rightWindow)
+                          : IntegerAttr(),
         chain.softcap ? rewriter.getF64FloatAttr(*chain.softcap) : FloatAttr(),
         AttentionKernelAttr::get(getContext(), AttentionKernel::softmax),
         /*train_length=*/IntegerAttr(), /*reweight_power=*/FloatAttr());

@@ -15,11 +15,14 @@
 // shaped like the labels, reduction none):
 //
 //   Neg(Log(p))                                 cross_entropy
+//   Neg(log p), log p gathered from LogSoftmax  cross_entropy (also negated
+//                                               after the reduction)
 //   Div(Sub(1, Pow(p, q)), q) or Mul(.., 1/q)   generalized_cross_entropy
 //   Sub(1, p)                                   mean_absolute_error
-//   Sub(Reciprocal(p), 1) or Sub(Div(1, p), 1)  sum_exponential A log-softmax
-//   spelled out in
-// the graph is raised first (RaiseSoftmax.cpp), so the second pattern sees
+//   Sub(Reciprocal(p), 1) or Sub(Div(1, p), 1)  sum_exponential
+//
+// (axes may count from the end). A log-softmax spelled out in the graph is
+// raised first (RaiseSoftmax.cpp), so the second pattern sees
 // attic.log_softmax; it takes an onnx.LogSoftmax node too.
 //
 //===----------------------------------------------------------------------===//
@@ -157,27 +160,40 @@ struct RaiseNegativeLogLikelihood final
   }
 };
 
+/// Whether `axes` is the one axis `axis` of a tensor of rank `rank`
+/// (negative counting from the end).
+bool isOnlyAxis(Value axes, int64_t axis, int64_t rank) {
+  std::optional<SmallVector<int64_t>> a = constantInts(axes);
+  return a && a->size() == 1 && normalizeAxis((*a)[0], rank) == axis;
+}
+
 /// The logits x and labels y of p = the label's probability, spelled as
 /// GatherElements(Softmax(x, 1), Unsqueeze(y, [1]), axis = 1) or Exp of
-/// the same gather from LogSoftmax(x, 1), either Squeezed on axis 1.
-std::optional<std::pair<Value, Value>> matchLabelProbability(Value p) {
+/// the same gather from LogSoftmax(x, 1), either Squeezed on axis 1 (axes
+/// also counted from the end). With `logSpace`, p is the label's
+/// log-probability: the gather from LogSoftmax without Exp.
+std::optional<std::pair<Value, Value>>
+matchLabelProbability(Value p, bool logSpace = false) {
   p = stripCasts(p);
   if (auto squeeze = p.getDefiningOp<onnxir::SqueezeOp>()) {
-    if (constantInts(squeeze.getAxes()) != SmallVector<int64_t>{1})
+    RankedTensorType data = rankedFloat(squeeze.getData());
+    if (!data || !isOnlyAxis(squeeze.getAxes(), 1, data.getRank()))
       return std::nullopt;
     p = stripCasts(squeeze.getData());
   }
-  bool logSpace = false;
-  if (auto exp = p.getDefiningOp<onnxir::ExpOp>()) {
+  if (auto exp = p.getDefiningOp<onnxir::ExpOp>(); exp && !logSpace) {
     logSpace = true;
     p = stripCasts(exp.getX());
   }
   auto gather = p.getDefiningOp<onnxir::GatherElementsOp>();
-  if (!gather || gather.getAxis() != 1)
+  RankedTensorType gathered = gather ? rankedFloat(gather.getData()) : nullptr;
+  if (!gathered || normalizeAxis(gather.getAxis(), gathered.getRank()) != 1)
     return std::nullopt;
   auto unsqueeze = gather.getIndices().getDefiningOp<onnxir::UnsqueezeOp>();
-  if (!unsqueeze ||
-      constantInts(unsqueeze.getAxes()) != SmallVector<int64_t>{1})
+  auto indices =
+      unsqueeze ? dyn_cast<RankedTensorType>(unsqueeze.getExpanded().getType())
+                : nullptr;
+  if (!indices || !isOnlyAxis(unsqueeze.getAxes(), 1, indices.getRank()))
     return std::nullopt;
   Value probs = stripCasts(gather.getData());
   Value logits;
@@ -249,9 +265,15 @@ std::optional<CompSum> matchCompSum(Value loss) {
 LogicalResult raiseCompSum(PatternRewriter &rewriter, Operation *root,
                            Value perToken, Reduction reduction) {
   std::optional<CompSum> loss = matchCompSum(perToken);
+  std::optional<std::pair<Value, Value>> operands;
+  // -log p_y gathered from the log-softmax: cross-entropy.
+  if (auto neg = stripCasts(perToken).getDefiningOp<onnxir::NegOp>())
+    if ((operands = matchLabelProbability(neg.getX(), /*logSpace=*/true)))
+      loss = CompSum{LossKind::cross_entropy, std::nullopt, Value()};
   if (!loss)
     return rewriter.notifyMatchFailure(root, "no comp-sum loss of p_y");
-  auto operands = matchLabelProbability(loss->p);
+  if (!operands)
+    operands = matchLabelProbability(loss->p);
   if (!operands)
     return rewriter.notifyMatchFailure(root, "p is not the label's softmax");
   auto [logits, labels] = *operands;
@@ -294,6 +316,32 @@ bool reducesEverything(Operation *op) {
     return check(sum);
   return false;
 }
+
+/// The cross-entropy negated after its reduction: Neg(ReduceMean(log p_y))
+/// or Neg(ReduceSum(log p_y)), log p_y gathered from the log-softmax.
+struct RaiseNegatedReducedLogProb final : OpRewritePattern<onnxir::NegOp> {
+  using OpRewritePattern::OpRewritePattern;
+  LogicalResult matchAndRewrite(onnxir::NegOp op,
+                                PatternRewriter &rewriter) const override {
+    Operation *reduce = stripCasts(op.getX()).getDefiningOp();
+    if (!reduce || !reducesEverything(reduce))
+      return rewriter.notifyMatchFailure(op, "not a negated reduction");
+    auto operands = matchLabelProbability(reduce->getOperand(0),
+                                          /*logSpace=*/true);
+    if (!operands)
+      return rewriter.notifyMatchFailure(op, "not of log p_y");
+    Reduction reduction =
+        isa<onnxir::ReduceMeanOp>(reduce) ? Reduction::mean : Reduction::sum;
+    FailureOr<Value> loss =
+        createCrossEntropy(rewriter, op,
+                           {operands->first, operands->second, Value(),
+                            stringifyReduction(reduction), std::nullopt});
+    if (failed(loss))
+      return failure();
+    rewriter.replaceOp(op, *loss);
+    return success();
+  }
+};
 
 /// A per-token comp-sum loss shaped like the labels that is not only
 /// reduced: reduction none.
@@ -709,6 +757,6 @@ void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
       RaiseWrittenOutNll<onnxir::SqueezeOp>, RaiseWrittenOutNll<onnxir::MulOp>,
       RaiseWrittenOutNll<onnxir::ReduceSumOp>,
       RaiseWrittenOutNll<onnxir::ReduceMeanOp>,
-      RaiseWrittenOutNll<onnxir::DivOp>, RaiseLinearCrossEntropy>(
-      patterns.getContext());
+      RaiseWrittenOutNll<onnxir::DivOp>, RaiseNegatedReducedLogProb,
+      RaiseLinearCrossEntropy>(patterns.getContext());
 }
