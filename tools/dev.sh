@@ -1,9 +1,13 @@
 #!/usr/bin/env bash
 #===- tools/dev.sh - Set up, build, run and test Attic --------------------===#
 #
-#   tools/dev.sh example   install what is missing, build, optimize the
-#                          bundled transformer block with attic-onnx and
-#                          print the report
+#   tools/dev.sh example   install what is missing, build, export a small
+#                          GPT-style language model with PyTorch
+#                          (examples/gpt), optimize it with attic-onnx
+#                          (the report, and its memory estimate at batch
+#                          8 x sequence 1024), then run the original and
+#                          the optimized model in ONNX Runtime and with
+#                          attic-onnx run, and print the times
 #   tools/dev.sh test      install what is missing, build, run every test
 #   tools/dev.sh build     install what is missing and build
 #
@@ -27,6 +31,8 @@ PACKAGES=(
   python3-numpy python3-onnx libonnx-testdata
 )
 
+# What only the example needs (PyTorch, to export the model).
+EXAMPLE_PACKAGES=(python3-torch)
 say() { echo "attic: $*" >&2; }
 
 is_installed() {
@@ -35,7 +41,7 @@ is_installed() {
 
 install_missing() {
   local missing=() p
-  for p in "${PACKAGES[@]}"; do is_installed "$p" || missing+=("$p"); done
+  for p in "$@"; do is_installed "$p" || missing+=("$p"); done
   [ ${#missing[@]} -eq 0 ] && return 0
 
   local sudo=()
@@ -76,7 +82,7 @@ install_onnxruntime() {
 }
 
 build() {
-  install_missing
+  install_missing "${PACKAGES[@]}"
   if [ ! -f "$BUILD/build.ninja" ]; then
     cmake -G Ninja -S "$ROOT" -B "$BUILD" \
       -DCMAKE_BUILD_TYPE=Release \
@@ -91,11 +97,29 @@ case "${1:-}" in
     build ;;
   example)
     build
-    echo "== attic-onnx optimize examples/transformer_block/model.onnx"
-    "$BUILD/bin/attic-onnx" optimize "$ROOT/examples/transformer_block/model.onnx" \
-      -o "$BUILD/transformer_block.optimized.onnx" \
-      --report="$BUILD/transformer_block.report.json"
-    echo "== wrote $BUILD/transformer_block.optimized.onnx and the report as JSON" ;;
+    install_missing "${EXAMPLE_PACKAGES[@]}"
+    out="$BUILD/example-gpt"
+    echo "== export examples/gpt (PyTorch, dynamic batch and sequence)"
+    /usr/bin/python3 "$ROOT/examples/gpt/export.py" "$out" 2>&1 | grep -v -i warning
+    echo "== attic-onnx optimize $out/model.onnx"
+    "$BUILD/bin/attic-onnx" optimize "$out/model.onnx" -o "$out/optimized.onnx" \
+      --report="$out/report.json"
+    echo "== the same at batch 8 x sequence 1024 (what the fused forms never build)"
+    "$BUILD/bin/attic-onnx" optimize "$out/model.onnx" -o "$out/optimized-8x1024.onnx" \
+      --shape=input_ids=8x1024 | grep -E "never builds|memory saved"
+    if [ -d "$BUILD/ort/node_modules/onnxruntime-node" ]; then
+      echo "== ONNX Runtime: the original and the optimized model"
+      NODE_PATH="$BUILD/ort/node_modules" node "$ROOT/examples/gpt/ort_time.js" \
+        "$out/ort/manifest.json" 20 "$out/model.onnx" "$out/optimized.onnx"
+    else
+      say "ONNX Runtime is not installed: its runs are skipped"
+    fi
+    echo "== attic-onnx run (compiled for this CPU, checked against PyTorch's loss)"
+    "$BUILD/bin/attic-onnx" run "$out" --time=20 --rtol=1e-4 --atol=1e-5
+    echo "== attic-onnx run with the memory-saving forms (flash attention, cut cross-entropy)"
+    "$BUILD/bin/attic-onnx" run "$out" --time=20 --rtol=1e-4 --atol=1e-5 \
+      --passes=attic-flash-attention,attic-cut-cross-entropy
+    echo "== wrote $out/optimized.onnx and the report as JSON ($out/report.json)" ;;
   test)
     build
     "$LLVM_BIN/lit" -sv "$BUILD/test" ;;

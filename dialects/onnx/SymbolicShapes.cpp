@@ -328,6 +328,24 @@ void SymbolicShapes::compute(Operation *op) {
     results[0].values = std::move(out);
   };
 
+  if (!isa<ONNXDialect>(op->getDialect())) {
+    // Another dialect's op: one that keeps its operand's shape, or what
+    // the caller's rule says.
+    if (op->getNumOperands() >= 1 &&
+        (op->hasTrait<OpTrait::SameOperandsAndResultShape>() ||
+         op->hasTrait<OpTrait::SameOperandsAndResultType>())) {
+      for (unsigned i = 0; i < op->getNumResults(); ++i)
+        if (auto s = shape(op->getOperand(0)))
+          setShape(i, *s);
+    } else if (foreign) {
+      SmallVector<std::optional<SymbolicShape>> operands;
+      for (Value operand : op->getOperands())
+        operands.push_back(shape(operand));
+      for (auto [i, s] : llvm::enumerate(foreign(op, operands)))
+        if (s && i < op->getNumResults())
+          setShape(i, *s);
+    }
+  }
   llvm::TypeSwitch<Operation *>(op)
       .Case([&](ConstantOp c) {
         results[0].values = constantValues(c.getValue());
@@ -711,6 +729,37 @@ void SymbolicShapes::compute(Operation *op) {
       .Case<LessOp, OrOp, AndOp, PowOp>(
           [&](Operation *) { broadcast(op->getOperands()); })
       .Case([&](LayerNormalizationOp) { unary(); })
+      .Case<ReduceSumOp, ReduceMeanOp, ReduceMaxOp, ReduceLogSumExpOp>(
+          [&](auto reduce) {
+            std::optional<SymbolicShape> in = shape(reduce.getData());
+            if (!in)
+              return;
+            // The axes: given, or all (none when empty axes are a no-op).
+            SmallVector<int64_t> axes;
+            if (!isa<NoneType>(reduce.getAxes().getType())) {
+              std::optional<SmallVector<int64_t>> given =
+                  constants(*this, reduce.getAxes());
+              if (!given)
+                return;
+              axes = *given;
+            }
+            if (axes.empty() && reduce.getNoopWithEmptyAxes())
+              return setShape(0, *in);
+            SmallVector<bool> reduced(in->size(), axes.empty());
+            for (int64_t a : axes) {
+              std::optional<int64_t> axis = normalized(a, in->size());
+              if (!axis)
+                return;
+              reduced[*axis] = true;
+            }
+            SymbolicShape out;
+            for (auto [d, r] : llvm::zip(*in, reduced))
+              if (!r)
+                out.push_back(d);
+              else if (reduce.getKeepdims())
+                out.push_back(DimExpr::constant(1));
+            setShape(0, out);
+          })
       .Case([&](NodeOp node) {
         StringRef type = node.getOpType();
         if (!node.getDomain().empty() && node.getDomain() != "ai.onnx")

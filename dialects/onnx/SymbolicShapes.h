@@ -21,6 +21,7 @@
 #include "llvm/ADT/SmallVector.h"
 #include "llvm/ADT/StringMap.h"
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <vector>
@@ -63,6 +64,17 @@ using SymbolicShape = SmallVector<DimExpr, 4>;
 /// over IR that does not change meanwhile.
 class SymbolicShapes {
 public:
+  /// The shapes of the results of an op of another dialect (which the
+  /// analysis has no rules for) from its operands' shapes (none where
+  /// unknown); none for a result it cannot tell.
+  using ForeignRule = std::function<SmallVector<std::optional<SymbolicShape>>(
+      Operation *, ArrayRef<std::optional<SymbolicShape>>)>;
+
+  SymbolicShapes() = default;
+  /// An analysis that also sees through other dialects' ops (those that
+  /// keep their operands' shape need no rule).
+  explicit SymbolicShapes(ForeignRule foreign) : foreign(std::move(foreign)) {}
+
   /// The shape of a ranked tensor value.
   std::optional<SymbolicShape> shapeOf(Value value);
   /// The elements (row-major) of an integer tensor of at most a few
@@ -88,6 +100,7 @@ private:
                                 Operation *op);
   unsigned named(StringRef name);
 
+  ForeignRule foreign;
   llvm::DenseMap<Value, Info> infos;
   llvm::StringMap<unsigned> names;
   llvm::DenseMap<std::pair<const void *, unsigned>, unsigned> freshSymbols;

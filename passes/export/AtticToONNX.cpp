@@ -177,7 +177,7 @@ FailureOr<AttentionMask> exportedMask(OpBuilder &b, AttentionOp op,
   // end of the keys: the same for square scores.
   // (Dynamic lengths are square when they are the same symbol: a
   // self-attention's queries and keys both of length `seq`.)
-  onnxir::SymbolicShapes shapes;
+  onnxir::SymbolicShapes shapes = raise::symbolicShapes();
   bool square = (!ShapedType::isDynamic(sq) && sq == skv) ||
                 shapes.sameDim(op.getQuery(), 2, op.getKey(), 2);
   AttentionMask result{op.getMask(), op.getCausal(), op.getLeftWindow(),

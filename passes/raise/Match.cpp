@@ -2,6 +2,7 @@
 
 #include "passes/raise/Match.h"
 
+#include "dialects/attic/AtticOps.h"
 #include "dialects/onnx/ONNXOps.h"
 
 #include "mlir/Dialect/Tensor/IR/Tensor.h"
@@ -49,9 +50,29 @@ std::optional<double> raise::constantFloat(Value value) {
 }
 
 Value raise::stripCasts(Value value) {
-  while (auto cast = value.getDefiningOp<tensor::CastOp>())
-    value = cast.getSource();
-  return value;
+  while (true) {
+    if (auto cast = value.getDefiningOp<tensor::CastOp>())
+      value = cast.getSource();
+    else if (auto identity = value.getDefiningOp<onnxir::IdentityOp>())
+      value = identity.getInput();
+    else
+      return value;
+  }
+}
+
+onnxir::SymbolicShapes raise::symbolicShapes() {
+  return onnxir::SymbolicShapes(
+      [](Operation *op, ArrayRef<std::optional<onnxir::SymbolicShape>> operands)
+          -> SmallVector<std::optional<onnxir::SymbolicShape>> {
+        auto attention = dyn_cast<AttentionOp>(op);
+        if (!attention)
+          return {};
+        const std::optional<onnxir::SymbolicShape> &q = operands[0],
+                                                   &v = operands[2];
+        if (!q || !v || q->size() != 4 || v->size() != 4)
+          return {std::nullopt};
+        return {onnxir::SymbolicShape{(*q)[0], (*q)[1], (*q)[2], (*v)[3]}};
+      });
 }
 
 Value raise::stripFloatCasts(Value value) {

@@ -5,6 +5,7 @@
 
 #include "dialects/onnx/ONNXOps.h"
 
+#include "dialects/onnx/SymbolicShapes.h"
 #include "mlir/IR/Builders.h"
 #include "mlir/IR/BuiltinTypes.h"
 #include "mlir/IR/PatternMatch.h"
@@ -28,7 +29,13 @@ std::optional<double> constantFloat(Value value);
 /// vanishes in any float type a score can have.
 bool isMaskingFill(double fill);
 
-/// `value` with any tensor.cast ops in front of it looked through.
+/// A symbolic shape analysis of onnx values that also reads through the
+/// attic ops raising has made (attic.attention's result is [B, Hq, Sq,
+/// Dv] of its query and value).
+onnxir::SymbolicShapes symbolicShapes();
+
+/// `value` with any tensor.cast and onnx.Identity ops in front of it
+/// looked through.
 Value stripCasts(Value value);
 
 /// `value` with tensor.cast ops and onnx.Cast ops between float types in

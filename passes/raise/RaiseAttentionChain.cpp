@@ -658,7 +658,7 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     };
     // The head counts: static (grouped-query heads when they differ), or
     // the same symbol (heads folded into a dynamic batch).
-    SymbolicShapes shapes;
+    SymbolicShapes shapes = symbolicShapes();
     bool sameHeads =
         rank >= 3 && shapes.sameDim(chain.q, rank - 3, chain.k, rank - 3);
     bool staticHeads = !ShapedType::isDynamic(q4[1]) &&

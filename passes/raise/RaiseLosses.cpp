@@ -6,7 +6,9 @@
 //   cross_entropy(MatMul(h, W) + b | Gemm(h, W, b), y)
 //                                               -> attic.linear_cross_entropy
 //   (when nothing else reads the logits; a Reshape of [.., V] logits
-//   flattens the hidden states instead)
+//   flattens the hidden states instead, and a Slice of them along other
+//   axes, as the shifted language-model loss's logits[:, :-1], slices the
+//   hidden states)
 //
 // with the reduction and ignore_index kept, and the comp-sum losses spelled
 // on the label's probability p = GatherElements(Softmax(x, 1), Unsqueeze(y,
@@ -616,6 +618,9 @@ struct ClassifierHead {
   bool transposed = false;
   /// Whether `hidden` is [.., D] and needs flattening to [N, D].
   bool flatten = false;
+  /// A Slice of the logits along other axes than the classes (the shifted
+  /// language-model loss's logits[:, :-1]), to apply to `hidden` instead.
+  onnxir::SliceOp slice;
 };
 
 /// Whether `v`'s only use is the loss (through casts): the logits are not
@@ -625,7 +630,7 @@ bool onlyFeedsLoss(Value v) {
     Operation *user = *v.getUsers().begin();
     if (isa<CrossEntropyOp>(user))
       return true;
-    if (!isa<tensor::CastOp, onnxir::ReshapeOp>(user))
+    if (!isa<tensor::CastOp, onnxir::ReshapeOp, onnxir::SliceOp>(user))
       return false;
     v = user->getResult(0);
   }
@@ -640,6 +645,19 @@ std::optional<ClassifierHead> matchClassifierHead(Value logits) {
   if (auto reshape = logits.getDefiningOp<onnxir::ReshapeOp>()) {
     head.flatten = true;
     logits = stripCasts(reshape.getData());
+  }
+  if (auto slice = logits.getDefiningOp<onnxir::SliceOp>()) {
+    RankedTensorType type = rankedFloat(slice.getData());
+    std::optional<SmallVector<int64_t>> axes =
+        isa<NoneType>(slice.getAxes().getType())
+            ? std::nullopt
+            : constantInts(slice.getAxes());
+    if (!type || !axes || llvm::any_of(*axes, [&](int64_t a) {
+          return normalizeAxis(a, type.getRank()) == type.getRank() - 1;
+        }))
+      return std::nullopt;
+    head.slice = slice;
+    logits = stripCasts(slice.getData());
   }
   if (auto add = logits.getDefiningOp<onnxir::AddOp>()) {
     for (auto [product, bias] : {std::pair(add.getA(), add.getB()),
@@ -691,7 +709,9 @@ struct RaiseLinearCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
                                              "matmul");
     Value product = stripCasts(op.getLogits());
     if (auto reshape = product.getDefiningOp<onnxir::ReshapeOp>())
-      product = reshape.getData();
+      product = stripCasts(reshape.getData());
+    if (head->slice)
+      product = stripCasts(head->slice.getData());
     if (!onlyFeedsLoss(stripCasts(product)))
       return nearMiss(rewriter, op,
                       "not fused with its classifier matmul: the logits are "
@@ -716,6 +736,20 @@ struct RaiseLinearCrossEntropy final : OpRewritePattern<CrossEntropyOp> {
                       "the reshape does not keep the "
                       "classes last");
     Value h = head->hidden;
+    if (head->slice) {
+      // The same slice of the hidden states: [.., D] with the logits'
+      // sliced sizes.
+      RankedTensorType sliced = rankedFloat(head->slice.getResult());
+      if (!sliced || hidden.getRank() != productType.getRank())
+        return nearMiss(rewriter, op, "a slice of broadcast logits");
+      SmallVector<int64_t> shape(sliced.getShape().drop_back());
+      shape.push_back(d);
+      h = onnxir::SliceOp::create(
+          rewriter, loc, RankedTensorType::get(shape, hidden.getElementType()),
+          h, head->slice.getStarts(), head->slice.getEnds(),
+          head->slice.getAxes(), head->slice.getSteps());
+      hidden = cast<RankedTensorType>(h.getType());
+    }
     if (head->flatten) {
       if (ShapedType::isDynamic(d))
         return nearMiss(rewriter, op, "dynamic hidden size");

@@ -294,6 +294,7 @@ class BatchedHeadsAttention(nn.Module):
 class ClassifierCE(nn.Module):
     """A classifier and F.cross_entropy (mean)."""
     losses = 1
+    classifier_losses = 1
 
     def __init__(self, **kw):
         super().__init__()
@@ -323,6 +324,7 @@ class ShiftedLMLoss(nn.Module):
     """A language-model head without bias and the shifted loss:
     logits[:, :-1], labels[:, 1:], flattened."""
     losses = 1
+    classifier_losses = 1
 
     def __init__(self):
         super().__init__()
@@ -334,6 +336,45 @@ class ShiftedLMLoss(nn.Module):
         shift_labels = labels[:, 1:].contiguous()
         return F.cross_entropy(shift_logits.view(-1, shift_logits.size(-1)),
                                shift_labels.view(-1))
+
+
+class GPTLanguageModel(nn.Module):
+    """A whole two-layer GPT: token and position embeddings, pre-LayerNorm
+    blocks (causal attention from a registered tril buffer per block, which
+    the exporter shares through Identity, and a GELU MLP), a final
+    LayerNorm, a head tied to the token embedding and the shifted loss."""
+    attentions = 2
+    losses = 1
+    classifier_losses = 1
+
+    class Block(nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.ln1, self.ln2 = nn.LayerNorm(E), nn.LayerNorm(E)
+            self.qkv, self.proj = nn.Linear(E, 3 * E), nn.Linear(E, E)
+            self.mlp = nn.Sequential(nn.Linear(E, 4 * E), nn.GELU(), nn.Linear(4 * E, E))
+            self.register_buffer("bias", tril_buffer(torch.bool))
+
+        def forward(self, x):
+            s = x.size(1)
+            q, k, v = (heads(t) for t in self.qkv(self.ln1(x)).split(E, dim=2))
+            w = (q @ k.transpose(-2, -1)) / math.sqrt(D)
+            w = w.masked_fill(~self.bias[:, :, :s, :s], float("-inf"))
+            x = x + self.proj(merge(F.softmax(w, dim=-1) @ v))
+            return x + self.mlp(self.ln2(x))
+
+    def __init__(self):
+        super().__init__()
+        self.wte, self.wpe = nn.Embedding(V, E), nn.Embedding(MAX_POSITIONS, E)
+        self.blocks = nn.ModuleList([self.Block(), self.Block()])
+        self.ln_f = nn.LayerNorm(E)
+
+    def forward(self, ids):
+        x = self.wte(ids) + self.wpe(torch.arange(ids.size(1)))
+        for block in self.blocks:
+            x = block(x)
+        logits = self.ln_f(x) @ self.wte.weight.t()
+        return F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1))
 
 
 class LogSoftmaxNLL(nn.Module):
@@ -460,6 +501,8 @@ FAMILIES = {
                         lambda b, s: (hidden(b, s), torch.randint(0, V, (b, s))),
                         ["h", "labels"], {"h": {0: "batch", 1: "seq"},
                                           "labels": {0: "batch", 1: "seq"}}),
+    "gpt_lm": (GPTLanguageModel, lambda b, s: (torch.randint(0, V, (b, s)),), ["ids"],
+               {"ids": {0: "batch", 1: "seq"}}),
     "log_softmax_nll": (LogSoftmaxNLL,
                         lambda b, s: (torch.randn(b * s, V), torch.randint(0, V, (b * s,))),
                         ["logits", "y"], {"logits": {0: "n"}, "y": {0: "n"}}),
@@ -512,7 +555,8 @@ def export(name, opset, out):
             write_tensor(os.path.join(folder, f"output_{j}.pb"), n, t)
     cls = make
     return {"attentions": getattr(cls, "attentions", 0),
-            "losses": getattr(cls, "losses", 0)}
+            "losses": getattr(cls, "losses", 0),
+            "classifier_losses": getattr(cls, "classifier_losses", 0)}
 
 
 def write_tensor(path, name, t):

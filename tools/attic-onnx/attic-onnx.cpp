@@ -6,7 +6,9 @@
 //                      [--mcpu=CPU] [--vectorize=false]
 //                      [--target=cpu|cuda] [--gpu-chip=SM]
 //   attic-onnx run MODEL.onnx|TEST_DIR [-i FILE]... [--expect=FILE]...
-//                  [--passes=P] [--rtol=R] [--atol=A]
+//                  [--passes=P] [--rtol=R] [--atol=A] [--time=N]
+//   attic-onnx optimize MODEL.onnx -o OUT.onnx [--report=R.json]
+//                  [--attention-op=onnx|com.microsoft] [--shape=...]...
 //
 // `import` writes the model as MLIR in the onnx dialect (one op per node).
 //
@@ -164,6 +166,11 @@ static cl::opt<double> runRtol("rtol", cl::desc("Relative tolerance"),
 static cl::opt<double> runAtol("atol", cl::desc("Absolute tolerance"),
                                cl::init(1e-6), cl::sub(runCommand),
                                cl::cat(runOptions));
+static cl::opt<unsigned>
+    runTime("time",
+            cl::desc("Time this many runs of the compiled code per data set "
+                     "(after the checked run) and print the median"),
+            cl::init(0), cl::sub(runCommand), cl::cat(runOptions));
 
 static cl::OptionCategory optimizeOptions("attic-onnx optimize options");
 
@@ -186,6 +193,13 @@ static cl::opt<std::string> attentionOp(
              "the default) or com.microsoft (ONNX Runtime's "
              "MultiHeadAttention, for runtimes older than Attention)"),
     cl::init("onnx"), cl::sub(optimizeCommand), cl::cat(optimizeOptions));
+static cl::list<std::string> optimizeShapes(
+    "shape",
+    cl::desc("Fix an input's dynamic dimensions (e.g. "
+             "--shape=input_ids=8x1024): the written model and the report's "
+             "memory estimate take these sizes; once per input"),
+    cl::value_desc("input=DxDx..."), cl::sub(optimizeCommand),
+    cl::cat(optimizeOptions));
 static cl::opt<std::string>
     reportFile("report", cl::desc("Also write the report as JSON"),
                cl::value_desc("file.json"), cl::sub(optimizeCommand),
@@ -728,7 +742,8 @@ int inspectModel(MLIRContext &context) {
 }
 
 int optimizeModel(MLIRContext &context) {
-  OwningOpRef<ModuleOp> module = importOnnxFile(context, optimizeInput);
+  OwningOpRef<ModuleOp> module =
+      importOnnxFile(context, optimizeInput, parseInputShapes(optimizeShapes));
   SmallVector<NearMiss> misses = raiseModule(*module, optimizeInput);
   SmallVector<Found> found = findFused(*module);
   llvm::outs() << optimizeInput << ": " << found.size()
@@ -883,14 +898,27 @@ int runModel(MLIRContext &context) {
     SmallVector<SmallVector<int64_t>> shapes;
     for (const cpu::HostArray &array : args)
       shapes.push_back(array.shape);
-    SmallVector<cpu::HostArray> results = check(compileFor(shapes).call(args));
+    cpu::JitFunction &function = compileFor(shapes);
+    SmallVector<cpu::HostArray> results = check(function.call(args));
+    std::string prefix = set.name.empty() ? "" : set.name + ": ";
     bool ok = true;
     for (auto [i, want] : llvm::enumerate(expected)) {
-      llvm::outs() << (set.name.empty() ? "" : set.name + ": ") << "output "
-                   << i << ": ";
+      llvm::outs() << prefix << "output " << i << ": ";
       ok &= run::compareArrays(results[i], want, tolerances, 0, llvm::outs());
     }
     failed += !ok;
+    if (runTime) {
+      SmallVector<double> ms;
+      for (unsigned r = 0; r < runTime; ++r) {
+        (void)check(function.call(args));
+        ms.push_back(function.getLastCallMs());
+      }
+      llvm::sort(ms);
+      llvm::outs() << prefix
+                   << llvm::formatv("time: median {0:f3} ms, min {1:f3} ms "
+                                    "over {2} runs\n",
+                                    ms[ms.size() / 2], ms.front(), runTime);
+    }
   }
   if (isDir)
     llvm::outs() << (failed ? "FAIL" : "PASS") << ": " << runInput << " ("
