@@ -223,6 +223,16 @@ LogicalResult LinearAttentionOp::verify() {
   if (getChunkSize() < 1)
     return emitOpError() << "chunk_size must be positive, got "
                          << getChunkSize();
+  StringRef rule = getUpdateRule();
+  auto absent = [](Value v) { return isa<NoneType>(v.getType()); };
+  if (rule.starts_with("gated") && absent(getDecay()))
+    return emitOpError() << "update_rule '" << rule
+                         << "' (gated_delta is the default) needs the decay "
+                            "input";
+  if (rule.ends_with("delta") && absent(getBeta()))
+    return emitOpError() << "update_rule '" << rule
+                         << "' (gated_delta is the default) needs the beta "
+                            "input";
   if (std::optional<int64_t> rank = rankOf(getQuery()); rank && *rank != 3)
     return emitOpError() << "query must be 3-D [B, T, H * D], got rank "
                          << *rank;

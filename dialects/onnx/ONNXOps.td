@@ -634,7 +634,8 @@ def ONNX_LinearAttentionOp : ONNX_TypedOp<"LinearAttention"> {
     `q_num_heads` and `kv_num_heads`; optional `past_state`
     `[B, H_kv, d_k, d_v]`, `decay` (log space, per head or per key
     dimension) and `beta` (`none` when absent). `update_rule` is `linear`,
-    `gated`, `delta` or `gated_delta`; `scale` defaults to 1/sqrt(d_k);
+    `gated`, `delta` or `gated_delta` (the default); the gated rules need
+    `decay`, the delta rules `beta`. `scale` defaults to 1/sqrt(d_k);
     `chunk_size` is a hint that does not change the result. Outputs the
     result and `present_state` (`none` when the node does not have it).
 
@@ -649,7 +650,7 @@ def ONNX_LinearAttentionOp : ONNX_TypedOp<"LinearAttention"> {
                        ONNX_Tensor:$value, ONNX_OptTensor:$past_state,
                        ONNX_OptTensor:$decay, ONNX_OptTensor:$beta,
                        ONNX_I64Attr:$q_num_heads, ONNX_I64Attr:$kv_num_heads,
-                       DefaultValuedAttr<StrAttr, "\"linear\"">:$update_rule,
+                       DefaultValuedAttr<StrAttr, "\"gated_delta\"">:$update_rule,
                        OptionalAttr<F32Attr>:$scale,
                        DefaultValuedAttr<ONNX_I64Attr, "64">:$chunk_size);
   let results = (outs ONNX_Tensor:$output, ONNX_OptTensor:$present_state);

@@ -99,67 +99,6 @@ struct AttentionMask {
   std::optional<int64_t> left, right;
 };
 
-/// The [Sq, Skv] bool mask of what attic.attention's `causal` and windows
-/// let query i see, j <= i + off (+ right) and j >= i + off - left with
-/// off = Skv - Sq, computed from Q's and K's shapes at run time.
-Value diagonalMaskFromShapes(OpBuilder &b, Location loc, Value query, Value key,
-                             bool causal, std::optional<int64_t> left,
-                             std::optional<int64_t> right) {
-  Type i64 = b.getI64Type();
-  auto scalar = RankedTensorType::get({}, i64);
-  auto length = [&](Value x) -> Value {
-    Value dim =
-        onnxir::ShapeOp::create(b, loc, RankedTensorType::get({1}, i64), x,
-                                b.getI64IntegerAttr(3), b.getI64IntegerAttr(2));
-    return onnxir::SqueezeOp::create(b, loc, scalar, dim,
-                                     i64Constant(b, loc, {0}));
-  };
-  auto constant = [&](int64_t v) {
-    return onnxir::ConstantOp::create(
-        b, loc, scalar, DenseElementsAttr::get(scalar, b.getI64IntegerAttr(v)));
-  };
-  auto node = [&](StringRef type, Type result, ValueRange operands) -> Value {
-    return onnxir::NodeOp::create(b, loc, TypeRange{result},
-                                  b.getStringAttr(""), b.getStringAttr(type),
-                                  b.getDictionaryAttr({}), operands)
-        .getResult(0);
-  };
-  Value sq = length(query), skv = length(key);
-  auto positions = [&](Value n, int64_t axis, ArrayRef<int64_t> shape) {
-    Value range =
-        node("Range", RankedTensorType::get({ShapedType::kDynamic}, i64),
-             {constant(0), n, constant(1)});
-    return onnxir::UnsqueezeOp::create(b, loc,
-                                       RankedTensorType::get(shape, i64), range,
-                                       i64Constant(b, loc, {axis}));
-  };
-  int64_t dyn = ShapedType::kDynamic;
-  // Row i shifted to the end of the keys: i + Skv - Sq, and the keys j.
-  Value rows = onnxir::AddOp::create(
-      b, loc, RankedTensorType::get({dyn, 1}, i64), positions(sq, 1, {dyn, 1}),
-      onnxir::SubOp::create(b, loc, scalar, skv, sq));
-  Value cols = positions(skv, 0, {1, dyn});
-  auto maskType = RankedTensorType::get({dyn, dyn}, b.getI1Type());
-  Value visible;
-  auto require = [&](StringRef compare, int64_t shift) {
-    Value bound = shift == 0
-                      ? rows
-                      : Value(onnxir::AddOp::create(b, loc, rows.getType(),
-                                                    rows, constant(shift)));
-    Value term = node(compare, maskType, {cols, bound});
-    visible =
-        visible ? Value(onnxir::AndOp::create(b, loc, maskType, visible, term))
-                : term;
-  };
-  if (causal)
-    require("LessOrEqual", 0);
-  if (left)
-    require("GreaterOrEqual", -*left);
-  if (right)
-    require("LessOrEqual", *right);
-  return visible;
-}
-
 FailureOr<AttentionMask> exportedMask(OpBuilder &b, AttentionOp op,
                                       StringRef opName) {
   Location loc = op.getLoc();
@@ -183,18 +122,22 @@ FailureOr<AttentionMask> exportedMask(OpBuilder &b, AttentionOp op,
   AttentionMask result{op.getMask(), op.getCausal(), op.getLeftWindow(),
                        op.getRightWindow()};
   // Windows are a mask too: ONNX has them from Attention-25 only, which
-  // ONNX Runtime does not run.
+  // ONNX Runtime does not run. With key lengths (nonpad_kv_seqlen) and no
+  // cache, ONNX's causal diagonal sits at each batch row's key count, as
+  // attic's does.
   bool window = op.getLeftWindow() || op.getRightWindow();
-  if (diagonal && (!square || op.getKvLengths() || window)) {
-    if (op.getKvLengths())
-      return op.emitOpError()
-             << "cannot be exported: its causal diagonal sits at each "
-                "batch's key count, which "
-             << opName << " does not express";
+  Value lengths = op.getKvLengths();
+  if (diagonal && (window || (!square && !lengths))) {
+    // (Attic's diagonal at L[b] - Sq with key lengths, else Skv - Sq.)
+    Value offset;
+    if (lengths)
+      offset = onnxir::SubOp::create(b, loc, lengths.getType(), lengths,
+                                     raise::dimOf(b, loc, op.getQuery(), 2));
     Value visible =
-        ShapedType::isDynamic(sq) || ShapedType::isDynamic(skv)
-            ? diagonalMaskFromShapes(b, loc, op.getQuery(), op.getKey(),
-                                     result.causal, result.left, result.right)
+        lengths || ShapedType::isDynamic(sq) || ShapedType::isDynamic(skv)
+            ? raise::visibilityMask(b, loc, op.getQuery(), op.getKey(), offset,
+                                    /*lengths=*/Value(), result.causal,
+                                    result.left, result.right)
             : raise::diagonalMaskOf(b, loc, sq, skv, skv - sq, result.causal,
                                     result.left.value_or(-1),
                                     result.right.value_or(-1));

@@ -179,6 +179,89 @@ Value raise::diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
                                     DenseElementsAttr::get(type, visible));
 }
 
+Value raise::dimOf(OpBuilder &b, Location loc, Value x, int64_t d) {
+  Type i64 = b.getI64Type();
+  Value dim = onnxir::ShapeOp::create(b, loc, RankedTensorType::get({1}, i64),
+                                      x, b.getI64IntegerAttr(d + 1),
+                                      b.getI64IntegerAttr(d));
+  return onnxir::SqueezeOp::create(b, loc, RankedTensorType::get({}, i64), dim,
+                                   i64Constant(b, loc, {0}));
+}
+
+Value raise::visibilityMask(OpBuilder &b, Location loc, Value query, Value key,
+                            Value offset, Value lengths, bool causal,
+                            std::optional<int64_t> left,
+                            std::optional<int64_t> right) {
+  Type i64 = b.getI64Type();
+  int64_t dyn = ShapedType::kDynamic;
+  auto scalar = RankedTensorType::get({}, i64);
+  auto constant = [&](int64_t v) {
+    return onnxir::ConstantOp::create(
+        b, loc, scalar, DenseElementsAttr::get(scalar, b.getI64IntegerAttr(v)));
+  };
+  auto node = [&](StringRef type, Type result, ValueRange operands) -> Value {
+    return onnxir::NodeOp::create(b, loc, TypeRange{result},
+                                  b.getStringAttr(""), b.getStringAttr(type),
+                                  b.getDictionaryAttr({}), operands)
+        .getResult(0);
+  };
+  auto positions = [&](Value n, int64_t axis, ArrayRef<int64_t> shape) {
+    Value range = node("Range", RankedTensorType::get({dyn}, i64),
+                       {constant(0), n, constant(1)});
+    return onnxir::UnsqueezeOp::create(b, loc,
+                                       RankedTensorType::get(shape, i64), range,
+                                       i64Constant(b, loc, {axis}));
+  };
+  // A [B] tensor as [B, 1, 1, 1], to broadcast over heads, rows and keys.
+  auto perRow = [&](Value v) -> Value {
+    return onnxir::ReshapeOp::create(b, loc,
+                                     RankedTensorType::get({dyn, 1, 1, 1}, i64),
+                                     v, i64Constant(b, loc, {-1, 1, 1, 1}));
+  };
+  Value sq = dimOf(b, loc, query, 2), skv = dimOf(b, loc, key, 2);
+  if (!offset)
+    offset = onnxir::SubOp::create(b, loc, scalar, skv, sq);
+  bool batched = cast<RankedTensorType>(offset.getType()).getRank() == 1;
+  // Row i moved to the diagonal, i + off: [Sq, 1], or [B, 1, Sq, 1].
+  Value rows = positions(sq, 1, {dyn, 1});
+  rows =
+      batched
+          ? Value(onnxir::AddOp::create(
+                b, loc, RankedTensorType::get({dyn, 1, dyn, 1}, i64), rows,
+                perRow(offset)))
+          : Value(onnxir::AddOp::create(b, loc, rows.getType(), rows, offset));
+  Value cols = positions(skv, 0, {1, dyn});
+  bool full = batched || lengths;
+  auto maskType =
+      RankedTensorType::get(full ? SmallVector<int64_t>{dyn, 1, dyn, dyn}
+                                 : SmallVector<int64_t>{dyn, dyn},
+                            b.getI1Type());
+  Value visible;
+  auto require = [&](StringRef compare, Value bound) {
+    Value term =
+        compare == "Less"
+            ? Value(onnxir::LessOp::create(b, loc, maskType, cols, bound))
+            : node(compare, maskType, {cols, bound});
+    visible =
+        visible ? Value(onnxir::AndOp::create(b, loc, maskType, visible, term))
+                : term;
+  };
+  auto shifted = [&](int64_t shift) -> Value {
+    return shift == 0 ? rows
+                      : Value(onnxir::AddOp::create(b, loc, rows.getType(),
+                                                    rows, constant(shift)));
+  };
+  if (causal)
+    require("LessOrEqual", shifted(0));
+  if (left)
+    require("GreaterOrEqual", shifted(-*left));
+  if (right)
+    require("LessOrEqual", shifted(*right));
+  if (lengths)
+    require("Less", perRow(lengths));
+  return visible;
+}
+
 Value raise::buildTranspose(OpBuilder &b, Location loc, Value x,
                             ArrayRef<int64_t> perm) {
   auto type = cast<RankedTensorType>(x.getType());

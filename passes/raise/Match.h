@@ -104,6 +104,20 @@ Value combineMasks(OpBuilder &b, Location loc, Value mask, Value visible,
 Value diagonalMaskOf(OpBuilder &b, Location loc, int64_t sq, int64_t skv,
                      int64_t past, bool causal, int64_t left, int64_t right);
 
+/// Dimension `d` of `x` read at run time: an i64 scalar tensor (Shape,
+/// Squeeze).
+Value dimOf(OpBuilder &b, Location loc, Value x, int64_t d);
+
+/// Which keys j each query i sees, built from onnx ops that read Q's
+/// [B, H, Sq, D] and K's [B, H, Skv, D] shapes at run time: j <= i + off
+/// (`causal`), j >= i + off - left, j <= i + off + right, and j <
+/// lengths[b] (when `lengths` [B] is given), with off = `offset` (an i64
+/// scalar tensor, or [B] per batch row; Skv - Sq when null). An i1 mask
+/// [Sq, Skv], or [B, 1, Sq, Skv] with a per-row offset or lengths.
+Value visibilityMask(OpBuilder &b, Location loc, Value query, Value key,
+                     Value offset, Value lengths, bool causal,
+                     std::optional<int64_t> left, std::optional<int64_t> right);
+
 /// Attention written out as MatMul, scale, masks, Softmax and MatMul ->
 /// attic.attention (RaiseAttentionChain.cpp).
 void populateAttentionChainPatterns(RewritePatternSet &patterns);

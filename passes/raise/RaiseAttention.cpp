@@ -5,15 +5,18 @@
 //
 // The attributes map one to one (is_causal -> causal, nonpad_kv_seqlen ->
 // kv_lengths, window sizes -> windows, softcap, scale) where they mean the
-// same: the causal diagonal needs as many new keys as queries, else it
-// becomes a constant mask (And with a boolean one, -inf where a float one
-// is). 3-D inputs
+// same: the causal diagonal sits at each batch row's key count with
+// nonpad_kv_seqlen and no cache, as attic's does; with a cache it needs as
+// many new keys as queries, else it becomes a constant mask (And with a
+// boolean one, -inf where a float one is). An opset-24 mask whose key
+// dimension is shorter than the keys is padded as masked. 3-D inputs
 // [B, S, H * D] are split into heads by onnx.Reshape and onnx.Transpose
 // (and the result merged back), so the raised graph is ONNX again around
 // the attic op; past key and value are concatenated in front of K and V,
-// which is also what present_key and present_value are. A node whose
-// qk_matmul_output is used, or whose mask does not broadcast to the
-// scores, is left alone.
+// which is also what present_key and present_value are. A used
+// qk_matmul_output is computed beside the attention in its mode (the
+// scaled products, capped, masked, or their softmax). A node whose mask
+// does not broadcast to the scores is left alone.
 //
 //===----------------------------------------------------------------------===//
 
@@ -24,6 +27,9 @@
 #include "dialects/onnx/ONNXOps.h"
 
 #include "mlir/IR/PatternMatch.h"
+
+#include <cmath>
+#include <limits>
 
 using namespace mlir;
 using namespace mlir::attic;
@@ -109,6 +115,112 @@ LogicalResult checkReplaceable(Value result, Type type) {
   return success(castsTo(type, result.getType()));
 }
 
+/// `mask` with its last (key) dimension padded to `keys` when it is
+/// shorter (as Attention-24 allows: the keys it does not cover are masked
+/// out): false for a bool mask, -inf for a float one. Itself otherwise.
+Value padMaskKeys(OpBuilder &b, Location loc, Value mask, int64_t keys) {
+  auto type = dyn_cast<RankedTensorType>(mask.getType());
+  if (!type || type.getRank() == 0 || ShapedType::isDynamic(keys))
+    return mask;
+  int64_t rank = type.getRank(), covered = type.getDimSize(rank - 1);
+  if (ShapedType::isDynamic(covered) || covered == 1 || covered >= keys)
+    return mask;
+  Type elt = type.getElementType();
+  auto one = RankedTensorType::get({1}, elt);
+  Attribute fill = elt.isInteger(1)
+                       ? Attribute(b.getBoolAttr(false))
+                       : Attribute(b.getFloatAttr(
+                             elt, -std::numeric_limits<double>::infinity()));
+  SmallVector<int64_t> padShape(type.getShape());
+  padShape.back() = keys - covered;
+  auto padType = RankedTensorType::get(padShape, elt);
+  Value pad;
+  if (type.hasStaticShape()) {
+    pad = onnxir::ConstantOp::create(b, loc, padType,
+                                     DenseElementsAttr::get(padType, fill));
+  } else {
+    // The mask's other dimensions read from its shape.
+    auto i64 = [&](int64_t n) {
+      return RankedTensorType::get({n}, b.getI64Type());
+    };
+    Value lead = onnxir::ShapeOp::create(b, loc, i64(rank - 1), mask,
+                                         b.getI64IntegerAttr(0),
+                                         b.getI64IntegerAttr(rank - 1));
+    Value shape = onnxir::ConcatOp::create(
+        b, loc, i64(rank),
+        ValueRange{lead, i64Constant(b, loc, {keys - covered})},
+        b.getI64IntegerAttr(0));
+    pad = onnxir::ConstantOfShapeOp::create(b, loc, padType, shape,
+                                            DenseElementsAttr::get(one, fill));
+  }
+  padShape.back() = keys;
+  return onnxir::ConcatOp::create(b, loc, RankedTensorType::get(padShape, elt),
+                                  ValueRange{mask, pad},
+                                  b.getI64IntegerAttr(rank - 1));
+}
+
+/// An i64 scalar onnx.Constant.
+Value i64Scalar(OpBuilder &b, Location loc, int64_t v) {
+  auto type = RankedTensorType::get({}, b.getI64Type());
+  return onnxir::ConstantOp::create(
+      b, loc, type, DenseElementsAttr::get(type, b.getI64IntegerAttr(v)));
+}
+
+/// ONNX Attention's qk_matmul_output for `query` [B, Hq, Sq, D] and `key`
+/// [B, Hkv, Skv, D] (repeated for grouped-query heads), of `type`: the
+/// scaled products (mode 0), then capped by `softcap` (1), then with the
+/// mask added or applied and the keys `visible` does not show at -inf (2),
+/// then their softmax (3).
+Value qkMatmulOutput(OpBuilder &b, Location loc, Value query, Value key,
+                     Value mask, Value visible, double scale,
+                     std::optional<double> softcap, int64_t mode,
+                     RankedTensorType type) {
+  auto q = cast<RankedTensorType>(query.getType());
+  auto k = cast<RankedTensorType>(key.getType());
+  Type elt = type.getElementType();
+  int64_t hq = q.getDimSize(1), hkv = k.getDimSize(1), d = q.getDimSize(3);
+  if (hq != hkv) {
+    // [B, Hkv, Skv, D] -> [B, Hkv, g, Skv, D] -> [B, Hq, Skv, D].
+    int64_t g = hq / hkv;
+    SmallVector<int64_t> five = {k.getDimSize(0), hkv, 1, k.getDimSize(2), d};
+    Value k5 =
+        onnxir::UnsqueezeOp::create(b, loc, RankedTensorType::get(five, elt),
+                                    key, i64Constant(b, loc, {2}));
+    five[2] = g;
+    k5 = onnxir::ExpandOp::create(b, loc, RankedTensorType::get(five, elt), k5,
+                                  i64Constant(b, loc, {1, 1, g, 1, 1}));
+    key = reshape(
+        b, loc, k5, {0, hq, -1, d},
+        RankedTensorType::get({k.getDimSize(0), hq, k.getDimSize(2), d}, elt));
+  }
+  auto scalar = [&](double v) -> Value {
+    auto t = RankedTensorType::get({}, elt);
+    return onnxir::ConstantOp::create(
+        b, loc, t, DenseElementsAttr::get(t, b.getFloatAttr(elt, v)));
+  };
+  Value kt = buildTranspose(b, loc, key, {0, 1, 3, 2});
+  Value s = onnxir::MatMulOp::create(b, loc, type, query, kt);
+  s = onnxir::MulOp::create(b, loc, type, s, scalar(scale));
+  if (mode >= 1 && softcap) {
+    Value capped = onnxir::TanhOp::create(
+        b, loc, type, onnxir::DivOp::create(b, loc, type, s, scalar(*softcap)));
+    s = onnxir::MulOp::create(b, loc, type, capped, scalar(*softcap));
+  }
+  if (mode >= 2) {
+    Value lowest = scalar(-std::numeric_limits<double>::infinity());
+    if (mask &&
+        cast<RankedTensorType>(mask.getType()).getElementType().isInteger(1))
+      s = onnxir::WhereOp::create(b, loc, type, mask, s, lowest);
+    else if (mask)
+      s = onnxir::AddOp::create(b, loc, type, s, mask);
+    if (visible)
+      s = onnxir::WhereOp::create(b, loc, type, visible, s, lowest);
+  }
+  if (mode == 3)
+    s = onnxir::SoftmaxOp::create(b, loc, type, s, b.getI64IntegerAttr(-1));
+  return s;
+}
+
 struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
   using OpRewritePattern::OpRewritePattern;
   LogicalResult matchAndRewrite(onnxir::AttentionOp op,
@@ -121,10 +233,6 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
       return nearMiss(rewriter, op,
                       "Q, K, V are not ranked float "
                       "3-D or 4-D tensors");
-    if (!isNone(op.getQkMatmulOutput()) && !op.getQkMatmulOutput().use_empty())
-      return nearMiss(rewriter, op,
-                      "its qk_matmul_output is used; attic.attention does not "
-                      "expose the scores");
     bool packed = q.getRank() == 3;
     if (packed && (!op.getQNumHeads() || !op.getKvNumHeads()))
       return nearMiss(rewriter, op, "3-D inputs without head counts");
@@ -159,6 +267,8 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
     SmallVector<int64_t> scores = {qt.getDimSize(0), qt.getDimSize(1),
                                    qt.getDimSize(2), kt.getDimSize(2)};
     Value mask = isNone(op.getAttnMask()) ? Value() : op.getAttnMask();
+    if (mask)
+      mask = padMaskKeys(rewriter, loc, mask, scores[3]);
     if (mask) {
       auto maskType = dyn_cast<RankedTensorType>(mask.getType());
       if (!maskType || !broadcastsTo(maskType, scores) ||
@@ -174,14 +284,17 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
     if (lengths && !isa<RankedTensorType>(lengths.getType()))
       return nearMiss(rewriter, op, "nonpad_kv_seqlen is unranked");
     // ONNX puts the causal diagonal (and the windows around it) past the
-    // cached keys, j <= i + P; attic at the end of the keys, j <= i + Skv -
-    // Sq: the same when the new keys are as many as the queries.
+    // cached keys, j <= i + P, or without a cache at each batch row's key
+    // count, j <= i + nonpad_kv_seqlen[b] - Sq; attic at the end of the
+    // keys, j <= i + L - Sq (L the key lengths, or Skv): the same without a
+    // cache, and with one when the new keys are as many as the queries.
     // Otherwise the diagonal becomes part of the mask, a constant.
     bool diagonal = op.getIsCausal() != 0 || op.getLeftWindowSize() >= 0 ||
                     op.getRightWindowSize() >= 0;
     int64_t sq = qt.getDimSize(2), skv = kt.getDimSize(2);
     int64_t skvNew = (packed ? k.getDimSize(1) : k.getDimSize(2));
-    bool aligned = !lengths && !ShapedType::isDynamic(sq) && sq == skvNew;
+    bool aligned =
+        lengths ? !hasPast : !ShapedType::isDynamic(sq) && sq == skvNew;
     bool diagonalMask = diagonal && !aligned;
     if (diagonalMask &&
         (ShapedType::isDynamic(sq) || ShapedType::isDynamic(skv)))
@@ -199,6 +312,23 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
         failed(checkReplaceable(op.getPresentKey(), kt)) ||
         failed(checkReplaceable(op.getPresentValue(), vt)))
       return nearMiss(rewriter, op, "result types do not fit");
+
+    // The scores as an output of their own (qk_matmul_output): computed
+    // beside the attention, which never exposes them.
+    bool qkUsed =
+        !isNone(op.getQkMatmulOutput()) && !op.getQkMatmulOutput().use_empty();
+    int64_t hq = qt.getDimSize(1), hkv = kt.getDimSize(1),
+            headSize = qt.getDimSize(3);
+    if (qkUsed &&
+        (ShapedType::isDynamic(hq) || ShapedType::isDynamic(hkv) ||
+         ShapedType::isDynamic(headSize) || hkv == 0 || hq % hkv != 0 ||
+         op.getQkMatmulOutputMode() < 0 || op.getQkMatmulOutputMode() > 3 ||
+         !castsTo(RankedTensorType::get(scores, qt.getElementType()),
+                  op.getQkMatmulOutput().getType())))
+      return nearMiss(rewriter, op,
+                      "its qk_matmul_output needs static head counts and "
+                      "size, a mode from 0 to 3 and the type [B, Hq, Sq, "
+                      "Skv]");
 
     MLIRContext *ctx = getContext();
     auto optionalF64 = [&](std::optional<double> v) {
@@ -225,6 +355,29 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
     }
     bool causal = op.getIsCausal() != 0;
     int64_t left = op.getLeftWindowSize(), right = op.getRightWindowSize();
+    Value qk;
+    if (qkUsed) {
+      // ONNX's diagonal: past the cached keys, or at each row's key count.
+      Value offset;
+      if (hasPast)
+        offset = dimOf(rewriter, loc, op.getPastKey(), 2);
+      else if (lengths)
+        offset = onnxir::SubOp::create(rewriter, loc, lengths.getType(),
+                                       lengths, dimOf(rewriter, loc, query, 2));
+      else
+        offset = i64Scalar(rewriter, loc, 0);
+      Value visible;
+      if (diagonal || lengths)
+        visible = visibilityMask(
+            rewriter, loc, query, key, offset, lengths, causal,
+            left >= 0 ? std::optional<int64_t>(left) : std::nullopt,
+            right >= 0 ? std::optional<int64_t>(right) : std::nullopt);
+      qk = qkMatmulOutput(
+          rewriter, loc, query, key, mask, visible,
+          scale.value_or(1.0 / std::sqrt(static_cast<double>(headSize))),
+          softcap, op.getQkMatmulOutputMode(),
+          RankedTensorType::get(scores, qt.getElementType()));
+    }
     if (diagonalMask) {
       int64_t past = skv - skvNew;
       mask = combineMasks(
@@ -249,7 +402,8 @@ struct RaiseAttentionNode final : OpRewritePattern<onnxir::AttentionOp> {
     };
     rewriter.replaceOp(op, {castTo(rewriter, loc, y, op.getY().getType()),
                             replacement(op.getPresentKey(), key),
-                            replacement(op.getPresentValue(), value), Value()});
+                            replacement(op.getPresentValue(), value),
+                            replacement(op.getQkMatmulOutput(), qk)});
     return success();
   }
 };

@@ -18,10 +18,25 @@ float64 references of naive.py, laid out as ONNX's backend tests
                                      and a float mask
   linear_attention_gated_delta       3-D, per-key decay, shared beta, past
                                      state, present state
+  attention_nonpad_causal            nonpad_kv_seqlen with is_causal and
+                                     fewer queries than keys: the diagonal
+                                     at each row's key count (offset
+                                     nonpad[b] - Sq), a row with no visible
+                                     key giving zeros (opset 24)
+  attention_short_masks              opset-24 masks (bool and float) whose
+                                     key dimension is shorter than the
+                                     keys: the keys they miss are masked
+  attention_qk_mode_<m>              qk_matmul_output in each mode (0 the
+                                     scaled products, 1 after the softcap,
+                                     2 after the mask and the causal
+                                     diagonal, 3 after the softmax), GQA
+  linear_attention_default_rule      no update_rule: gated_delta, the
+                                     default of LinearAttention-27
 
 Usage: attention_models.py OUTDIR
 """
 
+import math
 import os
 import sys
 
@@ -112,6 +127,74 @@ def main():
         ["o", "state"], q_num_heads=Hq, kv_num_heads=Hkv, update_rule="gated_delta")],
         [("q", packed(q)), ("k", packed(k)), ("v", packed(v)), ("past", past),
          ("decay", packed(decay)), ("beta", np.ascontiguousarray(beta.transpose(0, 2, 1)))],
+        [("o", f32(packed(o))), ("state", f32(state))], opset=27, ir_version=10)
+
+
+    # nonpad_kv_seqlen with is_causal (ONNX Attention-24, no cache): query i
+    # of row b sees key j <= i + nonpad[b] - Sq; a row whose offset leaves
+    # a query nothing to see gives zeros.
+    B, H, Sq, Skv, D = 3, 2, 3, 6, 8
+    q, k, v = u(B, H, Sq, D), u(B, H, Skv, D), u(B, H, Skv, D)
+    lengths = np.array([6, 4, 2], np.int64)
+    y = naive.attention(q, k, v, kv_lengths=lengths, causal=True)
+    assert np.all(y[2, :, 0] == 0)  # L - Sq = -1: the first query sees nothing
+    write_case(out, "attention_nonpad_causal", [helper.make_node(
+        "Attention", ["q", "k", "v", "", "", "", "nonpad"], ["y"], is_causal=1)],
+        [("q", q), ("k", k), ("v", v), ("nonpad", lengths)], [("y", f32(y))],
+        opset=24, ir_version=10)
+
+    # Opset-24 masks shorter than the keys (with nonpad_kv_seqlen, the keys
+    # past the mask are padding): a bool [Sq, 4] and a float [B, 1, Sq, 5]
+    # over 6 keys; the keys past them are masked out.
+    bshort = r.uniform(0, 1, (Sq, 4)) < 0.8
+    bshort[:, 0] = True
+    fshort = r.uniform(-1, 0, (B, 1, Sq, 5)).astype(np.float32)
+    bfull = np.concatenate([bshort, np.zeros((Sq, 2), bool)], 1)
+    ffull = np.concatenate([fshort, np.full((B, 1, Sq, 1), -np.inf, np.float32)], 3)
+    nonpad = np.array([6, 5, 4], np.int64)
+    write_case(out, "attention_short_masks", [
+        helper.make_node("Attention", ["q", "k", "v", "bmask", "", "", "nonpad"], ["yb"]),
+        helper.make_node("Attention", ["q", "k", "v", "fmask", "", "", "nonpad"], ["yf"])],
+        [("q", q), ("k", k), ("v", v), ("bmask", bshort), ("fmask", fshort),
+         ("nonpad", nonpad)],
+        [("yb", f32(naive.attention(q, k, v, mask=bfull, kv_lengths=nonpad))),
+         ("yf", f32(naive.attention(q, k, v, mask=ffull, kv_lengths=nonpad)))],
+        opset=24, ir_version=10)
+
+    # qk_matmul_output in each mode, grouped-query heads (4 on 2), causal,
+    # a float mask and a softcap: scale * Q K^T, then softcap * tanh(x /
+    # softcap), then the mask added and the diagonal's masked keys at -inf,
+    # then the softmax.
+    B, Hq, Hkv, S, D = 2, 4, 2, 5, 8
+    q, k, v = u(B, Hq, S, D) * 3, u(B, Hkv, S, D) * 3, u(B, Hkv, S, D)
+    fmask = r.uniform(-1, 0, (S, S)).astype(np.float32)
+    cap = 2.5
+    krep = np.repeat(k.astype(np.float64), Hq // Hkv, axis=1)
+    scores = [q.astype(np.float64) @ krep.transpose(0, 1, 3, 2) / math.sqrt(D)]
+    scores.append(cap * np.tanh(scores[0] / cap))
+    scores.append(np.where(np.tril(np.ones((S, S), bool)), scores[1] + fmask, -np.inf))
+    scores.append(naive.softmax(scores[2], -1))
+    y = naive.attention(q, k, v, mask=fmask, causal=True, softcap=cap)
+    for mode in range(4):
+        write_case(out, f"attention_qk_mode_{mode}", [helper.make_node(
+            "Attention", ["q", "k", "v", "mask"], ["y", "", "", "qk"], is_causal=1,
+            softcap=cap, qk_matmul_output_mode=mode)],
+            [("q", q), ("k", k), ("v", v), ("mask", fmask)],
+            [("y", f32(y)), ("qk", f32(scores[mode]))], opset=23, ir_version=10)
+
+    # LinearAttention without update_rule: gated_delta, per-head decay.
+    B, Hq, Hkv, T, Dk, Dv = 2, 2, 2, 5, 4, 3
+    q, k, v = u(B, Hq, T, Dk), u(B, Hkv, T, Dk), u(B, Hkv, T, Dv)
+    k = (k / np.linalg.norm(k, axis=-1, keepdims=True)).astype(np.float32)
+    decay = -r.uniform(0, 1, (B, Hkv, T)).astype(np.float32)
+    beta = r.uniform(0, 1, (B, Hkv, T)).astype(np.float32)
+    o, state = naive.linear_attention(q, k, v, decay=decay, beta=beta, rule="gated_delta")
+    write_case(out, "linear_attention_default_rule", [helper.make_node(
+        "LinearAttention", ["q", "k", "v", "", "decay", "beta"], ["o", "state"],
+        q_num_heads=Hq, kv_num_heads=Hkv)],
+        [("q", packed(q)), ("k", packed(k)), ("v", packed(v)),
+         ("decay", np.ascontiguousarray(decay.transpose(0, 2, 1))),
+         ("beta", np.ascontiguousarray(beta.transpose(0, 2, 1)))],
         [("o", f32(packed(o))), ("state", f32(state))], opset=27, ir_version=10)
 
 

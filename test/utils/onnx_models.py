@@ -11,8 +11,9 @@ Each model is named after what it shows:
   custom_domain.onnx    a com.microsoft node whose output has no declared
                         type, and an If with subgraphs
   external_data.onnx    an initializer stored in external_data.bin
-  attention_scores_output.onnx
-                        an Attention node whose qk_matmul_output is used
+  attention_nonpad_past.onnx
+                        an Attention node with both nonpad_kv_seqlen and a
+                        past key/value cache
   dynamic_reshape.onnx  a Reshape to a shape computed from a dynamic
                         dimension: imports, compiles once --shape fixes it
   bad_*.onnx            models Attic must refuse with one clear error
@@ -159,12 +160,14 @@ def main():
         [tensor_info("x", ["n", 4]), tensor_info("s", ["n", 2, 2])],
         [tensor_info("y", None)], 13)
 
-    # An Attention node whose scores are an output too: raising leaves it.
-    models["attention_scores_output"] = model(
-        [helper.make_node("Attention", ["q", "k", "v"], ["y", "", "", "qk"], name="attn")],
+    # An Attention node with key lengths and a cache: raising leaves it.
+    models["attention_nonpad_past"] = model(
+        [helper.make_node("Attention", ["q", "k", "v", "", "pk", "pv", "nonpad"], ["y"],
+                          name="attn")],
         [tensor_info("q", [1, 2, 4, 8]), tensor_info("k", [1, 2, 4, 8]),
-         tensor_info("v", [1, 2, 4, 8])],
-        [tensor_info("y", [1, 2, 4, 8]), tensor_info("qk", [1, 2, 4, 4])], 23)
+         tensor_info("v", [1, 2, 4, 8]), tensor_info("pk", [1, 2, 3, 8]),
+         tensor_info("pv", [1, 2, 3, 8]), tensor_info("nonpad", [1], TensorProto.INT64)],
+        [tensor_info("y", [1, 2, 4, 8])], 24)
 
     for name, m in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))

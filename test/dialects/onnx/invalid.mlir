@@ -200,10 +200,28 @@ func.func @linear_rule(%q: tensor<1x16x256xf32>) {
 
 // -----
 
+func.func @linear_default_rule(%q: tensor<1x16x256xf32>, %b: tensor<1x16x4xf32>) {
+  %none = onnx.None : none
+  // expected-error @+1 {{update_rule 'gated_delta' (gated_delta is the default) needs the decay input}}
+  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %b {q_num_heads = 4 : i64, kv_num_heads = 4 : i64} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, tensor<1x16x4xf32>) -> (tensor<1x16x256xf32>, none)
+  return
+}
+
+// -----
+
+func.func @linear_delta_beta(%q: tensor<1x16x256xf32>) {
+  %none = onnx.None : none
+  // expected-error @+1 {{update_rule 'delta' (gated_delta is the default) needs the beta input}}
+  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64, update_rule = "delta"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
+  return
+}
+
+// -----
+
 func.func @linear_chunk(%q: tensor<1x16x256xf32>) {
   %none = onnx.None : none
   // expected-error @+1 {{chunk_size must be positive, got 0}}
-  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64, chunk_size = 0 : i64} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
+  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64, update_rule = "linear", chunk_size = 0 : i64} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
   return
 }
 
@@ -212,7 +230,7 @@ func.func @linear_chunk(%q: tensor<1x16x256xf32>) {
 func.func @linear_rank(%q: tensor<1x4x16x64xf32>) {
   %none = onnx.None : none
   // expected-error @+1 {{query must be 3-D [B, T, H * D], got rank 4}}
-  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64} : (tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32>, none, none, none) -> (tensor<1x4x16x64xf32>, none)
+  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64, update_rule = "linear"} : (tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32>, tensor<1x4x16x64xf32>, none, none, none) -> (tensor<1x4x16x64xf32>, none)
   return
 }
 
@@ -221,7 +239,7 @@ func.func @linear_rank(%q: tensor<1x4x16x64xf32>) {
 func.func @linear_heads(%q: tensor<1x16x256xf32>) {
   %none = onnx.None : none
   // expected-error @+1 {{q_num_heads and kv_num_heads must be positive, got 4 and 0}}
-  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 0 : i64} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
+  %0:2 = onnx.LinearAttention %q, %q, %q, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 0 : i64, update_rule = "linear"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
   return
 }
 

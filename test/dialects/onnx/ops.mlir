@@ -142,14 +142,17 @@ func.func @shapes_and_reductions(%x: tensor<4x10xf32>, %a: tensor<8x16xf32>, %b:
 }
 
 // CHECK-LABEL: func.func @attention
-func.func @attention(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64xf32>, %v: tensor<1x2x16x64xf32>, %m: tensor<16x16xi1>, %q3: tensor<1x16x256xf32>, %n: tensor<1xi64>) {
+func.func @attention(%q: tensor<1x8x16x64xf32>, %k: tensor<1x2x16x64xf32>, %v: tensor<1x2x16x64xf32>, %m: tensor<16x16xi1>, %q3: tensor<1x16x256xf32>, %n: tensor<1xi64>, %g: tensor<1x16x2xf32>) {
   %none = onnx.None : none
   // CHECK: onnx.Attention %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}}, %{{.*}} {is_causal = 1 : i64, left_window_size = 4 : i64, qk_matmul_output_mode = 3 : i64, scale = 1.250000e-01 : f32, softcap = 3.000000e+01 : f32} : (tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x64xf32>, tensor<16x16xi1>, none, none, tensor<1xi64>) -> (tensor<1x8x16x64xf32>, none, none, tensor<1x8x16x16xf32>)
   %0:4 = onnx.Attention %q, %k, %v, %m, %none, %none, %n {is_causal = 1 : i64, scale = 0.125 : f32, softcap = 30.0 : f32, left_window_size = 4 : i64, qk_matmul_output_mode = 3 : i64} : (tensor<1x8x16x64xf32>, tensor<1x2x16x64xf32>, tensor<1x2x16x64xf32>, tensor<16x16xi1>, none, none, tensor<1xi64>) -> (tensor<1x8x16x64xf32>, none, none, tensor<1x8x16x16xf32>)
   // CHECK: onnx.Attention {{.*}} {kv_num_heads = 4 : i64, q_num_heads = 4 : i64}
   %1:4 = onnx.Attention %q3, %q3, %q3, %none, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 4 : i64} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none, none) -> (tensor<1x16x256xf32>, none, none, none)
-  // CHECK: onnx.LinearAttention {{.*}} {kv_num_heads = 2 : i64, q_num_heads = 4 : i64, update_rule = "gated_delta"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
-  %2:2 = onnx.LinearAttention %q3, %q3, %q3, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 2 : i64, update_rule = "gated_delta"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
+  // CHECK: onnx.LinearAttention {{.*}} {kv_num_heads = 2 : i64, q_num_heads = 4 : i64, update_rule = "linear"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
+  %2:2 = onnx.LinearAttention %q3, %q3, %q3, %none, %none, %none {q_num_heads = 4 : i64, kv_num_heads = 2 : i64, update_rule = "linear"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, none, none) -> (tensor<1x16x256xf32>, none)
+  // gated_delta, LinearAttention-27's default, is not printed.
+  // CHECK: onnx.LinearAttention {{.*}} {kv_num_heads = 2 : i64, q_num_heads = 4 : i64} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, tensor<1x16x2xf32>, tensor<1x16x2xf32>) -> (tensor<1x16x256xf32>, none)
+  %3:2 = onnx.LinearAttention %q3, %q3, %q3, %none, %g, %g {q_num_heads = 4 : i64, kv_num_heads = 2 : i64, update_rule = "gated_delta"} : (tensor<1x16x256xf32>, tensor<1x16x256xf32>, tensor<1x16x256xf32>, none, tensor<1x16x2xf32>, tensor<1x16x2xf32>) -> (tensor<1x16x256xf32>, none)
   return
 }
 
