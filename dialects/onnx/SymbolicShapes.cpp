@@ -605,6 +605,12 @@ void SymbolicShapes::compute(Operation *op) {
         if (!in || !target)
           return;
         setShape(0, broadcastShapes(*in, *target, op));
+        // A scalar (or one value) expanded to a 1-D tensor: repeated.
+        auto one = values(e.getInput());
+        if (one && one->size() == 1 && target->size() == 1)
+          if (std::optional<int64_t> n = (*target)[0].getConstant();
+              n && *n >= 1 && *n <= kMaxValues)
+            results[0].values = SymbolicShape(*n, (*one)[0]);
       })
       .Case([&](ConstantOfShapeOp c) {
         if (auto target = values(c.getInput()))
@@ -686,6 +692,19 @@ void SymbolicShapes::compute(Operation *op) {
           SymbolicShape out = *in;
           out[*axis] = size;
           setShape(i, out);
+        }
+        // The values of a split 1-D tensor: consecutive runs.
+        auto in1 = values(s.getInput());
+        if (!in1 || in->size() != 1)
+          return;
+        size_t at = 0;
+        for (auto [i, size] : llvm::enumerate(sizes)) {
+          std::optional<int64_t> n = size.getConstant();
+          if (!n || *n < 0 || at + *n > in1->size())
+            return;
+          results[i].values =
+              SymbolicShape(in1->begin() + at, in1->begin() + at + *n);
+          at += *n;
         }
       })
       .Case<SoftmaxOp, LogSoftmaxOp, ExpOp, LogOp, NegOp, SqrtOp, NotOp,

@@ -509,6 +509,24 @@ bool matchScores(Value scores, Chain &chain) {
   return true;
 }
 
+/// Adds the float mask `mask` to `chain`, split into the masks it sums
+/// (leading Unsqueezes looked through): each is added to the scores.
+void addFloatMask(Chain &chain, Value mask, int depth = 0) {
+  mask = stripCasts(mask);
+  Operation *def = mask.getDefiningOp();
+  if (def && depth < 8) {
+    if (auto unsqueeze = dyn_cast<onnxir::UnsqueezeOp>(def);
+        unsqueeze && insertsLeadingUnitDims(unsqueeze))
+      return addFloatMask(chain, unsqueeze.getData(), depth + 1);
+    if (auto add = dyn_cast<onnxir::AddOp>(def)) {
+      addFloatMask(chain, add.getA(), depth + 1);
+      addFloatMask(chain, add.getB(), depth + 1);
+      return;
+    }
+  }
+  chain.floatMasks.push_back({mask});
+}
+
 /// Peels the masks off `value` down to the scores.
 bool matchMaskedScores(Value value, Chain &chain) {
   for (int depth = 0; depth < 8; ++depth) {
@@ -518,13 +536,13 @@ bool matchMaskedScores(Value value, Chain &chain) {
       Chain trial = chain;
       if (matchMaskedScores(add.getA(), trial)) {
         chain = trial;
-        chain.floatMasks.push_back({add.getB()});
+        addFloatMask(chain, add.getB());
         return true;
       }
       trial = chain;
       if (matchMaskedScores(add.getB(), trial)) {
         chain = trial;
-        chain.floatMasks.push_back({add.getA()});
+        addFloatMask(chain, add.getA());
         return true;
       }
       return false;
@@ -631,6 +649,7 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     if (qType.getElementType() != kType.getElementType() ||
         qType.getElementType() != vType.getElementType())
       return nearMiss(rewriter, op, "mixed element types");
+    SymbolicShapes shapes = symbolicShapes();
     // Grouped-query repetition of K and V, both or neither.
     if (rank == 4 && !chain.transposeK) {
       Value k0 = unrepeatHeads(chain.k), v0 = unrepeatHeads(chain.v);
@@ -658,7 +677,6 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     };
     // The head counts: static (grouped-query heads when they differ), or
     // the same symbol (heads folded into a dynamic batch).
-    SymbolicShapes shapes = symbolicShapes();
     bool sameHeads =
         rank >= 3 && shapes.sameDim(chain.q, rank - 3, chain.k, rank - 3);
     bool staticHeads = !ShapedType::isDynamic(q4[1]) &&

@@ -207,6 +207,79 @@ class LlamaAttention(nn.Module):
         return self.o_proj(merge(torch.matmul(w, v)))
 
 
+class MistralSlidingAttention(nn.Module):
+    """Mistral: grouped-query heads repeated by expand + reshape (repeat_kv;
+    PyTorch 1.13 exports repeat_interleave with a Reshape that is wrong for
+    dynamic sequence lengths), a sliding-window causal mask of the lowest
+    value built from triu and tril and added, the scale on the scores."""
+    attentions = 1
+    KV, WINDOW = 2, 3
+
+    def __init__(self):
+        super().__init__()
+        self.q_proj = nn.Linear(E, E, bias=False)
+        self.kv_proj = nn.Linear(E, 2 * self.KV * D, bias=False)
+
+    def forward(self, x):
+        b, s, _ = x.size()
+        q = self.q_proj(x).view(b, s, H, D).transpose(1, 2)
+        k, v = (t.view(b, s, self.KV, D).transpose(1, 2)
+                for t in self.kv_proj(x).chunk(2, dim=-1))
+        g = H // self.KV
+        k, v = (t[:, :, None].expand(b, self.KV, g, s, D).reshape(b, H, s, D)
+                for t in (k, v))
+        lowest = torch.finfo(x.dtype).min
+        full = torch.full((s, s), lowest)
+        mask = torch.triu(full, diagonal=1) + torch.tril(full, diagonal=-self.WINDOW)
+        w = q @ k.transpose(-2, -1) * D ** -0.5 + mask[None, None]
+        return merge(F.softmax(w, dim=-1) @ v)
+
+
+class GemmaSoftcapAttention(nn.Module):
+    """Gemma 2: query scaled before the product, logits soft-capped with
+    tanh, a causal bool mask applied with torch.where and the lowest
+    value."""
+    attentions = 1
+    CAP = 50.0
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(E, 3 * E, bias=False)
+
+    def forward(self, x):
+        s = x.size(1)
+        q, k, v = (heads(t) for t in self.qkv(x).chunk(3, dim=-1))
+        q = q * D ** -0.5
+        w = q @ k.transpose(2, 3)
+        w = torch.tanh(w / self.CAP) * self.CAP
+        causal = torch.ones(s, s, dtype=torch.bool).tril()
+        w = torch.where(causal, w, torch.tensor(torch.finfo(w.dtype).min))
+        return merge(torch.softmax(w, dim=-1) @ v)
+
+
+class AlibiAttention(nn.Module):
+    """ALiBi (BLOOM, MPT): a per-head linear bias of the key distance added
+    to the scores, and a causal mask."""
+    attentions = 1
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(E, 3 * E)
+        slopes = torch.tensor([2 ** (-8 * (h + 1) / H) for h in range(H)])
+        self.register_buffer("slopes", slopes)
+
+    def forward(self, x):
+        s = x.size(1)
+        q, k, v = (heads(t) for t in self.qkv(x).chunk(3, dim=-1))
+        pos = torch.arange(s)
+        distance = (pos[None, :] - pos[:, None]).float()
+        bias = self.slopes[:, None, None] * distance[None]
+        w = q @ k.transpose(-1, -2) / math.sqrt(D) + bias[None]
+        causal = pos[None, :] <= pos[:, None]
+        w = w.masked_fill(~causal, float("-inf"))
+        return merge(w.softmax(dim=-1) @ v)
+
+
 class CrossAttention(nn.Module):
     """Encoder-decoder cross-attention: keys of another length, a key
     padding mask applied by masked_fill, the scale on Q first."""
@@ -482,6 +555,12 @@ FAMILIES = {
                        lambda b, s: (hidden(b, s), padding(b, s, shortest=s - 2)),
                        ["x", "pad"], {"x": {0: "batch", 1: "seq"},
                                       "pad": {0: "batch", 1: "seq"}}),
+    "mistral_sliding": (MistralSlidingAttention, lambda b, s: (hidden(b, s),), ["x"],
+                        {"x": {0: "batch", 1: "seq"}}),
+    "gemma_softcap": (GemmaSoftcapAttention, lambda b, s: (hidden(b, s),), ["x"],
+                      {"x": {0: "batch", 1: "seq"}}),
+    "alibi": (AlibiAttention, lambda b, s: (hidden(b, s),), ["x"],
+              {"x": {0: "batch", 1: "seq"}}),
     "relative_bias": (RelativeBiasAttention, lambda b, s: (hidden(b, s),), ["x"],
                       {"x": {0: "batch", 1: "seq"}}),
     "batched_heads": (BatchedHeadsAttention, lambda b, s: (hidden(b, s),), ["x"],

@@ -212,19 +212,37 @@ func.func @other_selections(%x: tensor<16x8xf32>) -> (tensor<16x2xf32>, tensor<2
 
 // -----
 
-// Attention nodes left alone: the scores (qk_matmul_output) are used; a
-// causal diagonal over sequence lengths only known at run time, which may
-// differ (ONNX and attic align it differently then); a mask that does not
-// broadcast to the scores.
+// Attention nodes left alone: a causal diagonal over sequence lengths
+// only known at run time, which may differ (ONNX and attic align it
+// differently then); a mask that does not broadcast to the scores.
 // CHECK-LABEL: func.func @attention_kept
-// CHECK-COUNT-3: onnx.Attention
+// CHECK-COUNT-2: onnx.Attention
 // CHECK-NOT: attic.
-func.func @attention_kept(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %qd: tensor<1x2x?x8xf32>, %kd: tensor<1x2x?x8xf32>, %m: tensor<1x2x4x5xi1>) -> (tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>) {
+func.func @attention_kept(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %qd: tensor<1x2x?x8xf32>, %kd: tensor<1x2x?x8xf32>, %m: tensor<1x2x3x6xi1>) -> (tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>) {
+  %none = onnx.None : none
+  %yd, %pk2, %pv2, %qk2 = onnx.Attention %qd, %kd, %kd, %none, %none, %none, %none {is_causal = 1 : i64} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, none, none, none, none) -> (tensor<1x2x?x8xf32>, none, none, none)
+  %ym, %pk3, %pv3, %qk3 = onnx.Attention %q, %k, %k, %m, %none, %none, %none : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x3x6xi1>, none, none, none) -> (tensor<1x2x4x8xf32>, none, none, none)
+  return %yd, %ym : tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>
+}
+
+// -----
+
+// A used qk_matmul_output (mode 0: the scaled products) is computed beside
+// the raised op; an opset-24 mask over 5 of the 6 keys is padded with
+// false.
+// CHECK-LABEL: func.func @attention_scores_and_short_mask
+// CHECK: %[[KT:.*]] = onnx.Transpose %arg1 {perm = [0, 1, 3, 2]}
+// CHECK: %[[S:.*]] = onnx.MatMul %arg0, %[[KT]] : (tensor<1x2x4x8xf32>, tensor<1x2x8x6xf32>) -> tensor<1x2x4x6xf32>
+// CHECK: %[[QK:.*]] = onnx.Mul %[[S]], %{{.*}} : (tensor<1x2x4x6xf32>, tensor<f32>) -> tensor<1x2x4x6xf32>
+// CHECK: %[[Y:.*]] = attic.attention %arg0, %arg1, %arg1 : tensor<1x2x4x8xf32>
+// CHECK: %[[PAD:.*]] = onnx.Concat %arg2, %{{.*}} {axis = 3 : i64} : (tensor<1x2x4x5xi1>, tensor<1x2x4x1xi1>) -> tensor<1x2x4x6xi1>
+// CHECK: %[[YM:.*]] = attic.attention %arg0, %arg1, %arg1 mask(%[[PAD]] : tensor<1x2x4x6xi1>)
+// CHECK: return %[[Y]], %[[QK]], %[[YM]]
+func.func @attention_scores_and_short_mask(%q: tensor<1x2x4x8xf32>, %k: tensor<1x2x6x8xf32>, %m: tensor<1x2x4x5xi1>) -> (tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x4x8xf32>) {
   %none = onnx.None : none
   %y, %pk, %pv, %qk = onnx.Attention %q, %k, %k, %none, %none, %none, %none {qk_matmul_output_mode = 0 : i64} : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, none, none, none, none) -> (tensor<1x2x4x8xf32>, none, none, tensor<1x2x4x6xf32>)
-  %yd, %pk2, %pv2, %qk2 = onnx.Attention %qd, %kd, %kd, %none, %none, %none, %none {is_causal = 1 : i64} : (tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, tensor<1x2x?x8xf32>, none, none, none, none) -> (tensor<1x2x?x8xf32>, none, none, none)
   %ym, %pk3, %pv3, %qk3 = onnx.Attention %q, %k, %k, %m, %none, %none, %none : (tensor<1x2x4x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x6x8xf32>, tensor<1x2x4x5xi1>, none, none, none) -> (tensor<1x2x4x8xf32>, none, none, none)
-  return %y, %qk, %yd, %ym : tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x?x8xf32>, tensor<1x2x4x8xf32>
+  return %y, %qk, %ym : tensor<1x2x4x8xf32>, tensor<1x2x4x6xf32>, tensor<1x2x4x8xf32>
 }
 
 // -----
