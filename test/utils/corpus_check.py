@@ -6,6 +6,9 @@ Runtime, each model on every one of its data sets:
             found, against what corpus.json says the model holds (a loss
             its classifier feeds counts as attic.linear_cross_entropy
             only)
+  valid     the optimized model keeps every graph input and output (name,
+            element type, dimensions and dynamic axes' names) and passes
+            ONNX's checker where it knows the opset (up to 17 here)
   ort       the optimized model loads and runs in ONNX Runtime with the
             original's outputs (ort_compare.js, within 1e-4) on each
             data set
@@ -15,7 +18,7 @@ Runtime, each model on every one of its data sets:
 Prints one line per model and check ("<model> fused 1/1", "<model> ort
 ok", "<model> run FAIL <why>") and ends with the totals:
 
-  corpus: models=N attentions=F/A losses=F/L ort=K/N run=R/N
+  corpus: models=N attentions=F/A losses=F/L valid=V/N ort=K/N run=R/N
 
 Usage: corpus_check.py ATTIC_ONNX NODE_MODULES CORPUS WORK [MODEL...]
 (NODE_MODULES "" skips the ONNX Runtime runs.)
@@ -25,6 +28,8 @@ import json
 import os
 import subprocess
 import sys
+
+import onnx
 
 UTILS = os.path.dirname(os.path.abspath(__file__))
 ATTENTION_OPS = {"attic.attention"}
@@ -44,11 +49,35 @@ def first_line(text):
     return ""
 
 
+def interface(model, kind):
+    """(name, element type, dims) of each graph input or output, a
+    dimension by its dim_param where it has one."""
+    initialized = {t.name for t in model.graph.initializer}
+    return [(v.name, v.type.tensor_type.elem_type,
+             [d.dim_param or d.dim_value for d in v.type.tensor_type.shape.dim])
+            for v in getattr(model.graph, kind) if v.name not in initialized]
+
+
+def validity_problem(original, optimized):
+    """Why the optimized model is not a faithful, valid rewrite, or ""."""
+    a, b = onnx.load(original), onnx.load(optimized)
+    for kind in ("input", "output"):
+        if interface(a, kind) != interface(b, kind):
+            return f"graph {kind}s {interface(a, kind)} became {interface(b, kind)}"
+    opset = max(o.version for o in b.opset_import if o.domain in ("", "ai.onnx"))
+    if opset <= 17:
+        try:
+            onnx.checker.check_model(b)
+        except Exception as e:  # noqa: BLE001 - the checker's message is the point
+            return "ONNX's checker: " + str(e).splitlines()[0]
+    return ""
+
+
 def main():
     tool, modules, corpus, work = sys.argv[1:5]
     listing = json.load(open(os.path.join(corpus, "corpus.json")))
     names = sys.argv[5:] or sorted(listing)
-    totals = dict(models=0, att=0, att_all=0, loss=0, loss_all=0, ort=0, run=0)
+    totals = dict(models=0, att=0, att_all=0, loss=0, loss_all=0, valid=0, ort=0, run=0)
     for name in names:
         want = listing[name]
         src = os.path.join(corpus, name)
@@ -77,6 +106,12 @@ def main():
         print(f"{name} fused attentions {att}/{want['attentions']} "
               f"losses {loss}/{want['losses']}"
               + (f" missed: {'; '.join(missed)}" if missed else ""))
+        problem = validity_problem(os.path.join(src, "model.onnx"), optimized)
+        if problem:
+            print(f"{name} valid FAIL {problem[:300]}")
+        else:
+            totals["valid"] += 1
+            print(f"{name} valid ok")
         if modules:
             ok = True
             sets = sorted(d for d in os.listdir(src) if d.startswith("test_data_set_"))
@@ -104,7 +139,8 @@ def main():
             print(f"{name} run FAIL {first_line(r.stdout + r.stderr)}")
     t = totals
     print(f"corpus: models={t['models']} attentions={t['att']}/{t['att_all']} "
-          f"losses={t['loss']}/{t['loss_all']} ort={t['ort']}/{t['models']} "
+          f"losses={t['loss']}/{t['loss_all']} valid={t['valid']}/{t['models']} "
+          f"ort={t['ort']}/{t['models']} "
           f"run={t['run']}/{t['models']}")
 
 

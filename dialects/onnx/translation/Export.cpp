@@ -155,8 +155,8 @@ private:
       return "";
     return names.lookup(value);
   }
-  /// Writes `type` into `proto`; its dynamic dimensions named as in
-  /// `dims` (an `onnx.dims` list) where given.
+  /// Writes `type` into `proto`; its dimensions named as in `dims` (an
+  /// `onnx.dims` list) where given, the others static or left unknown.
   LogicalResult setType(Operation *at, Type type, onnx::TypeProto *proto,
                         ArrayAttr dims = nullptr);
   LogicalResult tensor(Operation *at, DenseElementsAttr value,
@@ -199,10 +199,12 @@ LogicalResult Exporter::setType(Operation *at, Type type,
       auto *dim = shape->add_dim();
       auto name = dims && i < dims.size() ? dyn_cast<StringAttr>(dims[i])
                                           : StringAttr();
-      if (!ShapedType::isDynamic(d))
-        dim->set_dim_value(d);
-      else if (name && !name.empty())
+      // A named dimension keeps its name (the model's interface as
+      // declared), even where the graph shows it static.
+      if (name && !name.empty())
         dim->set_dim_param(name.str());
+      else if (!ShapedType::isDynamic(d))
+        dim->set_dim_value(d);
     }
   }
   return success();

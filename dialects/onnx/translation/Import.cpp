@@ -698,6 +698,13 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   }
   if (failed(specialize(*model.mutable_graph())))
     return nullptr;
+  // The symbolic dimensions as the model declares them (shape inference
+  // may replace a name by the size it finds).
+  llvm::StringMap<ArrayAttr> declaredDims;
+  for (const auto *list : {&model.graph().input(), &model.graph().output()})
+    for (const onnx::ValueInfoProto &info : *list)
+      if (ArrayAttr dims = symbolicDims(info))
+        declaredDims[info.name()] = dims;
   try {
     // With data propagation, shapes computed by Shape -> Gather -> Concat
     // chains are known where their values are static.
@@ -754,13 +761,13 @@ OwningOpRef<ModuleOp> Importer::run(onnx::ModelProto &model) {
   Block *body = func.addEntryBlock();
   for (auto [i, info] : llvm::enumerate(inputs)) {
     func.setArgAttr(i, "onnx.name", b.getStringAttr(info->name()));
-    if (ArrayAttr dims = symbolicDims(*info))
+    if (ArrayAttr dims = declaredDims.lookup(info->name()))
       func.setArgAttr(i, "onnx.dims", dims);
     values[info->name()] = body->getArgument(i);
   }
   for (auto [i, info] : llvm::enumerate(graph.output())) {
     func.setResultAttr(i, "onnx.name", b.getStringAttr(info.name()));
-    if (ArrayAttr dims = symbolicDims(info))
+    if (ArrayAttr dims = declaredDims.lookup(info.name()))
       func.setResultAttr(i, "onnx.dims", dims);
   }
   builder.setInsertionPointToStart(body);
