@@ -334,10 +334,12 @@ template <typename OpTy> LogicalResult checkOnnxLoss(OpTy op) {
   if (op.getKind() != LossKind::cross_entropy)
     return op.emitOpError() << "cannot be exported: ONNX has no '"
                             << stringifyLossKind(op.getKind()) << "' loss";
-  if (op.getLabelSmoothing().convertToDouble() != 0.0 ||
-      op.getZLoss().convertToDouble() != 0.0)
+  if (op.getZLoss().convertToDouble() != 0.0)
     return op.emitOpError("cannot be exported: ONNX's cross-entropy has no "
-                          "label smoothing or z-loss");
+                          "z-loss");
+  if (op.getLabelSmoothing().convertToDouble() != 0.0 && op.getWeights())
+    return op.emitOpError("cannot be exported: label smoothing with class "
+                          "weights has no ONNX spelling here");
   if (op.getLse() && !op.getLse().use_empty())
     return op.emitOpError("cannot be exported: its log-sum-exp result is "
                           "used");
@@ -354,11 +356,94 @@ SmallVector<NamedAttribute> lossAttrs(OpBuilder &b, OpTy op) {
   return attrs;
 }
 
-/// SoftmaxCrossEntropyLoss of `logits`; the values replacing `op`'s
-/// results (the lse, unused, by nothing).
+/// Label-smoothed cross-entropy in ONNX operators, per position (1 - eps)
+/// SoftmaxCrossEntropyLoss(none) + eps * -ReduceMean(LogSoftmax, classes)
+/// (0 at ignored labels), then the reduction (the mean over the labels not
+/// ignored).
+template <typename OpTy>
+Value smoothedCrossEntropy(OpBuilder &b, OpTy op, Value logits) {
+  Location loc = op.getLoc();
+  double eps = op.getLabelSmoothing().convertToDouble();
+  auto x = cast<RankedTensorType>(logits.getType());
+  Type elt = x.getElementType();
+  Value labels = op.getLabels();
+  auto labelsType = cast<RankedTensorType>(labels.getType());
+  auto perPosition = RankedTensorType::get(labelsType.getShape(), elt);
+  auto scalarType = RankedTensorType::get({}, elt);
+  auto constant = [&](double v) -> Value {
+    return onnxir::ConstantOp::create(
+        b, loc, scalarType,
+        DenseElementsAttr::get(scalarType, b.getFloatAttr(elt, v)));
+  };
+  SmallVector<NamedAttribute> attrs = {
+      b.getNamedAttr("reduction", b.getStringAttr("none"))};
+  if (auto ignore = op.getIgnoreIndex())
+    attrs.push_back(i64Attr(b, "ignore_index", *ignore));
+  Value nll = onnxir::SoftmaxCrossEntropyLossOp::create(
+                  b, loc, TypeRange{perPosition, b.getNoneType()},
+                  ValueRange{logits, labels, none(b, loc)}, attrs)
+                  .getOutput();
+  Value logp =
+      onnxir::LogSoftmaxOp::create(b, loc, x, logits, b.getI64IntegerAttr(1));
+  Value smooth = onnxir::NegOp::create(
+      b, loc, perPosition,
+      onnxir::ReduceMeanOp::create(b, loc, TypeRange{perPosition},
+                                   ValueRange{logp, i64Constant(b, loc, {1})},
+                                   {i64Attr(b, "keepdims", 0)}));
+  Value keep;
+  if (auto ignore = op.getIgnoreIndex()) {
+    auto maskType = RankedTensorType::get(labelsType.getShape(), b.getI1Type());
+    auto labelScalar = RankedTensorType::get({}, labelsType.getElementType());
+    Value ignored = onnxir::EqualOp::create(
+        b, loc, maskType, labels,
+        onnxir::ConstantOp::create(
+            b, loc, labelScalar,
+            DenseElementsAttr::get(
+                labelScalar,
+                b.getIntegerAttr(labelsType.getElementType(), *ignore))));
+    keep = onnxir::NotOp::create(b, loc, maskType, ignored);
+    smooth = onnxir::WhereOp::create(b, loc, perPosition, keep, smooth,
+                                     constant(0.0));
+  }
+  Value loss = onnxir::AddOp::create(
+      b, loc, perPosition,
+      onnxir::MulOp::create(b, loc, perPosition, nll, constant(1.0 - eps)),
+      onnxir::MulOp::create(b, loc, perPosition, smooth, constant(eps)));
+  auto total = [&](Value v) -> Value {
+    return onnxir::ReduceSumOp::create(b, loc, TypeRange{scalarType},
+                                       ValueRange{v, none(b, loc)},
+                                       {i64Attr(b, "keepdims", 0)});
+  };
+  switch (op.getReduction()) {
+  case Reduction::none:
+    return loss;
+  case Reduction::sum:
+    return total(loss);
+  case Reduction::mean:
+    if (!keep)
+      return onnxir::ReduceMeanOp::create(b, loc, TypeRange{scalarType},
+                                          ValueRange{loss, none(b, loc)},
+                                          {i64Attr(b, "keepdims", 0)});
+    return onnxir::DivOp::create(
+        b, loc, scalarType, total(loss),
+        total(onnxir::WhereOp::create(b, loc, perPosition, keep, constant(1.0),
+                                      constant(0.0))));
+  }
+  llvm_unreachable("a reduction attic has");
+}
+
+/// SoftmaxCrossEntropyLoss of `logits` (with label smoothing written
+/// out); the values replacing `op`'s results (the lse, unused, by nothing).
 template <typename OpTy>
 Exported crossEntropyNode(OpBuilder &b, OpTy op, Value logits) {
   Location loc = op.getLoc();
+  if (op.getLabelSmoothing().convertToDouble() != 0.0) {
+    SmallVector<Value> results = {raise::castTo(
+        b, loc, smoothedCrossEntropy(b, op, logits), op.getLoss().getType())};
+    if (op.getLse())
+      results.push_back(Value());
+    return results;
+  }
   Value weights = op.getWeights() ? op.getWeights() : none(b, loc);
   auto node = onnxir::SoftmaxCrossEntropyLossOp::create(
       b, loc, TypeRange{op.getLoss().getType(), b.getNoneType()},

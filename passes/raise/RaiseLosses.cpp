@@ -19,6 +19,8 @@
 //   Neg(Log(p))                                 cross_entropy
 //   Neg(log p), log p gathered from LogSoftmax  cross_entropy (also negated
 //                                               after the reduction)
+//   a Neg(log p) + b Neg(ReduceMean(log      cross_entropy with
+//   softmax, classes)), a + b = 1               label_smoothing b
 //   Div(Sub(1, Pow(p, q)), q) or Mul(.., 1/q)   generalized_cross_entropy
 //   Sub(1, p)                                   mean_absolute_error
 //   Sub(Reciprocal(p), 1) or Sub(Div(1, p), 1)  sum_exponential
@@ -264,14 +266,70 @@ std::optional<CompSum> matchCompSum(Value loss) {
 
 /// Replaces `root` (the loss value's defining op) by attic.cross_entropy
 /// of the comp-sum loss `perToken` with `reduction`.
+/// Label-smoothed cross-entropy written out (as timm and many training
+/// scripts do): a nll + b smooth with a + b = 1, nll = -log p_y gathered
+/// from a log-softmax and smooth = -ReduceMean(log p, classes) of the same
+/// one; the logits, labels and the smoothing b.
+struct Smoothed {
+  Value logits, labels;
+  double smoothing;
+};
+
+std::optional<Smoothed> matchSmoothed(Value perToken) {
+  auto add = stripCasts(perToken).getDefiningOp<onnxir::AddOp>();
+  if (!add)
+    return std::nullopt;
+  // x * c (either order), the term and its factor.
+  auto scaled = [](Value v) -> std::optional<std::pair<Value, double>> {
+    auto mul = stripCasts(v).getDefiningOp<onnxir::MulOp>();
+    if (!mul)
+      return std::nullopt;
+    if (std::optional<double> c = constantFloat(mul.getB()))
+      return std::make_pair(mul.getA(), *c);
+    if (std::optional<double> c = constantFloat(mul.getA()))
+      return std::make_pair(mul.getB(), *c);
+    return std::nullopt;
+  };
+  auto x = scaled(add.getA()), y = scaled(add.getB());
+  if (!x || !y)
+    return std::nullopt;
+  for (auto [nllTerm, smoothTerm] : {std::pair(*x, *y), std::pair(*y, *x)}) {
+    auto nll = stripCasts(nllTerm.first).getDefiningOp<onnxir::NegOp>();
+    auto smooth = stripCasts(smoothTerm.first).getDefiningOp<onnxir::NegOp>();
+    if (!nll || !smooth ||
+        std::abs(nllTerm.second + smoothTerm.second - 1.0) > 1e-6 ||
+        smoothTerm.second < 0 || smoothTerm.second > 1)
+      continue;
+    auto operands = matchLabelProbability(nll.getX(), /*logSpace=*/true);
+    auto mean = stripCasts(smooth.getX()).getDefiningOp<onnxir::ReduceMeanOp>();
+    if (!operands || !mean || mean.getKeepdims() != 0)
+      continue;
+    // The mean over the classes of the same log-softmax.
+    auto ls = stripCasts(mean.getData()).getDefiningOp<LogSoftmaxOp>();
+    RankedTensorType type = rankedFloat(mean.getData());
+    if (!ls || ls.getAxisIndex() != 1 || ls.getInput() != operands->first ||
+        !type || !isOnlyAxis(mean.getAxes(), 1, type.getRank()))
+      continue;
+    return Smoothed{operands->first, operands->second, smoothTerm.second};
+  }
+  return std::nullopt;
+}
+
 LogicalResult raiseCompSum(PatternRewriter &rewriter, Operation *root,
                            Value perToken, Reduction reduction) {
   std::optional<CompSum> loss = matchCompSum(perToken);
   std::optional<std::pair<Value, Value>> operands;
+  std::optional<double> smoothing;
   // -log p_y gathered from the log-softmax: cross-entropy.
   if (auto neg = stripCasts(perToken).getDefiningOp<onnxir::NegOp>())
     if ((operands = matchLabelProbability(neg.getX(), /*logSpace=*/true)))
       loss = CompSum{LossKind::cross_entropy, std::nullopt, Value()};
+  // The same with label smoothing written out.
+  if (std::optional<Smoothed> smoothed = matchSmoothed(perToken)) {
+    operands = std::make_pair(smoothed->logits, smoothed->labels);
+    loss = CompSum{LossKind::cross_entropy, std::nullopt, Value()};
+    smoothing = smoothed->smoothing;
+  }
   if (!loss)
     return rewriter.notifyMatchFailure(root, "no comp-sum loss of p_y");
   if (!operands)
@@ -289,6 +347,8 @@ LogicalResult raiseCompSum(PatternRewriter &rewriter, Operation *root,
   ce.setKind(loss->kind);
   if (loss->q)
     ce.setQAttr(rewriter.getF64FloatAttr(*loss->q));
+  if (smoothing)
+    ce.setLabelSmoothingAttr(rewriter.getF64FloatAttr(*smoothing));
   rewriter.replaceOp(root, *raised);
   return success();
 }
@@ -788,6 +848,7 @@ void mlir::attic::populateRaiseLossPatterns(RewritePatternSet &patterns) {
       RaiseReducedCompSum<onnxir::ReduceSumOp, Reduction::sum>,
       RaisePerTokenCompSum<onnxir::NegOp>, RaisePerTokenCompSum<onnxir::DivOp>,
       RaisePerTokenCompSum<onnxir::MulOp>, RaisePerTokenCompSum<onnxir::SubOp>,
+      RaisePerTokenCompSum<onnxir::AddOp>,
       RaiseWrittenOutNll<onnxir::SqueezeOp>, RaiseWrittenOutNll<onnxir::MulOp>,
       RaiseWrittenOutNll<onnxir::ReduceSumOp>,
       RaiseWrittenOutNll<onnxir::ReduceMeanOp>,

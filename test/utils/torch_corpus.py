@@ -450,6 +450,20 @@ class GPTLanguageModel(nn.Module):
         return F.cross_entropy(logits[:, :-1].reshape(-1, V), ids[:, 1:].reshape(-1))
 
 
+class LabelSmoothingCE(nn.Module):
+    """Label smoothing written out (PyTorch 1.13 does not export
+    F.cross_entropy's label_smoothing), as timm's
+    LabelSmoothingCrossEntropy: (1 - eps) nll + eps * -mean_c log p_c."""
+    losses = 1
+    EPS = 0.1
+
+    def forward(self, logits, y):
+        logp = F.log_softmax(logits, dim=-1)
+        nll = -logp.gather(dim=-1, index=y.unsqueeze(1)).squeeze(1)
+        smooth = -logp.mean(dim=-1)
+        return ((1 - self.EPS) * nll + self.EPS * smooth).mean()
+
+
 class LogSoftmaxNLL(nn.Module):
     """log_softmax then nll_loss, on logits given as an input."""
     losses = 1
@@ -583,6 +597,9 @@ FAMILIES = {
     "gpt_lm": (GPTLanguageModel, lambda b, s: (torch.randint(0, V, (b, s)),), ["ids"],
                {"ids": {0: "batch", 1: "seq"}}),
     "log_softmax_nll": (LogSoftmaxNLL,
+                        lambda b, s: (torch.randn(b * s, V), torch.randint(0, V, (b * s,))),
+                        ["logits", "y"], {"logits": {0: "n"}, "y": {0: "n"}}),
+    "label_smoothing": (LabelSmoothingCE,
                         lambda b, s: (torch.randn(b * s, V), torch.randint(0, V, (b * s,))),
                         ["logits", "y"], {"logits": {0: "n"}, "y": {0: "n"}}),
     "gather_nll": (GatherNLL,
