@@ -24,6 +24,13 @@ using namespace mlir::attic::reference;
 using utils::IteratorType;
 
 /// The ranked type of `v`, or null.
+Lowered onnx_lowering::resultAs(OpBuilder &b, Location loc, Value value,
+                                Type type) {
+  if (value.getType() != type)
+    value = tensor::CastOp::create(b, loc, type, value);
+  return SmallVector<Value>{value};
+}
+
 RankedTensorType onnx_lowering::ranked(Value v) {
   return dyn_cast<RankedTensorType>(v.getType());
 }

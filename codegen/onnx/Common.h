@@ -32,6 +32,10 @@ std::optional<Lowered> lowerReductionOp(OpBuilder &b, Operation *op);
 std::optional<Lowered> lowerNormalizationOp(OpBuilder &b, Operation *op);
 std::optional<Lowered> lowerShapeOp(OpBuilder &b, Operation *op);
 
+/// `value` as the lowering of a result of `type` (a tensor.cast where
+/// `value`'s type is more precise).
+Lowered resultAs(OpBuilder &b, Location loc, Value value, Type type);
+
 /// The ranked type of `v`, or null.
 RankedTensorType ranked(Value v);
 

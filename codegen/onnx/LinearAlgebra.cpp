@@ -147,9 +147,7 @@ Lowered lowerMatMul(OpBuilder &b, onnxir::MatMulOp op) {
     result = tensor::CollapseShapeOp::create(
         b, loc, resultType, result,
         unitReassociation(fullType.getRank(), dropped));
-  if (result.getType() != resultType)
-    result = tensor::CastOp::create(b, loc, resultType, result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, resultType);
 }
 
 /// Gemm: alpha A' B' + beta C in one contraction and one broadcast map.
@@ -398,9 +396,7 @@ Lowered lowerEinsum(OpBuilder &b, onnxir::NodeOp op) {
                  RankedTensorType::get(
                      cast<RankedTensorType>(product.getType()).getShape(),
                      resultType.getElementType()));
-  if (result.getType() != resultType)
-    result = tensor::CastOp::create(b, loc, resultType, result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, resultType);
 }
 
 } // namespace

@@ -145,9 +145,7 @@ Lowered lowerSoftmax(OpBuilder &b, OnnxOp op) {
     return failure();
   Value result = AtticOp::create(b, loc, input.getType(), input,
                                  b.getI64IntegerAttr(*axis));
-  if (result.getType() != op.getType())
-    result = tensor::CastOp::create(b, loc, op.getType(), result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, op.getType());
 }
 
 } // namespace

@@ -78,9 +78,7 @@ Lowered lowerShape(OpBuilder &b, onnxir::ShapeOp op) {
   auto type = RankedTensorType::get({static_cast<int64_t>(dims.size())},
                                     b.getI64Type());
   Value shape = tensor::FromElementsOp::create(b, loc, type, dims);
-  if (shape.getType() != op.getType())
-    shape = tensor::CastOp::create(b, loc, op.getType(), shape);
-  return SmallVector<Value>{shape};
+  return resultAs(b, loc, shape, op.getType());
 }
 
 Lowered lowerTranspose(OpBuilder &b, onnxir::TransposeOp op) {
@@ -99,9 +97,7 @@ Lowered lowerTranspose(OpBuilder &b, onnxir::TransposeOp op) {
   Value init = emptyTensor(b, loc, sizes, dataType.getElementType());
   Value t = linalg::TransposeOp::create(b, loc, op.getData(), init, perm)
                 .getResult()[0];
-  if (t.getType() != op.getType())
-    t = tensor::CastOp::create(b, loc, op.getType(), t);
-  return SmallVector<Value>{t};
+  return resultAs(b, loc, t, op.getType());
 }
 
 /// Reshape and the other ops whose result is the input's elements in a
@@ -235,9 +231,7 @@ Lowered lowerSlice(OpBuilder &b, onnxir::SliceOp op) {
   }
   Value slice = tensor::ExtractSliceOp::create(b, loc, op.getData(), offsets,
                                                sizes, strides);
-  if (slice.getType() != op.getType())
-    slice = tensor::CastOp::create(b, loc, op.getType(), slice);
-  return SmallVector<Value>{slice};
+  return resultAs(b, loc, slice, op.getType());
 }
 
 Lowered lowerSplit(OpBuilder &b, onnxir::SplitOp op) {
@@ -295,9 +289,7 @@ Lowered lowerConcat(OpBuilder &b, onnxir::ConcatOp op) {
                                            getSizes(b, loc, in), strides);
     offset = im.add(offset, im.dim(in, *axis));
   }
-  if (result.getType() != type)
-    result = tensor::CastOp::create(b, loc, type, result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, type);
 }
 
 /// An index element as an index into a dimension of size `size`, negative
@@ -348,9 +340,7 @@ Lowered lowerGather(OpBuilder &b, onnxir::GatherOp op) {
         linalg::YieldOp::create(
             nb, l, Value(tensor::ExtractOp::create(nb, l, data, at)));
       });
-  if (result.getType() != type)
-    result = tensor::CastOp::create(b, loc, type, result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, type);
 }
 
 /// GatherElements: result[i] = data[i with its axis entry replaced by
@@ -377,9 +367,7 @@ Lowered lowerGatherElements(OpBuilder &b, onnxir::GatherElementsOp op) {
         linalg::YieldOp::create(
             nb, l, Value(tensor::ExtractOp::create(nb, l, data, at)));
       });
-  if (result.getType() != type)
-    result = tensor::CastOp::create(b, loc, type, result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, type);
 }
 
 /// Size: the number of elements, an i64 scalar.
@@ -397,9 +385,7 @@ Lowered lowerSize(OpBuilder &b, onnxir::NodeOp op) {
       b, loc, RankedTensorType::get({}, b.getI64Type()),
       ValueRange{arith::IndexCastOp::create(b, loc, b.getI64Type(), count)});
   Type type = op.getResult(0).getType();
-  if (size.getType() != type)
-    size = tensor::CastOp::create(b, loc, type, size);
-  return SmallVector<Value>{size};
+  return resultAs(b, loc, size, type);
 }
 
 /// One element of a tensor of one element (0-D or [1]).
@@ -469,9 +455,7 @@ Lowered lowerRange(OpBuilder &b, onnxir::NodeOp op) {
             linalg::YieldOp::create(nb, l, value);
           })
           .getResult(0);
-  if (result.getType() != type)
-    result = tensor::CastOp::create(b, loc, type, result);
-  return SmallVector<Value>{result};
+  return resultAs(b, loc, result, type);
 }
 
 } // namespace
