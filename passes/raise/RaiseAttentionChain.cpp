@@ -26,7 +26,9 @@
 //
 // Q, K, V of rank 4 ([B, H, S, D]) are the attic op's operands; rank 3
 // ([B * H, S, D], as PyTorch's nn.MultiheadAttention computes) and 2 get
-// unit dimensions in front. K and V repeated for grouped-query heads,
+// unit dimensions in front. Rank-3 scores may go through a [B, H, S, S']
+// view for their masks and softmax (BLOOM): masks there must not vary over
+// B and H. K and V repeated for grouped-query heads,
 // Reshape(Expand(Unsqueeze(K0, [2]), [B, Hkv, g, S, D]), [B, Hkv g, S, D]),
 // are read as K0 and V0. A chain that does not fit (a mask that does not
 // broadcast to the scores, a softmax along another axis, mismatched head
@@ -67,6 +69,9 @@ struct Mask {
   /// An i1 mask that is true where a score is masked out (Where with the
   /// fill in its true branch).
   bool negated = false;
+  /// Whether it applies to the [B, H, S, S'] view of [B * H, S, S'] scores
+  /// (BLOOM's), rather than to the scores the product gives.
+  bool onView = false;
 };
 
 /// The pieces of an attention chain.
@@ -79,6 +84,9 @@ struct Chain {
   bool causal = false;
   std::optional<int64_t> leftWindow, rightWindow;
   SmallVector<Mask> boolMasks, floatMasks;
+  /// Whether the masks seen so far apply to a [B, H, S, S'] view of the
+  /// scores (the softmax over it, the product's scores [B * H, S, S']).
+  bool onView = false;
 };
 
 /// A mask whose last two dimensions are set (true, or nonzero) exactly on
@@ -414,7 +422,7 @@ void addBoolMask(Chain &chain, Value cond, bool negated, int depth = 0) {
       return;
     }
   }
-  chain.boolMasks.push_back({cond, negated});
+  chain.boolMasks.push_back({cond, negated, chain.onView});
 }
 
 /// A divisor: a constant, or Sqrt of one.
@@ -456,8 +464,27 @@ Value peelMul(Value value, double &scale) {
 }
 
 /// Matches the scale, optional softcap and Q.Kt product of `scores`.
+bool matchMaskedScores(Value value, Chain &chain);
+
+/// Whether `view` views `merged` [B * H, S, S'] as [B, H, S, S'] (or the
+/// reverse): the same last two dimensions, the first split in two.
+bool isHeadsView(Value merged, Value view) {
+  SymbolicShapes shapes;
+  std::optional<SymbolicShape> m = shapes.shapeOf(merged),
+                               v = shapes.shapeOf(view);
+  return m && v && m->size() == 3 && v->size() == 4 && (*m)[1] == (*v)[2] &&
+         (*m)[2] == (*v)[3] && (*m)[0] == (*v)[0] * (*v)[1];
+}
+
 bool matchScores(Value scores, Chain &chain) {
   scores = stripCasts(scores);
+  // BLOOM's [B * H, S, S'] scores viewed as [B, H, S, S'] for the masks and
+  // the softmax.
+  if (auto view = scores.getDefiningOp<onnxir::ReshapeOp>();
+      view && chain.onView && isHeadsView(view.getData(), view.getReshaped())) {
+    chain.onView = false;
+    return matchMaskedScores(view.getData(), chain);
+  }
   // Softcap: Mul(Tanh(Div(s, c)), c).
   if (auto mul = scores.getDefiningOp<onnxir::MulOp>()) {
     for (auto [t, c] : {std::pair(mul.getA(), mul.getB()),
@@ -524,7 +551,7 @@ void addFloatMask(Chain &chain, Value mask, int depth = 0) {
       return;
     }
   }
-  chain.floatMasks.push_back({mask});
+  chain.floatMasks.push_back({mask, false, chain.onView});
 }
 
 /// Peels the masks off `value` down to the scores.
@@ -620,6 +647,14 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     // The softmax over the last axis, as the attic op or the node.
     // (Through float casts: the softmax computed in f32 for f16 scores.)
     Value probs = stripFloatCasts(op.getA());
+    // BLOOM: the softmax over a [B, H, S, S'] view of the scores, viewed
+    // back as [B * H, S, S'] for the product with V.
+    bool viewed = false;
+    if (auto view = probs.getDefiningOp<onnxir::ReshapeOp>();
+        view && isHeadsView(view.getReshaped(), view.getData())) {
+      probs = stripFloatCasts(view.getData());
+      viewed = true;
+    }
     Value masked;
     RankedTensorType probsType = rankedFloat(probs);
     if (!probsType || probsType.getRank() < 2)
@@ -636,13 +671,14 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
       return rewriter.notifyMatchFailure(op, "not a softmax along the keys");
     masked = stripFloatCasts(masked);
     Chain chain;
-    if (!matchMaskedScores(masked, chain))
+    chain.onView = viewed;
+    if (!matchMaskedScores(masked, chain) || chain.onView)
       return rewriter.notifyMatchFailure(op, "no scaled Q.Kt under it");
     chain.v = op.getB();
 
     RankedTensorType qType = rankedFloat(chain.q), kType = rankedFloat(chain.k),
                      vType = rankedFloat(chain.v);
-    int64_t rank = probsType.getRank();
+    int64_t rank = viewed ? 3 : probsType.getRank();
     if (!qType || !kType || !vType || qType.getRank() != rank ||
         kType.getRank() != rank || vType.getRank() != rank || rank > 4)
       return nearMiss(rewriter, op, "Q, K, V of different ranks");
@@ -703,6 +739,13 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
         auto type = dyn_cast<RankedTensorType>(m.value.getType());
         if (!type || type.getRank() > 4)
           return nearMiss(rewriter, op, "a mask is not ranked");
+        // A mask of the [B, H, S, S'] view holds for [B * H, S, S'] scores
+        // when it does not vary over B and H.
+        if (m.onView && llvm::any_of(type.getShape().drop_back(2),
+                                     [](int64_t d) { return d != 1; }))
+          return nearMiss(rewriter, op,
+                          "a mask of the [B, H, S, S'] view varies over the "
+                          "batch or heads");
         if (!broadcastsTo(type, scores))
           return nearMiss(rewriter, op,
                           "a mask does not broadcast to the scores");

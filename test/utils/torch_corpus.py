@@ -280,6 +280,52 @@ class AlibiAttention(nn.Module):
         return merge(w.softmax(dim=-1) @ v)
 
 
+class FalconMultiQuery(nn.Module):
+    """Falcon: multi-query attention, one key/value head broadcast by the
+    products themselves (no repetition), a causal bool mask from triu."""
+    attentions = 1
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(E, E + 2 * D, bias=False)
+
+    def forward(self, x):
+        b, s, _ = x.size()
+        q, k, v = self.qkv(x).split([E, D, D], dim=-1)
+        q = q.view(b, s, H, D).transpose(1, 2)
+        k, v = k.view(b, s, 1, D).transpose(1, 2), v.view(b, s, 1, D).transpose(1, 2)
+        future = torch.ones(s, s, dtype=torch.bool).triu(1)
+        w = (q @ k.transpose(-1, -2)) / math.sqrt(D)
+        w = w.masked_fill(future, float("-inf"))
+        return merge(F.softmax(w, dim=-1) @ v)
+
+
+class BloomBaddbmm(nn.Module):
+    """BLOOM: ALiBi added by baddbmm on [B*H, S, D] products (beta 1, alpha
+    the scale), the causal mask applied with the lowest value, softmax in
+    float32."""
+    attentions = 1
+
+    def __init__(self):
+        super().__init__()
+        self.qkv = nn.Linear(E, 3 * E)
+        slopes = torch.tensor([2 ** (-8 * (h + 1) / H) for h in range(H)])
+        self.register_buffer("slopes", slopes)
+
+    def forward(self, x):
+        b, s, _ = x.size()
+        q, k, v = (t.view(b, s, H, D).transpose(1, 2).reshape(b * H, s, D)
+                   for t in self.qkv(x).chunk(3, dim=-1))
+        alibi = (self.slopes[:, None] * torch.arange(s)[None, :].float())  # [H, S]
+        alibi = alibi[None].expand(b, H, s).reshape(b * H, 1, s)
+        w = torch.baddbmm(alibi, q, k.transpose(1, 2), beta=1.0, alpha=1 / math.sqrt(D))
+        w = w.view(b, H, s, s)
+        causal = torch.ones(s, s, dtype=torch.bool).tril()
+        w = torch.where(causal, w, torch.tensor(torch.finfo(w.dtype).min))
+        p = F.softmax(w, dim=-1, dtype=torch.float32).to(v.dtype).view(b * H, s, s)
+        return merge((p @ v).view(b, H, s, D))
+
+
 class CrossAttention(nn.Module):
     """Encoder-decoder cross-attention: keys of another length, a key
     padding mask applied by masked_fill, the scale on Q first."""
@@ -572,6 +618,10 @@ FAMILIES = {
     "mistral_sliding": (MistralSlidingAttention, lambda b, s: (hidden(b, s),), ["x"],
                         {"x": {0: "batch", 1: "seq"}}),
     "gemma_softcap": (GemmaSoftcapAttention, lambda b, s: (hidden(b, s),), ["x"],
+                      {"x": {0: "batch", 1: "seq"}}),
+    "falcon_mqa": (FalconMultiQuery, lambda b, s: (hidden(b, s),), ["x"],
+                   {"x": {0: "batch", 1: "seq"}}),
+    "bloom_baddbmm": (BloomBaddbmm, lambda b, s: (hidden(b, s),), ["x"],
                       {"x": {0: "batch", 1: "seq"}}),
     "alibi": (AlibiAttention, lambda b, s: (hidden(b, s),), ["x"],
               {"x": {0: "batch", 1: "seq"}}),
