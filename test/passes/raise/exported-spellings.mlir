@@ -165,3 +165,40 @@ func.func @mha_3d_other_heads(%q: tensor<?x?x8xf32> {onnx.dims = ["bh", "s", ""]
   %o = onnx.MatMul %p, %v : (tensor<?x?x?xf32>, tensor<?x?x8xf32>) -> tensor<?x?x8xf32>
   return %o : tensor<?x?x8xf32>
 }
+
+// -----
+
+// BLOOM: [B*H, S, D] products whose masks and softmax go through a
+// [B, H, S, S] view; a causal mask there holds for every head. A mask of
+// the view that varies over the batch does not, and the chain is left.
+// CHECK-LABEL: func.func @bloom_view
+// CHECK: attic.attention {{.*}} {causal, scale = 2.500000e-01 : f64} : tensor<1x4x3x16xf32>
+// CHECK-LABEL: func.func @bloom_view_batch_mask
+// CHECK-NOT: attic.attention
+func.func @bloom_view(%q: tensor<4x3x16xf32>, %kt: tensor<4x16x3xf32>, %v: tensor<4x3x16xf32>) -> tensor<4x3x16xf32> {
+  %s = onnx.MatMul %q, %kt : (tensor<4x3x16xf32>, tensor<4x16x3xf32>) -> tensor<4x3x3xf32>
+  %c = onnx.Constant {value = dense<2.500000e-01> : tensor<f32>} : tensor<f32>
+  %ss = onnx.Mul %s, %c : (tensor<4x3x3xf32>, tensor<f32>) -> tensor<4x3x3xf32>
+  %to4 = onnx.Constant {value = dense<[2, 2, 3, 3]> : tensor<4xi64>} : tensor<4xi64>
+  %w = onnx.Reshape %ss, %to4 : (tensor<4x3x3xf32>, tensor<4xi64>) -> tensor<2x2x3x3xf32>
+  %tril = onnx.Constant {value = dense<[[true, false, false], [true, true, false], [true, true, true]]> : tensor<3x3xi1>} : tensor<3x3xi1>
+  %low = onnx.Constant {value = dense<-3.40282347E+38> : tensor<f32>} : tensor<f32>
+  %m = onnx.Where %tril, %w, %low : (tensor<3x3xi1>, tensor<2x2x3x3xf32>, tensor<f32>) -> tensor<2x2x3x3xf32>
+  %p = onnx.Softmax %m {axis = -1 : i64} : (tensor<2x2x3x3xf32>) -> tensor<2x2x3x3xf32>
+  %to3 = onnx.Constant {value = dense<[4, 3, 3]> : tensor<3xi64>} : tensor<3xi64>
+  %p3 = onnx.Reshape %p, %to3 : (tensor<2x2x3x3xf32>, tensor<3xi64>) -> tensor<4x3x3xf32>
+  %o = onnx.MatMul %p3, %v : (tensor<4x3x3xf32>, tensor<4x3x16xf32>) -> tensor<4x3x16xf32>
+  return %o : tensor<4x3x16xf32>
+}
+func.func @bloom_view_batch_mask(%q: tensor<4x3x16xf32>, %kt: tensor<4x16x3xf32>, %v: tensor<4x3x16xf32>, %pad: tensor<2x1x1x3xi1>) -> tensor<4x3x16xf32> {
+  %s = onnx.MatMul %q, %kt : (tensor<4x3x16xf32>, tensor<4x16x3xf32>) -> tensor<4x3x3xf32>
+  %to4 = onnx.Constant {value = dense<[2, 2, 3, 3]> : tensor<4xi64>} : tensor<4xi64>
+  %w = onnx.Reshape %s, %to4 : (tensor<4x3x3xf32>, tensor<4xi64>) -> tensor<2x2x3x3xf32>
+  %low = onnx.Constant {value = dense<-3.40282347E+38> : tensor<f32>} : tensor<f32>
+  %m = onnx.Where %pad, %w, %low : (tensor<2x1x1x3xi1>, tensor<2x2x3x3xf32>, tensor<f32>) -> tensor<2x2x3x3xf32>
+  %p = onnx.Softmax %m {axis = -1 : i64} : (tensor<2x2x3x3xf32>) -> tensor<2x2x3x3xf32>
+  %to3 = onnx.Constant {value = dense<[4, 3, 3]> : tensor<3xi64>} : tensor<3xi64>
+  %p3 = onnx.Reshape %p, %to3 : (tensor<2x2x3x3xf32>, tensor<3xi64>) -> tensor<4x3x3xf32>
+  %o = onnx.MatMul %p3, %v : (tensor<4x3x3xf32>, tensor<4x3x16xf32>) -> tensor<4x3x16xf32>
+  return %o : tensor<4x3x16xf32>
+}
