@@ -660,20 +660,29 @@ struct RaiseAttentionChain final : OpRewritePattern<onnxir::MatMulOp> {
     if (!probsType || probsType.getRank() < 2)
       return rewriter.notifyMatchFailure(op, "no ranked float probabilities");
     int64_t last = probsType.getRank() - 1;
+    bool softmax = false;
     if (auto sm = probs.getDefiningOp<SoftmaxOp>()) {
+      softmax = true;
       if (sm.getAxisIndex() == last)
         masked = sm.getInput();
     } else if (auto sm = probs.getDefiningOp<onnxir::SoftmaxOp>()) {
+      softmax = true;
       if (normalizeAxis(sm.getAxis(), probsType.getRank()) == last)
         masked = sm.getInput();
     }
+    if (!softmax)
+      return rewriter.notifyMatchFailure(op, "not a product of a softmax");
     if (!masked)
-      return rewriter.notifyMatchFailure(op, "not a softmax along the keys");
+      return nearMiss(rewriter, op,
+                      "a product of a softmax along another axis than the "
+                      "last (the keys)");
     masked = stripFloatCasts(masked);
     Chain chain;
     chain.onView = viewed;
     if (!matchMaskedScores(masked, chain) || chain.onView)
-      return rewriter.notifyMatchFailure(op, "no scaled Q.Kt under it");
+      return nearMiss(rewriter, op,
+                      "a product of a softmax whose scores are no product of "
+                      "Q and a transposed K (scaled, capped and masked)");
     chain.v = op.getB();
 
     RankedTensorType qType = rankedFloat(chain.q), kType = rankedFloat(chain.k),

@@ -11,6 +11,8 @@ Each model is named after what it shows:
   custom_domain.onnx    a com.microsoft node whose output has no declared
                         type, and an If with subgraphs
   external_data.onnx    an initializer stored in external_data.bin
+  softmax_mixture.onnx  a softmax of given weights times values: not
+                        attention (no Q.Kt under the softmax)
   attention_nonpad_past.onnx
                         an Attention node with both nonpad_kv_seqlen and a
                         past key/value cache
@@ -168,6 +170,14 @@ def main():
          tensor_info("v", [1, 2, 4, 8]), tensor_info("pk", [1, 2, 3, 8]),
          tensor_info("pv", [1, 2, 3, 8]), tensor_info("nonpad", [1], TensorProto.INT64)],
         [tensor_info("y", [1, 2, 4, 8])], 24)
+
+    # A softmax of given weights applied to values: attention-shaped, but
+    # no product of Q and K under it; optimize says so.
+    models["softmax_mixture"] = model(
+        [helper.make_node("Softmax", ["w"], ["p"], axis=-1, name="weights"),
+         helper.make_node("MatMul", ["p", "v"], ["y"], name="mix")],
+        [tensor_info("w", [1, 2, 4, 4]), tensor_info("v", [1, 2, 4, 8])],
+        [tensor_info("y", [1, 2, 4, 8])], 17)
 
     for name, m in models.items():
         onnx.save(m, os.path.join(out, name + ".onnx"))
